@@ -1,0 +1,193 @@
+"""After the last shard: merge record streams in index order, let exporters write their
+dataset-level files, and write the manifest. Its bytes depend only on the content, never
+on shard size, worker count or the order shards finished in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from synthlab._version import __version__
+from synthlab.engine.shard import INDEX_STREAM, STATE_DIR, Job
+from synthlab.engine.storage import atomic_write, safe_relpath
+from synthlab.errors import RuntimeFailure
+from synthlab.exporters.base import Exporter, Layout
+from synthlab.generators.base import get_generator_spec
+from synthlab.recipe import Recipe
+from synthlab.seeding import DERIVATION
+
+__all__ = ["ShardRecord", "finalize", "read_shard_records"]
+
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ShardRecord:
+    path: Path
+    shard_id: str
+    indices: Sequence[int]
+    parts: dict[str, str]
+    conditions: dict[str, int]
+    seconds: float
+
+    @classmethod
+    def load(cls, path: Path) -> ShardRecord:
+        data = json.loads(path.read_text())
+        raw = data["indices"]
+        indices: Sequence[int] = range(raw[0], raw[1]) if isinstance(raw, list) else tuple(raw["list"])
+        return cls(path, data["shard"], indices, data["parts"], data["conditions"], data["seconds"])
+
+    def files(self) -> list[tuple[str, str, int]]:
+        """The shard's per-sample files, read when needed so that memory stays bounded."""
+        return [(f[0], f[1], int(f[2])) for f in json.loads(self.path.read_text())["files"]]
+
+
+def read_shard_records(state_dir: Path) -> list[ShardRecord]:
+    folder = state_dir / "shards"
+    if not folder.exists():
+        return []
+    records = [ShardRecord.load(p) for p in folder.glob("*.json")]
+    return sorted(records, key=lambda r: r.indices[0])
+
+
+def done_indices(records: Sequence[ShardRecord]) -> Iterator[int]:
+    for record in records:
+        yield from record.indices
+
+
+@dataclass
+class _Sink:
+    """The `DatasetSink` exporters finalize into."""
+
+    out_dir: Path
+    layout: Layout
+    recipe: Recipe
+    records: list[ShardRecord]
+    written: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def streams(self) -> list[str]:
+        names: set[str] = set()
+        for record in self.records:
+            names.update(record.parts)
+        return sorted(names)
+
+    def iter_stream(self, stream: str) -> Iterator[str]:
+        for record in self.records:
+            part = record.parts.get(stream)
+            if part is None:
+                continue
+            with open(self.out_dir / STATE_DIR / "parts" / record.shard_id / part, encoding="utf-8") as handle:
+                for line in handle:
+                    yield line.rstrip("\n")
+
+    @contextmanager
+    def open(self, relpath: str) -> Iterator[IO[bytes]]:
+        relpath = safe_relpath(relpath)
+        hasher = _HashingWriter()
+        with atomic_write(self.out_dir / relpath) as handle:
+            hasher.handle = handle
+            yield hasher  # type: ignore[misc]
+        self.written.append((relpath, hasher.digest.hexdigest(), hasher.size))
+
+    def file(self, relpath: str, data: bytes) -> None:
+        with self.open(relpath) as handle:
+            handle.write(data)
+
+
+class _HashingWriter:
+    """A write-only file object that hashes what passes through it."""
+
+    def __init__(self) -> None:
+        self.handle: Any = None
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        self.size += len(data)
+        return int(self.handle.write(data))
+
+    def writable(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
+def _check_coverage(records: Sequence[ShardRecord], selection: Sequence[int]) -> None:
+    expected = iter(selection)
+    for got in done_indices(records):
+        if next(expected, None) != got:
+            raise RuntimeFailure(
+                f"shard records do not cover the samples exactly (at sample {got}); "
+                "run again with --overwrite"
+            )
+    if next(expected, None) is not None:
+        raise RuntimeFailure("some samples were not made; run again with --resume")
+
+
+def manifest_header(job: Job, selection: Sequence[int], records: Sequence[ShardRecord]) -> dict[str, Any]:
+    recipe = job.recipe
+    spec = get_generator_spec(recipe.generator.kind)
+    asked = recipe.quota_counts()
+    got: Counter[str] = Counter()
+    for record in records:
+        got.update(record.conditions)
+    from synthlab.engine.sampling import THREADS
+
+    return {
+        "manifest_format": MANIFEST_FORMAT,
+        "synthlab": __version__,
+        "name": recipe.name,
+        "recipe": recipe.content(),
+        "recipe_sha256": job.job_id,
+        "seed": recipe.seed,
+        "count": recipe.count,
+        "selection": "all" if isinstance(selection, range) else list(selection),
+        "generator": {"kind": spec.kind, "modality": spec.modality},
+        "libraries": spec.library_versions(),
+        "threads_per_worker": THREADS,
+        "seed_derivation": DERIVATION,
+        "sample_seeds": f"spawn_key of every sample is listed in {INDEX_STREAM}",
+        "formats": list(job.formats),
+        "quotas": {k: {"asked": v, "got": got.get(k, 0)} for k, v in asked.items()},
+        "conditions": dict(sorted(got.items())),
+    }
+
+
+def _all_files(
+    records: Sequence[ShardRecord], written: Sequence[tuple[str, str, int]]
+) -> Iterator[tuple[str, str, int]]:
+    for record in records:
+        yield from record.files()
+    yield from written
+
+
+def finalize(job: Job, selection: Sequence[int], exporters: Sequence[Exporter]) -> dict[str, Any]:
+    records = read_shard_records(job.state_dir)
+    _check_coverage(records, selection)
+    sink = _Sink(job.out_dir, Layout(job.recipe.count), job.recipe, records)
+    with sink.open(INDEX_STREAM) as handle:
+        for line in sink.iter_stream(INDEX_STREAM):
+            handle.write(line.encode("utf-8") + b"\n")
+    for exporter in exporters:
+        exporter.finalize(sink)  # type: ignore[arg-type]
+    header = manifest_header(job, selection, records)
+    with atomic_write(job.out_dir / MANIFEST) as out:
+        text = json.dumps(header, indent=2, sort_keys=True, ensure_ascii=False)
+        out.write(text[:-2].encode("utf-8") + b',\n  "files": [\n')
+        separator = b"    "
+        for entry in _all_files(records, sink.written):
+            out.write(separator + json.dumps(list(entry), ensure_ascii=False).encode())
+            separator = b",\n    "
+        out.write(b"\n  ]\n}\n")
+    shutil.rmtree(job.state_dir / "parts", ignore_errors=True)
+    return header

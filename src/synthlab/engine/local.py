@@ -1,0 +1,78 @@
+"""The local executor: shards run in worker processes (or in this process for -j 1)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from synthlab.engine.shard import Job, ShardResult, ShardTask, close_worker, run_shard
+from synthlab.errors import RuntimeFailure
+
+__all__ = ["run_local"]
+
+
+def _init_worker(lock_fd: int | None) -> None:
+    # The driver handles Ctrl-C and stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker shares the driver's lock file; close our copy so that the lock dies
+    # with the driver (kill -9) instead of living on in orphaned workers.
+    if lock_fd is not None:
+        try:
+            os.close(lock_fd)
+        except OSError:
+            pass
+    multiprocessing.util.Finalize(None, close_worker, exitpriority=10)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork starts workers fast and lets generators registered at run time (tests, notebooks)
+    # reach them; where fork does not exist, spawn is the portable choice.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_local(
+    job: Job,
+    tasks: Iterable[ShardTask],
+    *,
+    workers: int,
+    lock_fd: int | None,
+    on_done: Callable[[ShardResult], None],
+) -> None:
+    if workers <= 1:
+        try:
+            for task in tasks:
+                on_done(run_shard(job, task))
+        finally:
+            close_worker()
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker, initargs=(lock_fd,))
+    pending: set[Future[ShardResult]] = set()
+    queue = iter(tasks)
+    try:
+        # Keep only a few shards in flight so memory does not grow with the number of shards.
+        for task in queue:
+            pending.add(pool.submit(run_shard, job, task))
+            if len(pending) >= 2 * workers:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    on_done(future.result())
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                on_done(future.result())
+    except BrokenProcessPool:
+        raise RuntimeFailure(
+            "a worker process died (killed, or out of memory); finished shards are kept: "
+            "run again with --resume"
+        ) from None
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

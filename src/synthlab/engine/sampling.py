@@ -1,0 +1,74 @@
+"""Making one sample: its stream, its plan, pinned threads, and the check of its conditions.
+
+The worker, `synthlab verify --regenerate`, `Dataset[i]` and `generate()` all come through
+here, which is what makes "sample i regenerated alone" identical to sample i of a run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from threadpoolctl import threadpool_limits
+
+from synthlab.engine.quotas import QuotaPlan
+from synthlab.errors import RuntimeFailure
+from synthlab.generators.base import Generator, GeneratorContext, SamplePlan, get_generator_spec
+from synthlab.recipe import Recipe
+from synthlab.samples import Sample
+from synthlab.seeding import sample_rng
+
+__all__ = ["SampleMaker", "THREADS"]
+
+# Libraries whose results can depend on their thread count (BLAS reductions, torch) get one
+# thread per worker while a sample is made; parallelism comes from worker processes.
+THREADS = 1
+
+
+@dataclass
+class SampleMaker:
+    """A set-up generator plus the run's quota plan: `make(i)` returns sample i."""
+
+    recipe: Recipe
+    generator: Generator
+    quotas: QuotaPlan
+
+    @classmethod
+    def open(cls, recipe: Recipe) -> SampleMaker:
+        spec = get_generator_spec(recipe.generator.kind)
+        generator = spec.create()
+        context = GeneratorContext(
+            recipe_dir=recipe.base_dir, seed=recipe.seed, count=recipe.count, threads=THREADS
+        )
+        with threadpool_limits(THREADS):
+            generator.setup(recipe.generator.params, context)
+        quotas = QuotaPlan.build(recipe.quota_counts(), recipe.count, recipe.seed)
+        return cls(recipe, generator, quotas)
+
+    def plan(self, index: int) -> SamplePlan:
+        return SamplePlan(
+            index=index,
+            require=self.quotas.conditions_for(index),
+            forbid=self.quotas.forbidden_for(index),
+        )
+
+    def make(self, index: int) -> Sample:
+        if not 0 <= index < self.recipe.count:
+            raise IndexError(f"sample index {index} is outside 0..{self.recipe.count - 1}")
+        plan = self.plan(index)
+        with threadpool_limits(THREADS):
+            sample = self.generator.generate(index, sample_rng(self.recipe.seed, index), plan)
+        kind = self.recipe.generator.kind
+        if sample.index != index:
+            raise RuntimeFailure(f"generator {kind!r} returned sample {sample.index} for index {index}")
+        missing = plan.require - sample.conditions
+        unwanted = plan.forbid & sample.conditions
+        if missing or unwanted:
+            raise RuntimeFailure(
+                f"generator {kind!r} broke the quota plan at sample {index}: "
+                f"required {sorted(plan.require)}, forbidden {sorted(plan.forbid)}, "
+                f"got {sorted(sample.conditions)}"
+            )
+        return sample
+
+    def close(self) -> None:
+        self.generator.close()

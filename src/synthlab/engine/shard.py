@@ -1,0 +1,245 @@
+"""One shard of work, run inside a worker: make samples, let exporters write them into a
+private staging folder, then commit (move into place, then record the shard as done).
+
+The done record is written last, after every file is durable in its final place. A shard
+interrupted anywhere before that is simply made again on `--resume`; since its files have
+fixed names and deterministic bytes, redoing it replaces whatever half-moved state was left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import quote
+
+from synthlab.engine.sampling import SampleMaker
+from synthlab.engine.storage import fsync_dir, safe_relpath, write_bytes_atomic
+from synthlab.exporters.base import Exporter, Layout, get_exporter
+from synthlab.jsonio import canonical_json
+from synthlab.recipe import Recipe
+from synthlab.samples import Sample
+
+__all__ = ["INDEX_STREAM", "Job", "ShardResult", "ShardTask", "ShardWriter", "run_shard"]
+
+INDEX_STREAM = "samples.jsonl"  # one line per sample: index, seed key, conditions, digest
+STATE_DIR = ".synthlab"
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs to make shards of one run (picklable)."""
+
+    recipe: Recipe
+    out_dir: Path
+    formats: tuple[str, ...]
+    job_id: str  # the content hash: identifies the generator set-up a worker may reuse
+
+    @property
+    def state_dir(self) -> Path:
+        return self.out_dir / STATE_DIR
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    indices: Sequence[int]  # a range for whole runs, a short tuple for --only
+
+    @property
+    def shard_id(self) -> str:
+        return f"{self.indices[0]:012d}-{self.indices[-1]:012d}"
+
+
+@dataclass
+class ShardResult:
+    shard_id: str
+    samples: int
+    conditions: dict[str, int]
+    seconds: float
+
+
+def stream_part_name(stream: str) -> str:
+    return quote(stream, safe="") + ".part"
+
+
+class ShardWriter:
+    """The `SampleSink` exporters write into: staged files, stream parts, per-sample digests."""
+
+    def __init__(self, out_dir: Path, shard_id: str):
+        self.out_dir = out_dir
+        self.shard_id = shard_id
+        self.staging = out_dir / STATE_DIR / "staging" / f"{shard_id}.{uuid.uuid4().hex[:8]}"
+        self.files: list[tuple[str, str, int]] = []  # (relpath, sha256, size) in write order
+        self._parts: dict[str, IO[bytes]] = {}
+        self._digest: Any = None
+
+    # -- SampleSink -----------------------------------------------------------------
+    def file(self, relpath: str, data: bytes) -> None:
+        relpath = safe_relpath(relpath)
+        staged = self.staging / "files" / relpath
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        with open(staged, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.files.append((relpath, hashlib.sha256(data).hexdigest(), len(data)))
+        self._fold(b"F", relpath, data)
+
+    def record(self, stream: str, line: str) -> None:
+        self._append(stream, line)
+        self._fold(b"R", stream, line.encode("utf-8"))
+
+    # -- engine side ----------------------------------------------------------------
+    def _append(self, stream: str, line: str) -> None:
+        stream = safe_relpath(stream)
+        if "\n" in line or "\r" in line:
+            raise ValueError(f"a record of stream {stream!r} must be one line")
+        handle = self._parts.get(stream)
+        if handle is None:
+            path = self.staging / "parts" / stream_part_name(stream)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self._parts[stream] = open(path, "wb")  # noqa: SIM115 (closed in commit)
+        handle.write(line.encode("utf-8") + b"\n")
+
+    def _fold(self, kind: bytes, name: str, data: bytes) -> None:
+        if self._digest is not None:
+            encoded = name.encode("utf-8")
+            self._digest.update(kind + len(encoded).to_bytes(8, "big") + encoded)
+            self._digest.update(len(data).to_bytes(8, "big") + data)
+
+    @contextmanager
+    def sample(self) -> Iterator[list[str]]:
+        """Collect one sample's writes; the yielded list receives the sample's digest."""
+        self._digest = hashlib.sha256()
+        result: list[str] = []
+        try:
+            yield result
+            result.append(self._digest.hexdigest())
+        finally:
+            self._digest = None
+
+    def index_record(self, sample: Sample, digest: str) -> None:
+        line = canonical_json(
+            {
+                "index": sample.index,
+                "spawn_key": [sample.index],
+                "conditions": sorted(sample.conditions),
+                "digest": digest,
+                "metadata": sample.metadata,
+            }
+        )
+        self._append(INDEX_STREAM, line)
+
+    def commit(self, task: ShardTask, conditions: Counter[str], seconds: float) -> ShardResult:
+        state = self.out_dir / STATE_DIR
+        parts_dir = state / "parts" / self.shard_id
+        parts: dict[str, str] = {}
+        for stream, handle in self._parts.items():
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+            parts[stream] = stream_part_name(stream)
+        touched: set[Path] = set()
+        for relpath, _, _ in self.files:
+            target = self.out_dir / relpath
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / "files" / relpath, target)
+            touched.add(target.parent)
+        if parts_dir.exists():
+            shutil.rmtree(parts_dir)
+        parts_dir.parent.mkdir(parents=True, exist_ok=True)
+        if parts:
+            os.replace(self.staging / "parts", parts_dir)
+        else:
+            parts_dir.mkdir()
+        touched.add(parts_dir.parent)
+        for folder in touched:
+            fsync_dir(folder)
+        indices = task.indices
+        record = {
+            "shard": self.shard_id,
+            "indices": [indices.start, indices.stop]
+            if isinstance(indices, range)
+            else {"list": list(indices)},
+            "files": self.files,
+            "parts": parts,
+            "conditions": dict(sorted(conditions.items())),
+            "seconds": round(seconds, 3),
+        }
+        write_bytes_atomic(state / "shards" / f"{self.shard_id}.json", json.dumps(record).encode())
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return ShardResult(self.shard_id, len(indices), dict(conditions), seconds)
+
+    def abandon(self) -> None:
+        for handle in self._parts.values():
+            handle.close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+@dataclass
+class _WorkerState:
+    job_id: str
+    maker: SampleMaker
+    exporters: list[Exporter] = field(default_factory=list)
+
+
+_worker: _WorkerState | None = None
+
+
+def open_exporters(formats: Sequence[str]) -> list[Exporter]:
+    exporters = [get_exporter(name) for name in formats]
+    for exporter in exporters:
+        exporter.check_installed()
+    return exporters
+
+
+def _state_for(job: Job) -> _WorkerState:
+    """Set up the generator once per worker process and reuse it for every shard."""
+    global _worker
+    if _worker is None or _worker.job_id != job.job_id:
+        close_worker()
+        _worker = _WorkerState(job.job_id, SampleMaker.open(job.recipe), open_exporters(job.formats))
+    return _worker
+
+
+def close_worker() -> None:
+    global _worker
+    if _worker is not None:
+        _worker.maker.close()
+        _worker = None
+
+
+def write_sample(
+    writer: ShardWriter, sample: Sample, exporters: Sequence[Exporter], layout: Layout
+) -> str:
+    """Let every exporter write `sample`; returns the sample's digest."""
+    with writer.sample() as digest:
+        for exporter in exporters:
+            exporter.write_sample(sample, writer, layout)
+    return digest[0]
+
+
+def run_shard(job: Job, task: ShardTask) -> ShardResult:
+    started = time.perf_counter()
+    state = _state_for(job)
+    layout = Layout(job.recipe.count)
+    writer = ShardWriter(job.out_dir, task.shard_id)
+    conditions: Counter[str] = Counter()
+    try:
+        for index in task.indices:
+            sample = state.maker.make(index)
+            digest = write_sample(writer, sample, state.exporters, layout)
+            writer.index_record(sample, digest)
+            conditions.update(sample.conditions)
+        return writer.commit(task, conditions, time.perf_counter() - started)
+    except BaseException:
+        writer.abandon()
+        raise

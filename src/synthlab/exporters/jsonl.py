@@ -1,0 +1,30 @@
+"""JSON Lines for flat records: `records.jsonl`, plus `payload/<index>.bin` when present."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from synthlab.exporters.base import Exporter, Layout, SampleSink
+from synthlab.jsonio import canonical_json
+from synthlab.samples import RecordSample, Sample
+
+__all__ = ["EXPORTER", "JsonlExporter"]
+
+
+class JsonlExporter(Exporter):
+    name: ClassVar[str] = "jsonl"
+    description: ClassVar[str] = "one JSON object per sample in records.jsonl"
+    modalities: ClassVar[frozenset[str]] = frozenset({"record"})
+
+    def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
+        assert isinstance(sample, RecordSample)
+        row = {"index": sample.index, "conditions": sorted(sample.conditions), **sample.values}
+        sink.record("records.jsonl", canonical_json(row))
+        if sample.payload:
+            sink.file(layout.sample_path("payload", sample.index, ".bin"), sample.payload)
+
+    def owns_stream(self, stream: str) -> bool:
+        return stream == "records.jsonl"
+
+
+EXPORTER = JsonlExporter()

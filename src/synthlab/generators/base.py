@@ -1,0 +1,164 @@
+"""The generator contract and the registry of generators (entry point group
+`synthlab.generators`).
+
+A generator package exposes a `GeneratorSpec` that is cheap to import: its params model and
+a description, never the heavy libraries. `spec.create()` imports the implementation, which
+may then import torch or pyrender inside its own module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, entry_points, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from synthlab.errors import RuntimeFailure, UsageError, did_you_mean
+from synthlab.samples import Sample
+
+__all__ = [
+    "Generator",
+    "GeneratorContext",
+    "GeneratorSpec",
+    "SamplePlan",
+    "available_generators",
+    "get_generator_spec",
+    "register_generator",
+]
+
+ENTRY_POINT_GROUP = "synthlab.generators"
+
+
+@dataclass(frozen=True)
+class SamplePlan:
+    """What the engine decided for one index before the generator runs.
+
+    `require`: quota conditions this sample must carry. `forbid`: quota conditions it must
+    not carry, because the quota is met exactly by other indices. Conditions that no quota
+    mentions are up to the generator.
+    """
+
+    index: int
+    require: frozenset[str] = frozenset()
+    forbid: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class GeneratorContext:
+    """What a generator may know about the run: where the recipe lives (to resolve relative
+    asset paths), the seed and count, and how many threads it may use."""
+
+    recipe_dir: Path
+    seed: int
+    count: int
+    threads: int = 1
+    device: str = "cpu"
+
+
+class Generator(ABC):
+    """Makes one sample at a time from a sample's own random stream."""
+
+    def setup(self, params: Any, context: GeneratorContext) -> None:  # noqa: B027
+        """Once per worker: load assets, open a renderer. Default: keep the params."""
+        self.params = params
+        self.context = context
+
+    @abstractmethod
+    def generate(self, index: int, rng: np.random.Generator, plan: SamplePlan) -> Sample: ...
+
+    def close(self) -> None:  # noqa: B027
+        """Release what setup acquired."""
+
+
+
+@dataclass(frozen=True)
+class GeneratorSpec:
+    """A registered generator: cheap to import, describes params and what to install."""
+
+    kind: str
+    description: str
+    modality: str
+    params_model: type[BaseModel]
+    implementation: str  # "module:ClassName", imported only by create()
+    default_formats: tuple[str, ...]
+    extra: str | None = None  # the pip extra that installs its optional dependencies
+    requires: tuple[str, ...] = ()  # importable module names it needs
+    # distributions whose versions can change the values drawn (recorded in the manifest)
+    value_libraries: tuple[str, ...] = ("numpy",)
+    quota_conditions: Callable[[Any], Collection[str]] = field(default=lambda params: ())
+
+    def missing_modules(self) -> list[str]:
+        return [name for name in self.requires if importlib.util.find_spec(name) is None]
+
+    def install_hint(self) -> str:
+        return f'pip install "synthlab[{self.extra}]"' if self.extra else "pip install synthlab"
+
+    def library_versions(self) -> dict[str, str]:
+        found = {}
+        for name in self.value_libraries:
+            try:
+                found[name] = version(name)
+            except PackageNotFoundError:
+                found[name] = "not installed"
+        return found
+
+    def create(self) -> Generator:
+        missing = self.missing_modules()
+        if missing:
+            raise RuntimeFailure(
+                f"generator {self.kind!r} needs {', '.join(missing)}, which is not installed; "
+                f"run: {self.install_hint()}"
+            )
+        module_name, _, class_name = self.implementation.partition(":")
+        cls = getattr(importlib.import_module(module_name), class_name)
+        generator = cls()
+        if not isinstance(generator, Generator):
+            raise TypeError(f"{self.implementation} is not a synthlab Generator")
+        return generator
+
+
+_registered: dict[str, GeneratorSpec] = {}
+_loaded_entry_points = False
+
+
+def register_generator(spec: GeneratorSpec) -> GeneratorSpec:
+    """Register a generator in this process (entry points do it for installed packages)."""
+    _registered[spec.kind] = spec
+    return spec
+
+
+def _load_entry_points() -> None:
+    global _loaded_entry_points
+    if _loaded_entry_points:
+        return
+    _loaded_entry_points = True
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        if entry.name in _registered:
+            continue
+        try:
+            spec = entry.load()
+        except ImportError:
+            continue  # a plugin whose own module is missing is simply not offered
+        _registered.setdefault(spec.kind, spec)
+
+
+def available_generators() -> dict[str, GeneratorSpec]:
+    _load_entry_points()
+    return dict(sorted(_registered.items()))
+
+
+def get_generator_spec(kind: str) -> GeneratorSpec:
+    specs = available_generators()
+    if kind not in specs:
+        raise UsageError(
+            f"unknown generator {kind!r}{did_you_mean(kind, specs)}; "
+            f"available: {', '.join(specs) or 'none'}"
+        )
+    return specs[kind]
