@@ -127,13 +127,13 @@ def available_exporters() -> dict[str, Exporter]:
     if not _loaded_entry_points:
         _loaded_entry_points = True
         for entry in entry_points(group=ENTRY_POINT_GROUP):
-            if entry.name in _registered:
-                continue
             try:
-                exporter = entry.load()
+                loaded = entry.load()
             except ImportError:
                 continue
-            _registered.setdefault(exporter.name, exporter)
+            # an entry point names one exporter, or a tuple of them (one per modality package)
+            for exporter in loaded if isinstance(loaded, (tuple, list)) else (loaded,):
+                _registered.setdefault(exporter.name, exporter)
     return dict(sorted(_registered.items()))
 
 

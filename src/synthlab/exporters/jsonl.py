@@ -8,7 +8,7 @@ from synthlab.exporters.base import Exporter, Layout, SampleSink
 from synthlab.jsonio import canonical_json
 from synthlab.samples import RecordSample, Sample
 
-__all__ = ["EXPORTER", "JsonlExporter"]
+__all__ = ["EXPORTERS", "JsonlExporter"]
 
 
 class JsonlExporter(Exporter):
@@ -27,4 +27,4 @@ class JsonlExporter(Exporter):
         return stream == "records.jsonl"
 
 
-EXPORTER = JsonlExporter()
+EXPORTERS = (JsonlExporter(),)
