@@ -41,13 +41,14 @@ class QuotaPlan:
 
     @classmethod
     def build(cls, quotas: dict[str, int], count: int, seed: int) -> QuotaPlan:
-        names = tuple(name for name, n in quotas.items() if n > 0)
+        # sorted, so that the placement does not depend on the order keys were written in
+        names = tuple(sorted(name for name, n in quotas.items() if n > 0))
         counts = tuple(quotas[name] for name in names)
         total = sum(counts)
         if total > count:
             raise ValueError(f"quotas ask for {total} samples but count is {count}")
         offset = int(plan_rng(seed, _QUOTA_PURPOSE).integers(0, count)) if total else 0
-        return cls(count, tuple(quotas), names, counts, offset, _coprime_stride(total) if total else 1)
+        return cls(count, tuple(sorted(quotas)), names, counts, offset, _coprime_stride(total) if total else 1)
 
     @property
     def total(self) -> int:

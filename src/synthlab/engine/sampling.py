@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from threadpoolctl import threadpool_limits
 
 from synthlab.engine.quotas import QuotaPlan
-from synthlab.errors import RuntimeFailure
+from synthlab.errors import RuntimeFailure, SynthlabError
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan, get_generator_spec
 from synthlab.recipe import Recipe
 from synthlab.samples import Sample
 from synthlab.seeding import sample_rng
 
-__all__ = ["SampleMaker", "THREADS"]
+__all__ = ["THREADS", "SampleMaker"]
 
 # Libraries whose results can depend on their thread count (BLAS reductions, torch) get one
 # thread per worker while a sample is made; parallelism comes from worker processes.
@@ -55,9 +55,17 @@ class SampleMaker:
         if not 0 <= index < self.recipe.count:
             raise IndexError(f"sample index {index} is outside 0..{self.recipe.count - 1}")
         plan = self.plan(index)
-        with threadpool_limits(THREADS):
-            sample = self.generator.generate(index, sample_rng(self.recipe.seed, index), plan)
         kind = self.recipe.generator.kind
+        try:
+            with threadpool_limits(THREADS):
+                sample = self.generator.generate(index, sample_rng(self.recipe.seed, index), plan)
+        except SynthlabError:
+            raise
+        except Exception as err:
+            raise RuntimeFailure(
+                f"generator {kind!r} failed at sample {index}: {type(err).__name__}: {err} "
+                "(reproduce it alone with --only {index} --debug)".replace("{index}", str(index))
+            ) from err
         if sample.index != index:
             raise RuntimeFailure(f"generator {kind!r} returned sample {sample.index} for index {index}")
         missing = plan.require - sample.conditions

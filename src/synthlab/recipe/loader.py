@@ -20,8 +20,10 @@ from pydantic import BaseModel, ValidationError
 from synthlab.errors import RecipeError, RecipeProblem, UsageError, did_you_mean
 from synthlab.exporters.base import available_exporters
 from synthlab.generators.base import GeneratorSpec, available_generators
+from synthlab.recipe.keys import accepted_keys
 from synthlab.recipe.model import Recipe
-from synthlab.recipe.yamlsource import Located, Path as DocPath, field_name, load_yaml_text
+from synthlab.recipe.yamlsource import Located, field_name, load_yaml_text
+from synthlab.recipe.yamlsource import Path as DocPath
 
 __all__ = ["Override", "load_recipe", "load_recipe_text", "parse_set"]
 
@@ -106,14 +108,23 @@ class _Reporter:
             RecipeProblem(self.located.source, line, column, field_name(path), message)
         )
 
-    def add_validation(self, error: ValidationError, prefix: DocPath, data: Any) -> None:
+    def add_validation(
+        self, error: ValidationError, prefix: DocPath, data: Any, model: type[BaseModel]
+    ) -> None:
         for item in error.errors():
             path = prefix + _data_path(item["loc"], data)
             message = item["msg"]
             kind = item["type"]
             ctx = item.get("ctx") or {}
-            if kind == "unknown_key":
-                self.add((*path, ctx["key"]), ctx["message"], key=True)
+            if kind == "extra_forbidden":
+                key = str(item["loc"][-1])
+                accepted = accepted_keys(model, item["loc"][:-1]) or []
+                self.add(
+                    path,
+                    f"unknown key {key!r}{did_you_mean(key, accepted)}; "
+                    f"accepted keys: {', '.join(accepted)}",
+                    key=True,
+                )
                 continue
             if kind.startswith("value_error") or kind == "assertion_error":
                 message = message.removeprefix("Value error, ")
@@ -124,7 +135,7 @@ class _Reporter:
             elif kind == "literal_error" and isinstance(item.get("input"), str):
                 expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
                 message += did_you_mean(item["input"], expected)
-            if kind not in ("missing", "unknown_key", "bad_value") and "got" not in message:
+            if kind not in ("missing", "bad_value") and "got" not in message:
                 message += f" (got {_short(item.get('input'))})"
             self.add(path, message)
 
@@ -143,10 +154,7 @@ def _data_path(loc: Sequence[str | int], data: Any) -> DocPath:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             node = node[part]
             path.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and not path_is_branch(part):
@@ -178,14 +186,16 @@ def _validate_generator(
     try:
         params = spec.params_model.model_validate({} if raw_params is None else raw_params)
     except ValidationError as error:
-        reporter.add_validation(error, ("generator", "params"), raw_params or {})
+        reporter.add_validation(error, ("generator", "params"), raw_params or {}, spec.params_model)
         return spec, None
     return spec, params
 
 
-def _cross_check(recipe: Recipe, spec: GeneratorSpec, params: BaseModel, reporter: _Reporter) -> None:
-    conditions = list(spec.quota_conditions(params))
-    for key in recipe.quotas:
+def _cross_check(
+    recipe: Recipe, spec: GeneratorSpec, params: BaseModel | None, reporter: _Reporter
+) -> None:
+    conditions = list(spec.quota_conditions(params)) if params is not None else None
+    for key in recipe.quotas if conditions is not None else ():
         if key not in conditions:
             accepted = ", ".join(conditions) if conditions else "none (this recipe defines no conditions)"
             reporter.add(
@@ -249,11 +259,12 @@ def load_recipe_text(
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as error:
-        reporter.add_validation(error, (), data)
-    if recipe is not None and spec is not None and params is not None:
-        recipe = recipe.model_copy(
-            update={"generator": recipe.generator.model_copy(update={"params": params})}
-        )
+        reporter.add_validation(error, (), data, Recipe)
+    if recipe is not None and spec is not None:
+        if params is not None:
+            recipe = recipe.model_copy(
+                update={"generator": recipe.generator.model_copy(update={"params": params})}
+            )
         _cross_check(recipe, spec, params, reporter)
     reporter.raise_if_any()
     assert recipe is not None

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pathlib import Path
-
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
-from pydantic_core import PydanticCustomError
-
-from synthlab.errors import did_you_mean
 
 __all__ = [
     "GeneratorSection",
@@ -24,30 +20,10 @@ __all__ = [
 
 
 class RecipeModel(BaseModel):
-    """Base for every recipe section: frozen, and unknown keys are errors with a suggestion."""
+    """Base for every recipe section: frozen, and unknown keys are errors (the loader adds
+    the accepted keys and a "did you mean" from `accepted_keys`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _reject_unknown_keys(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        accepted = [
-            info.alias or name for name, info in cls.model_fields.items() if not name.startswith("_")
-        ]
-        for key in data:
-            if key not in accepted and key not in cls.model_fields:
-                raise PydanticCustomError(
-                    "unknown_key",
-                    "{message}",
-                    {
-                        "message": f"unknown key {key!r}{did_you_mean(str(key), accepted)}; "
-                        f"accepted keys: {', '.join(accepted)}",
-                        "key": str(key),
-                    },
-                )
-        return data
 
 
 # A quota is an exact count (an integer) or a fraction of `count` (a float in (0, 1], or "5%").

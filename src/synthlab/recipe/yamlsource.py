@@ -48,6 +48,16 @@ def field_name(path: Path) -> str:
     return text
 
 
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+def _tag_message(tag: str) -> str:
+    return (
+        f"YAML tag not allowed ({tag}): recipes are data, so only plain YAML values "
+        "(mappings, lists, strings, numbers, booleans, null) are accepted"
+    )
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -60,6 +70,11 @@ class _Walker:
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.located.positions[path] = _mark(node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            line, col = _mark(node)
+            raise _yaml_problem(
+                self.located.source, line, col, field_name(path), _tag_message(node.tag)
+            )
         if isinstance(node, yaml.MappingNode):
             self.loader.flatten_mapping(node)  # resolves `<<: *anchor` merges
             result: dict[Any, Any] = {}
@@ -108,11 +123,9 @@ def load_yaml_text(text: str, source: str) -> Located:
         located.data = walker.build(node, ())
     except yaml.constructor.ConstructorError as err:
         mark = err.problem_mark
-        tag = getattr(err, "problem", "") or ""
-        message = (
-            f"YAML tag not allowed ({tag.strip()}): recipes are data, so only plain "
-            "YAML values (mappings, lists, strings, numbers, booleans, null) are accepted"
-        )
+        problem = getattr(err, "problem", "") or ""
+        tag = problem.split("tag", 1)[-1].strip(" '") if "tag" in problem else problem
+        message = _tag_message(tag)
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise RecipeError([RecipeProblem(source, line, col, "", message)]) from None
     except yaml.YAMLError as err:

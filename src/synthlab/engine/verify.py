@@ -1,0 +1,134 @@
+"""Checking a rendered dataset: files against the manifest, and samples regenerated from the
+recorded recipe against the bytes on disk."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from synthlab.engine.finalize import MANIFEST
+from synthlab.engine.sampling import SampleMaker
+from synthlab.engine.shard import INDEX_STREAM, STATE_DIR, ShardWriter, open_exporters, write_sample
+from synthlab.engine.storage import file_sha256
+from synthlab.errors import RuntimeFailure
+from synthlab.exporters.base import Layout
+from synthlab.recipe import Recipe, load_recipe_text
+
+__all__ = ["FileReport", "check_files", "load_manifest", "recorded_recipe", "regenerate_and_compare"]
+
+# Written beside a dataset but not part of it: the engine's state and the review's verdicts.
+NOT_CONTENT = {STATE_DIR, MANIFEST, "spotcheck"}
+
+
+@dataclass
+class FileReport:
+    checked: int = 0
+    missing: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.changed or self.extra)
+
+
+def load_manifest(out_dir: Path) -> dict[str, Any]:
+    path = out_dir / MANIFEST
+    if not path.is_file():
+        raise RuntimeFailure(
+            f"{out_dir} has no {MANIFEST}: it is not a finished synthlab dataset "
+            "(an interrupted run can be finished with `synthlab render ... --resume`)"
+        )
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise RuntimeFailure(f"{path} is not valid JSON ({err})") from None
+    return manifest
+
+
+def _content_files(out_dir: Path) -> Iterator[str]:
+    for path in sorted(out_dir.rglob("*")):
+        relative = path.relative_to(out_dir)
+        if relative.parts[0] in NOT_CONTENT or not path.is_file():
+            continue
+        yield relative.as_posix()
+
+
+def check_files(out_dir: Path) -> FileReport:
+    manifest = load_manifest(out_dir)
+    report = FileReport()
+    listed: set[str] = set()
+    for relpath, sha, size in manifest["files"]:
+        listed.add(relpath)
+        report.checked += 1
+        path = out_dir / relpath
+        if not path.is_file():
+            report.missing.append(relpath)
+        elif path.stat().st_size != size or file_sha256(path)[0] != sha:
+            report.changed.append(relpath)
+    report.extra = [p for p in _content_files(out_dir) if p not in listed]
+    return report
+
+
+def recorded_recipe(out_dir: Path, manifest: dict[str, Any]) -> Recipe:
+    """The recipe the dataset was made from, as recorded (relative asset paths resolve
+    against the recipe's folder noted at render time when it still exists)."""
+    state_file = out_dir / STATE_DIR / "run.json"
+    base_dir = None
+    if state_file.is_file():
+        recipe_dir = json.loads(state_file.read_text()).get("recipe_dir")
+        if recipe_dir and Path(recipe_dir).is_dir():
+            base_dir = Path(recipe_dir)
+    text = json.dumps(manifest["recipe"])  # JSON is YAML
+    return load_recipe_text(text, f"{out_dir / MANIFEST}#recipe", base_dir=base_dir)
+
+
+def _index_lines(out_dir: Path, wanted: set[int]) -> dict[int, dict[str, Any]]:
+    found: dict[int, dict[str, Any]] = {}
+    with open(out_dir / INDEX_STREAM, encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["index"] in wanted:
+                found[record["index"]] = record
+    return found
+
+
+def regenerate_and_compare(
+    out_dir: Path, how_many: int, pick_seed: int | None = None
+) -> tuple[list[int], list[str]]:
+    """Re-render `how_many` random samples; returns (indices, problems found)."""
+    manifest = load_manifest(out_dir)
+    recipe = recorded_recipe(out_dir, manifest)
+    selection: Sequence[int] = (
+        range(recipe.count) if manifest["selection"] == "all" else manifest["selection"]
+    )
+    rng = np.random.default_rng(pick_seed)
+    picked = sorted(
+        int(i) for i in rng.choice(len(selection), min(how_many, len(selection)), replace=False)
+    )
+    indices = [selection[i] for i in picked]
+    recorded = _index_lines(out_dir, set(indices))
+    problems: list[str] = []
+    maker = SampleMaker.open(recipe)
+    exporters = open_exporters(manifest["formats"])
+    layout = Layout(recipe.count)
+    with tempfile.TemporaryDirectory(prefix="synthlab-verify-") as scratch:
+        for index in indices:
+            writer = ShardWriter(Path(scratch), f"verify-{index}")
+            sample = maker.make(index)
+            digest = write_sample(writer, sample, exporters, layout)
+            if recorded.get(index, {}).get("digest") != digest:
+                problems.append(f"sample {index}: regenerated content differs from the recorded digest")
+            for relpath, sha, _ in writer.files:
+                on_disk = out_dir / relpath
+                if not on_disk.is_file() or file_sha256(on_disk)[0] != sha:
+                    problems.append(f"sample {index}: {relpath} differs from the regenerated file")
+            writer.abandon()
+    maker.close()
+    return indices, problems
