@@ -1,9 +1,9 @@
 """synthlab: synthetic data that comes out already labeled, exactly.
 
-    import synthlab
-    recipe = synthlab.load_recipe("recipes/falls.yaml")
-    synthlab.render(recipe, "out/falls")
-    sample = synthlab.Dataset(recipe)[17]
+import synthlab
+recipe = synthlab.load_recipe("recipes/falls.yaml")
+synthlab.render(recipe, "out/falls")
+sample = synthlab.Dataset(recipe)[17]
 """
 
 from synthlab._version import __version__

@@ -25,7 +25,7 @@ def formats() -> None:
     for name, exporter in available_exporters().items():
         takes = ", ".join(sorted(exporter.modalities))
         missing = exporter.missing_modules()
-        state = "" if not missing else f" (needs pip install \"synthlab[{exporter.extra}]\")"
+        state = "" if not missing else f' (needs pip install "synthlab[{exporter.extra}]")'
         click.echo(f"{name:<14} {takes:<11} {exporter.description}{state}")
 
 

@@ -33,5 +33,7 @@ def recipe_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def load_from_options(recipe: Path, seed: int | None, count: int | None, sets: tuple[str, ...]) -> Recipe:
+def load_from_options(
+    recipe: Path, seed: int | None, count: int | None, sets: tuple[str, ...]
+) -> Recipe:
     return load_recipe(recipe, seed=seed, count=count, sets=list(sets))

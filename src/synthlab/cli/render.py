@@ -38,9 +38,17 @@ def parse_indices(text: str) -> list[int]:
     type=click.Path(path_type=Path, file_okay=False),
     help="Output directory (default: synthlab-out/<recipe name>).",
 )
-@click.option("-j", "--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--shard-size", type=click.IntRange(min=1), help="Samples per unit of work (never changes the output).")
-@click.option("--only", "only", metavar="INDICES", help="Render only these samples, e.g. 17 or 3,5,10-19.")
+@click.option(
+    "-j", "--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores)."
+)
+@click.option(
+    "--shard-size",
+    type=click.IntRange(min=1),
+    help="Samples per unit of work (never changes the output).",
+)
+@click.option(
+    "--only", "only", metavar="INDICES", help="Render only these samples, e.g. 17 or 3,5,10-19."
+)
 @click.option("--resume", is_flag=True, help="Continue an interrupted run in OUT.")
 @click.option("--overwrite", is_flag=True, help="Replace a synthlab dataset already in OUT.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
@@ -75,7 +83,11 @@ def render(
         quiet=quiet,
     )
     if result.up_to_date and not quiet:
-        click.echo(f"{target} already holds this dataset, complete; nothing to do (--overwrite renders it again)", err=True)
+        click.echo(
+            f"{target} already holds this dataset, complete; nothing to do "
+            "(--overwrite renders it again)",
+            err=True,
+        )
 
 
 @click.command()

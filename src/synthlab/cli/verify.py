@@ -22,8 +22,13 @@ def _list(kind: str, paths: list[str]) -> None:
 
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("--regenerate", "regenerate", type=click.IntRange(min=1), metavar="K",
-              help="Also re-render K random samples from the recorded recipe and compare bytes.")
+@click.option(
+    "--regenerate",
+    "regenerate",
+    type=click.IntRange(min=1),
+    metavar="K",
+    help="Also re-render K random samples from the recorded recipe and compare bytes.",
+)
 @click.option("--pick-seed", type=int, help="Seed for choosing the samples to re-render.")
 @click.option("--labels", is_flag=True, help="Also check every sample's label invariants.")
 def verify(out: Path, regenerate: int | None, pick_seed: int | None, labels: bool) -> None:

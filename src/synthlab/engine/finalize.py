@@ -42,7 +42,9 @@ class ShardRecord:
     def load(cls, path: Path) -> ShardRecord:
         data = json.loads(path.read_text())
         raw = data["indices"]
-        indices: Sequence[int] = range(raw[0], raw[1]) if isinstance(raw, list) else tuple(raw["list"])
+        indices: Sequence[int] = (
+            range(raw[0], raw[1]) if isinstance(raw, list) else tuple(raw["list"])
+        )
         return cls(path, data["shard"], indices, data["parts"], data["conditions"], data["seconds"])
 
     def files(self) -> list[tuple[str, str, int]]:
@@ -84,7 +86,9 @@ class _Sink:
             part = record.parts.get(stream)
             if part is None:
                 continue
-            with open(self.out_dir / STATE_DIR / "parts" / record.shard_id / part, encoding="utf-8") as handle:
+            with open(
+                self.out_dir / STATE_DIR / "parts" / record.shard_id / part, encoding="utf-8"
+            ) as handle:
                 for line in handle:
                     yield line.rstrip("\n")
 
@@ -134,7 +138,9 @@ def _check_coverage(records: Sequence[ShardRecord], selection: Sequence[int]) ->
         raise RuntimeFailure("some samples were not made; run again with --resume")
 
 
-def manifest_header(job: Job, selection: Sequence[int], records: Sequence[ShardRecord]) -> dict[str, Any]:
+def manifest_header(
+    job: Job, selection: Sequence[int], records: Sequence[ShardRecord]
+) -> dict[str, Any]:
     recipe = job.recipe
     spec = get_generator_spec(recipe.generator.kind)
     asked = recipe.quota_counts()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -21,10 +22,8 @@ def _init_worker(lock_fd: int | None) -> None:
     # A forked worker shares the driver's lock file; close our copy so that the lock dies
     # with the driver (kill -9) instead of living on in orphaned workers.
     if lock_fd is not None:
-        try:
+        with contextlib.suppress(OSError):
             os.close(lock_fd)
-        except OSError:
-            pass
     multiprocessing.util.Finalize(None, close_worker, exitpriority=10)
 
 
@@ -50,7 +49,9 @@ def run_local(
         finally:
             close_worker()
         return
-    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker, initargs=(lock_fd,))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=_context(), initializer=_init_worker, initargs=(lock_fd,)
+    )
     pending: set[Future[ShardResult]] = set()
     queue = iter(tasks)
     try:

@@ -111,9 +111,11 @@ class OutputDir:
         holds this exact dataset, complete, and nothing needs doing."""
         if self.path.exists() and not self.path.is_dir():
             raise OutputDirError(f"output path {self.path} exists and is not a directory")
-        foreign = self.path.exists() and any(
-            child.name != STATE_DIR for child in self.path.iterdir()
-        ) and not (self.state_dir / "run.json").exists()
+        foreign = (
+            self.path.exists()
+            and any(child.name != STATE_DIR for child in self.path.iterdir())
+            and not (self.state_dir / "run.json").exists()
+        )
         if foreign:
             raise OutputDirError(
                 f"{self.path} is not empty and holds no synthlab dataset; refusing to write "

@@ -51,10 +51,7 @@ class Progress:
             width = 24
             filled = int(width * self.done / self.total) if self.total else width
             bar = "#" * filled + "." * (width - filled)
-            return (
-                f"{self.label} [{bar}] {self.done}/{self.total} "
-                f"{rate:,.1f} samples/s ETA {eta}"
-            )
+            return f"{self.label} [{bar}] {self.done}/{self.total} {rate:,.1f} samples/s ETA {eta}"
         return (
             f"{self.label}: {self.done}/{self.total} samples ({percent:.0f}%), "
             f"{rate:,.1f} samples/s, ETA {eta}"

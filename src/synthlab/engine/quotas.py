@@ -48,7 +48,14 @@ class QuotaPlan:
         if total > count:
             raise ValueError(f"quotas ask for {total} samples but count is {count}")
         offset = int(plan_rng(seed, _QUOTA_PURPOSE).integers(0, count)) if total else 0
-        return cls(count, tuple(sorted(quotas)), names, counts, offset, _coprime_stride(total) if total else 1)
+        return cls(
+            count,
+            tuple(sorted(quotas)),
+            names,
+            counts,
+            offset,
+            _coprime_stride(total) if total else 1,
+        )
 
     @property
     def total(self) -> int:

@@ -22,7 +22,14 @@ from synthlab.generators.base import get_generator_spec
 from synthlab.jsonio import canonical_json
 from synthlab.recipe import Recipe
 
-__all__ = ["RenderResult", "content_sha256", "default_workers", "plan_tasks", "render_dataset", "resolve_formats"]
+__all__ = [
+    "RenderResult",
+    "content_sha256",
+    "default_workers",
+    "plan_tasks",
+    "render_dataset",
+    "resolve_formats",
+]
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,7 @@ def render_dataset(
         progress = Progress(
             len(selection), already=reused, quiet=quiet, stream=progress_stream or sys.stderr
         )
+
         def on_done(result: ShardResult) -> None:
             progress.advance(result.samples)
 

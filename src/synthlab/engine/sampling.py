@@ -67,7 +67,9 @@ class SampleMaker:
                 "(reproduce it alone with --only {index} --debug)".replace("{index}", str(index))
             ) from err
         if sample.index != index:
-            raise RuntimeFailure(f"generator {kind!r} returned sample {sample.index} for index {index}")
+            raise RuntimeFailure(
+                f"generator {kind!r} returned sample {sample.index} for index {index}"
+            )
         missing = plan.require - sample.conditions
         unwanted = plan.forbid & sample.conditions
         if missing or unwanted:

@@ -20,7 +20,13 @@ from synthlab.errors import RuntimeFailure
 from synthlab.exporters.base import Layout
 from synthlab.recipe import Recipe, load_recipe_text
 
-__all__ = ["FileReport", "check_files", "load_manifest", "recorded_recipe", "regenerate_and_compare"]
+__all__ = [
+    "FileReport",
+    "check_files",
+    "load_manifest",
+    "recorded_recipe",
+    "regenerate_and_compare",
+]
 
 # Written beside a dataset but not part of it: the engine's state and the review's verdicts.
 NOT_CONTENT = {STATE_DIR, MANIFEST, "spotcheck"}
@@ -124,7 +130,9 @@ def regenerate_and_compare(
             sample = maker.make(index)
             digest = write_sample(writer, sample, exporters, layout)
             if recorded.get(index, {}).get("digest") != digest:
-                problems.append(f"sample {index}: regenerated content differs from the recorded digest")
+                problems.append(
+                    f"sample {index}: regenerated content differs from the recorded digest"
+                )
             for relpath, sha, _ in writer.files:
                 on_disk = out_dir / relpath
                 if not on_disk.is_file() or file_sha256(on_disk)[0] != sha:

@@ -65,7 +65,7 @@ class GeneratorContext:
 class Generator(ABC):
     """Makes one sample at a time from a sample's own random stream."""
 
-    def setup(self, params: Any, context: GeneratorContext) -> None:  # noqa: B027
+    def setup(self, params: Any, context: GeneratorContext) -> None:
         """Once per worker: load assets, open a renderer. Default: keep the params."""
         self.params = params
         self.context = context
@@ -75,7 +75,6 @@ class Generator(ABC):
 
     def close(self) -> None:  # noqa: B027
         """Release what setup acquired."""
-
 
 
 @dataclass(frozen=True)

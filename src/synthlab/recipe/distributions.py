@@ -331,7 +331,9 @@ def parse_value(raw: Any, kind: Kind) -> Value[Any]:
         return _parse(raw, kind, "")
     except _Bad as bad:
         prefix = f"{bad.where}: " if bad.where else ""
-        raise PydanticCustomError("bad_value", "{message}", {"message": prefix + bad.message}) from None
+        raise PydanticCustomError(
+            "bad_value", "{message}", {"message": prefix + bad.message}
+        ) from None
 
 
 def _validator(kind: Kind) -> PlainValidator:

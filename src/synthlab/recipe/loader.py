@@ -80,7 +80,9 @@ def _apply(data: dict[str, Any], override: Override) -> None:
     last = override.path[-1]
     if isinstance(last, int):
         if not isinstance(node, list) or last >= len(node):
-            raise UsageError(f"{override.spelling}: {field_name(override.path)} is not in the recipe")
+            raise UsageError(
+                f"{override.spelling}: {field_name(override.path)} is not in the recipe"
+            )
         node[last] = override.value
     elif isinstance(node, dict):
         node[last] = override.value
@@ -154,7 +156,9 @@ def _data_path(loc: Sequence[str | int], data: Any) -> DocPath:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             node = node[part]
             path.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and not path_is_branch(part):
@@ -197,7 +201,9 @@ def _cross_check(
     conditions = list(spec.quota_conditions(params)) if params is not None else None
     for key in recipe.quotas if conditions is not None else ():
         if key not in conditions:
-            accepted = ", ".join(conditions) if conditions else "none (this recipe defines no conditions)"
+            accepted = (
+                ", ".join(conditions) if conditions else "none (this recipe defines no conditions)"
+            )
             reporter.add(
                 ("quotas", key),
                 f"unknown quota condition {key!r}{did_you_mean(key, conditions)}; "

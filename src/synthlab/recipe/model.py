@@ -137,7 +137,9 @@ class Recipe(RecipeModel):
                 raise ValueError(f"quota {key}: expected a count or a fraction, got {value!r}")
             if isinstance(value, str):
                 if not re.fullmatch(r"\d+(\.\d+)?%", value.strip()):
-                    raise ValueError(f"quota {key}: expected a count, a fraction or 'N%', got {value!r}")
+                    raise ValueError(
+                        f"quota {key}: expected a count, a fraction or 'N%', got {value!r}"
+                    )
                 if not 0 <= float(value.strip().rstrip("%")) <= 100:
                     raise ValueError(f"quota {key}: a percentage lies in 0%..100%, got {value!r}")
             elif isinstance(value, int) and value < 0:

@@ -102,7 +102,9 @@ class _Walker:
     def build_key(self, node: yaml.Node, path: Path) -> Hashable:
         if not isinstance(node, yaml.ScalarNode):
             line, col = _mark(node)
-            raise _yaml_problem(self.located.source, line, col, field_name(path), "keys must be plain")
+            raise _yaml_problem(
+                self.located.source, line, col, field_name(path), "keys must be plain"
+            )
         key = self.loader.construct_object(node)
         return key if isinstance(key, (str, int)) else str(key)
 
