@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, entry_points, version
 from pathlib import Path
@@ -92,6 +92,10 @@ class GeneratorSpec:
     # distributions whose versions can change the values drawn (recorded in the manifest)
     value_libraries: tuple[str, ...] = ("numpy",)
     quota_conditions: Callable[[Any], Collection[str]] = field(default=lambda params: ())
+    # What one worker process needs while it makes samples, in Ray's resource names
+    # ({"CPU": 1, "GPU": 1}); a function of the params so that e.g. device: cpu asks no GPU.
+    # The Ray executor requests it for every shard task.
+    resources: Callable[[Any], Mapping[str, float]] = field(default=lambda params: {"CPU": 1.0})
 
     def missing_modules(self) -> list[str]:
         return [name for name in self.requires if importlib.util.find_spec(name) is None]
