@@ -92,6 +92,21 @@ def plan_tasks(
         yield ShardTask(tuple(left[first : first + shard_size]))
 
 
+EXECUTORS = ("local", "ray")
+
+
+def _check_executor(executor: str, address: str | None) -> None:
+    """Before anything is locked: a known executor, and Ray installed when it is asked for."""
+    if executor not in EXECUTORS:
+        raise UsageError(f"unknown executor {executor!r}; choose one of: {', '.join(EXECUTORS)}")
+    if address is not None and executor != "ray":
+        raise UsageError("--address only applies to --executor ray")
+    if executor == "ray":
+        from synthlab.engine.ray_executor import import_ray
+
+        import_ray()
+
+
 def render_dataset(
     recipe: Recipe,
     out_dir: str | Path,
@@ -103,8 +118,11 @@ def render_dataset(
     overwrite: bool = False,
     quiet: bool = True,
     progress_stream: TextIO | None = None,
+    executor: str = "local",
+    address: str | None = None,
 ) -> RenderResult:
     started = time.monotonic()
+    _check_executor(executor, address)
     out = Path(out_dir)
     formats = resolve_formats(recipe)
     open_exporters(formats)  # fail early, before locking, if a format's extra is missing
@@ -112,6 +130,7 @@ def render_dataset(
     job_id = content_sha256(recipe, selection, formats)
     job = Job(recipe=recipe, out_dir=out, formats=formats, job_id=job_id)
     size = shard_size or recipe.output.shard_size
+    workers_asked = workers
     workers = workers or default_workers()
 
     outdir = OutputDir(out)
@@ -119,8 +138,8 @@ def render_dataset(
         return RenderResult(out, 0, 0, 0.0, True, None)
     try:
         run_info = {
-            "executor": "local",
-            "workers": workers,
+            "executor": executor,
+            "workers": workers if executor == "local" else workers_asked,
             "shard_size": size,
             "recipe_dir": str(recipe.base_dir),
             "synthlab": __version__,
@@ -136,7 +155,12 @@ def render_dataset(
             progress.advance(result.samples)
 
         tasks = plan_tasks(selection, done, size)
-        run_local(job, tasks, workers=workers, lock_fd=outdir.lock_fd, on_done=on_done)
+        if executor == "ray":
+            from synthlab.engine.ray_executor import run_ray
+
+            run_ray(job, tasks, on_done=on_done, address=address, workers=workers_asked)
+        else:
+            run_local(job, tasks, workers=workers, lock_fd=outdir.lock_fd, on_done=on_done)
         manifest = finalize(job, selection, open_exporters(formats))
         seconds = time.monotonic() - started
         made = len(selection) - reused

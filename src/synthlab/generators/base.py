@@ -147,8 +147,8 @@ def _load_entry_points() -> None:
             continue
         try:
             spec = entry.load()
-        except ImportError:
-            continue  # a plugin whose own module is missing is simply not offered
+        except (ImportError, AttributeError):
+            continue  # a plugin whose module is missing or unfinished is simply not offered
         _registered.setdefault(spec.kind, spec)
 
 
