@@ -1,0 +1,330 @@
+"""The recipe schema of the `timeseries` generator (cheap to import: pydantic only)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from synthlab.errors import did_you_mean
+from synthlab.recipe.distributions import FloatValue, IntValue, StrValue
+from synthlab.recipe.model import RecipeModel
+from synthlab.samples.timeseries import EVENT_KINDS
+
+__all__ = [
+    "ACTIVITIES",
+    "ActivityParams",
+    "ChannelParams",
+    "Component",
+    "EventParams",
+    "SamplingParams",
+    "TimeseriesParams",
+]
+
+ACTIVITIES = ("standing", "sitting", "walking", "running", "lying")
+Matrix = tuple[tuple[float, ...], ...]
+
+
+class _Model(RecipeModel):
+    # defaults such as `magnitude: FloatValue = 3.0` must become Value objects too
+    model_config = ConfigDict(**RecipeModel.model_config, validate_default=True)
+
+
+class Constant(_Model):
+    type: Literal["constant"]
+    value: FloatValue = 0.0
+
+
+class Trend(_Model):
+    """Polynomial in time (seconds): coefficients[k] * t**k; `linear` is [offset, slope]."""
+
+    type: Literal["trend"]
+    coefficients: tuple[FloatValue, ...] = Field(min_length=1, description="c0, c1, c2 ...")
+
+
+class Seasonal(_Model):
+    type: Literal["seasonal"]
+    period: FloatValue = Field(description="seconds")
+    amplitude: FloatValue = 1.0
+    phase: FloatValue = Field(default=0.0, description="fraction of a period, 0..1")
+    shape: Literal["sine", "square", "sawtooth"] = "sine"
+    harmonics: tuple[FloatValue, ...] = Field(
+        default=(), description="relative amplitudes of harmonics 2, 3, ... (sine only)"
+    )
+
+
+class RandomWalk(_Model):
+    type: Literal["random_walk"]
+    step_std: FloatValue = 1.0
+
+
+class Arma(_Model):
+    """x[t] = sum(ar[k] x[t-k-1]) + e[t] + sum(ma[k] e[t-k-1]), e ~ N(0, std)."""
+
+    type: Literal["arma"]
+    ar: tuple[FloatValue, ...] = ()
+    ma: tuple[FloatValue, ...] = ()
+    std: FloatValue = 1.0
+
+
+class Noise(_Model):
+    """Gaussian (white), pink (1/f power) or red (1/f², Brownian-like, but stationary)."""
+
+    type: Literal["gaussian", "pink", "red"]
+    std: FloatValue = 1.0
+
+
+class Beat(_Model):
+    """A pseudo-periodic ECG-like beat: P, QRS and T waves, period jittered beat to beat."""
+
+    type: Literal["beat"]
+    period: FloatValue = Field(default=0.8, description="seconds between beats")
+    jitter: FloatValue = Field(default=0.03, description="std of each beat's period, seconds")
+    amplitude: FloatValue = 1.0
+
+
+Component = Annotated[
+    Constant | Trend | Seasonal | RandomWalk | Arma | Noise | Beat, Field(discriminator="type")
+]
+
+
+class ChannelParams(_Model):
+    name: str
+    unit: str = ""
+    combine: Literal["sum", "product"] = Field(
+        default="sum", description="how the components make the channel"
+    )
+    components: tuple[Component, ...] = ()
+
+
+class ActivityParams(_Model):
+    """A 3-axis accelerometer (in g) on a body: activity states with durations in seconds."""
+
+    axes: tuple[str, str, str] = Field(description="the x, y, z accelerometer channel names")
+    gyro: tuple[str, str, str] | None = Field(default=None, description="gyroscope channels")
+    states: tuple[Literal["standing", "sitting", "walking", "running", "lying"], ...] = ACTIVITIES
+    durations: dict[str, FloatValue] = Field(
+        default_factory=dict, description="seconds per state; defaults per state otherwise"
+    )
+    cadence: dict[str, FloatValue] = Field(
+        default_factory=dict, description="steps per second of walking/running"
+    )
+    tilt: FloatValue = Field(default=0.15, description="random device tilt per segment, radians")
+
+    @field_validator("durations", "cadence")
+    @classmethod
+    def _known_states(cls, values: dict[str, object]) -> dict[str, object]:
+        for key in values:
+            if key not in ACTIVITIES:
+                raise ValueError(f"unknown activity {key!r}{did_you_mean(key, ACTIVITIES)}")
+        return values
+
+
+class EventParams(_Model):
+    kind: Literal[
+        "spike",
+        "level_shift",
+        "trend_change",
+        "drift",
+        "variance_change",
+        "frequency_change",
+        "flatline",
+        "stuck",
+        "dropout",
+        "noise_burst",
+        "pattern",
+        "fall",
+    ]
+    name: str | None = Field(default=None, description="quota condition name (default: kind)")
+    probability: float = Field(
+        default=1.0, ge=0, le=1, description="chance a series carries it (when no quota decides)"
+    )
+    count: IntValue = Field(default=1, description="events of this kind per series carrying it")
+    position: FloatValue = Field(
+        default={"uniform": [0.0, 1.0]},
+        description="start as a fraction of the series (0..1)",
+    )
+    duration: FloatValue = Field(default=1.0, description="seconds (a fall: the lying phase)")
+    magnitude: FloatValue = Field(
+        default=3.0, description="size; in channel standard deviations unless relative: false"
+    )
+    relative: bool = True
+    onset: FloatValue = Field(default=0.0, description="seconds of gradual onset")
+    channels: tuple[str, ...] = Field(default=(), description="channels it may touch (default all)")
+    pick: IntValue | None = Field(default=None, description="how many of `channels` to touch")
+    direction: StrValue = Field(
+        default={"choice": ["up", "down"]},
+        description="up or down (spike, shifts, drifts)",
+    )
+
+    @property
+    def condition(self) -> str:
+        return self.name or self.kind
+
+
+class SamplingParams(_Model):
+    jitter: float = Field(
+        default=0.0, ge=0, lt=0.5, description="timestamp jitter, fraction of the sample period"
+    )
+    missing: float = Field(default=0.0, ge=0, lt=1, description="share of samples dropped")
+
+
+class TimeseriesParams(_Model):
+    rate_hz: float = Field(default=1.0, gt=0, description="nominal sample rate")
+    length: IntValue | None = Field(default=None, description="points per series")
+    duration: FloatValue | None = Field(default=None, description="seconds per series")
+    start: str = Field(
+        default="2024-01-01T00:00:00+00:00", description="timestamp of the first point (ISO 8601)"
+    )
+    channels: tuple[ChannelParams, ...] = Field(min_length=1)
+    mixing: Matrix | None = Field(default=None, description="channels x channels mixing matrix")
+    correlated_noise: CorrelatedNoise | None = None
+    activity: ActivityParams | None = None
+    events: tuple[EventParams, ...] = ()
+    sampling: SamplingParams = SamplingParams()
+    targets: tuple[int, ...] = Field(
+        default=(), description="horizons h: add each channel's value h steps ahead"
+    )
+    dtype: Literal["float32", "float64"] = "float32"
+
+    @field_validator("start")
+    @classmethod
+    def _iso_start(cls, start: str) -> str:
+        try:
+            parsed = datetime.fromisoformat(start)
+        except ValueError:
+            raise ValueError(f"start {start!r} is not an ISO 8601 timestamp") from None
+        if parsed.tzinfo is None:
+            raise ValueError(f"start {start!r} needs a time zone, e.g. {start}+00:00")
+        return start
+
+    @property
+    def start_ns(self) -> int:
+        parsed = datetime.fromisoformat(self.start).astimezone(timezone.utc)
+        epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+        delta = parsed - epoch
+        return (delta.days * 86_400 + delta.seconds) * 10**9 + delta.microseconds * 1000
+
+    @property
+    def channel_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.channels)
+
+    def shortest(self) -> float:
+        """The fewest points a series can have (for checks made before sampling)."""
+        if self.length is not None:
+            return self.length.bounds()[0]
+        assert self.duration is not None
+        return self.duration.bounds()[0] * self.rate_hz
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TimeseriesParams:
+        if (self.length is None) == (self.duration is None):
+            raise ValueError("give exactly one of length (points) or duration (seconds)")
+        if self.shortest() < 2:
+            raise ValueError(f"Cannot have series shorter than 2 points (got {self.shortest()})")
+        names = self.channel_names
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"channel names must be unique; repeated: {', '.join(dupes)}")
+        reserved = {"timestamp", "index", "anomaly", "label", "event_id", "activity"}
+        clash = sorted(reserved & set(names))
+        if clash:
+            raise ValueError(f"channel name {clash[0]!r} is reserved for a label column")
+        self._check_matrices(len(names))
+        self._check_activity(names)
+        self._check_events(names)
+        if any(h < 1 for h in self.targets):
+            raise ValueError(f"target horizons must be >= 1, got {list(self.targets)}")
+        return self
+
+    def _check_matrices(self, size: int) -> None:
+        if self.mixing is not None and (
+            len(self.mixing) != size or any(len(row) != size for row in self.mixing)
+        ):
+            raise ValueError(f"mixing must be a {size}x{size} matrix (one row per channel)")
+        if self.correlated_noise is not None:
+            self.correlated_noise.check(size)
+
+    def _check_activity(self, names: tuple[str, ...]) -> None:
+        if self.activity is None:
+            if any(e.kind == "fall" for e in self.events):
+                raise ValueError("a fall event needs an activity model (activity: {axes: ...})")
+            return
+        wanted = [*self.activity.axes, *(self.activity.gyro or ())]
+        for name in wanted:
+            if name not in names:
+                raise ValueError(
+                    f"activity channel {name!r} is not a channel{did_you_mean(name, names)}"
+                )
+
+    def _check_events(self, names: tuple[str, ...]) -> None:
+        conditions: dict[str, str] = {}
+        shortest = self.shortest()
+        for number, event in enumerate(self.events):
+            where = f"events[{number}] ({event.kind})"
+            previous = conditions.setdefault(event.condition, event.kind)
+            if previous != event.kind:
+                raise ValueError(
+                    f"{where}: name {event.condition!r} is already used by a {previous} event"
+                )
+            for name in event.channels:
+                if name not in names:
+                    raise ValueError(
+                        f"{where}: unknown channel {name!r}{did_you_mean(name, names)}"
+                    )
+            low, high = event.position.bounds()
+            if low < 0 or high > 1:
+                raise ValueError(f"{where}: position is a fraction 0..1, got {low}..{high}")
+            if event.duration.bounds()[0] <= 0:
+                raise ValueError(f"{where}: duration must be > 0 seconds")
+            longest = event.duration.bounds()[1] * self.rate_hz
+            if event.kind == "fall":
+                longest += 1.0 * self.rate_hz  # pre-fall and impact phases
+            if longest > shortest:
+                raise ValueError(
+                    f"{where}: an event of {longest:g} points does not fit in a series of "
+                    f"{shortest:g} points"
+                )
+            if event.count.bounds()[0] < 0:
+                raise ValueError(f"{where}: count must be >= 0")
+            if event.onset.bounds()[0] < 0:
+                raise ValueError(f"{where}: onset must be >= 0 seconds")
+            if event.pick is not None:
+                pool = len(event.channels or names)
+                low_pick, high_pick = event.pick.bounds()
+                if low_pick < 1 or high_pick > pool:
+                    raise ValueError(f"{where}: pick must lie in 1..{pool}")
+            if event.kind == "frequency_change" and event.magnitude.bounds()[0] <= 0:
+                raise ValueError(f"{where}: a frequency factor (magnitude) must be > 0")
+            if event.kind == "fall" and self.activity is not None:
+                touched = set(event.channels or self.activity.axes)
+                extra = touched - set(self.activity.axes) - set(self.activity.gyro or ())
+                if extra:
+                    raise ValueError(f"{where}: a fall touches only activity channels")
+
+    def conditions(self) -> tuple[str, ...]:
+        """The quota conditions a recipe may name: the event names, in recipe order."""
+        return tuple(dict.fromkeys(e.condition for e in self.events))
+
+
+class CorrelatedNoise(_Model):
+    """Gaussian noise shared across channels with the given correlation matrix."""
+
+    std: FloatValue = 1.0
+    correlation: Matrix
+
+    def check(self, size: int) -> None:
+        import numpy as np  # only when a recipe uses it
+
+        matrix = np.asarray(self.correlation, dtype=float)
+        if matrix.shape != (size, size):
+            raise ValueError(f"correlated_noise.correlation must be {size}x{size}")
+        if not np.allclose(matrix, matrix.T):
+            raise ValueError("correlated_noise.correlation must be symmetric")
+        if np.linalg.eigvalsh(matrix).min() < -1e-9:
+            raise ValueError("correlated_noise.correlation must be positive semi-definite")
+
+
+TimeseriesParams.model_rebuild()
+assert set(EVENT_KINDS) == set(EventParams.model_fields["kind"].annotation.__args__)  # type: ignore[union-attr]
