@@ -188,7 +188,10 @@ def finalize(job: Job, selection: Sequence[int], exporters: Sequence[Exporter]) 
         exporter.finalize(sink)  # type: ignore[arg-type]
     header = manifest_header(job, selection, records)
     with atomic_write(job.out_dir / MANIFEST) as out:
-        text = json.dumps(header, indent=2, sort_keys=True, ensure_ascii=False)
+        # Keys are sorted, except inside the recipe: mapping order there can decide the order
+        # of draws, so the recorded recipe keeps the order it was written in.
+        ordered = {key: header[key] for key in sorted(header)}
+        text = json.dumps(ordered, indent=2, ensure_ascii=False)
         out.write(text[:-2].encode("utf-8") + b',\n  "files": [\n')
         separator = b"    "
         for entry in _all_files(records, sink.written):

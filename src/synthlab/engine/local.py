@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -15,8 +16,23 @@ from synthlab.errors import RuntimeFailure
 
 __all__ = ["run_local"]
 
+_PR_SET_PDEATHSIG = 1
 
-def _init_worker(lock_fd: int | None) -> None:
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when the driver dies (kill -9 leaves no orphans that
+    would go on writing shards behind a resumed run)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the driver died before prctl took effect
+        os._exit(1)
+
+
+def _init_worker(lock_fd: int | None, parent: int) -> None:
+    _die_with_parent(parent)
     # The driver handles Ctrl-C and stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A forked worker shares the driver's lock file; close our copy so that the lock dies
@@ -50,7 +66,7 @@ def run_local(
             close_worker()
         return
     pool = ProcessPoolExecutor(
-        workers, mp_context=_context(), initializer=_init_worker, initargs=(lock_fd,)
+        workers, mp_context=_context(), initializer=_init_worker, initargs=(lock_fd, os.getpid())
     )
     pending: set[Future[ShardResult]] = set()
     queue = iter(tasks)

@@ -103,7 +103,11 @@ def _check_cluster_fits(ray: Any, options: Mapping[str, Any]) -> None:
     asked = {"CPU": options["num_cpus"], "GPU": options["num_gpus"], **options.get("resources", {})}
     if "memory" in options:
         asked["memory"] = options["memory"]
-    short = [f"{k}={v:g} (cluster has {total.get(k, 0):g})" for k, v in asked.items() if v > total.get(k, 0)]
+    short = [
+        f"{k}={v:g} (cluster has {total.get(k, 0):g})"
+        for k, v in asked.items()
+        if v > total.get(k, 0)
+    ]
     if short:
         sys.stderr.write(
             "synthlab: warning: each shard asks for " + ", ".join(short) + "; the shards wait "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 import time
@@ -19,7 +20,7 @@ from synthlab.engine.progress import Progress
 from synthlab.engine.shard import Job, ShardResult, ShardTask, open_exporters
 from synthlab.errors import UsageError
 from synthlab.generators.base import get_generator_spec
-from synthlab.jsonio import canonical_json
+from synthlab.jsonio import to_jsonable
 from synthlab.recipe import Recipe
 
 __all__ = [
@@ -62,7 +63,10 @@ def content_sha256(recipe: Recipe, selection: Sequence[int], formats: Sequence[s
         "formats": list(formats),
         "synthlab": __version__,
     }
-    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+    # not canonical_json: it sorts keys, and the order of a recipe's mappings can decide the
+    # order of draws, so two recipes that differ only in key order are different content
+    text = json.dumps(to_jsonable(content), separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _selection(recipe: Recipe, only: Sequence[int] | None) -> Sequence[int]:

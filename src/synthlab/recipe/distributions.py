@@ -340,16 +340,20 @@ def _validator(kind: Kind) -> PlainValidator:
     return PlainValidator(lambda raw: parse_value(raw, kind))
 
 
+# pydantic cannot point a $ref at a definition it does not know; the schema builder
+# (synthlab.recipe.schema) replaces this mark with a $ref to the shared definitions.
+VALUE_MARK = "x-synthlab-value"
+
 _serializer = PlainSerializer(lambda value: value.to_raw(), return_type=Any)
 
 FloatValue = Annotated[
-    Value[float], _validator("float"), _serializer, WithJsonSchema({"$ref": "#/$defs/FloatValue"})
+    Value[float], _validator("float"), _serializer, WithJsonSchema({VALUE_MARK: "FloatValue"})
 ]
 IntValue = Annotated[
-    Value[int], _validator("int"), _serializer, WithJsonSchema({"$ref": "#/$defs/IntValue"})
+    Value[int], _validator("int"), _serializer, WithJsonSchema({VALUE_MARK: "IntValue"})
 ]
 StrValue = Annotated[
-    Value[str], _validator("str"), _serializer, WithJsonSchema({"$ref": "#/$defs/StrValue"})
+    Value[str], _validator("str"), _serializer, WithJsonSchema({VALUE_MARK: "StrValue"})
 ]
 
 

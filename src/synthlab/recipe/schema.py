@@ -5,16 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from synthlab.generators.base import available_generators
-from synthlab.recipe.distributions import value_json_schema_defs
+from synthlab.recipe.distributions import VALUE_MARK, value_json_schema_defs
 from synthlab.recipe.model import Recipe
 
 __all__ = ["recipe_json_schema"]
 
 
 def _rename_refs(node: Any, prefix: str) -> Any:
-    """Point `#/$defs/X` at `#/$defs/<prefix>X`, leaving the shared value definitions alone."""
+    """Point `#/$defs/X` at `#/$defs/<prefix>X`, leaving the shared value definitions alone,
+    and turn value marks into references to those shared definitions."""
     if isinstance(node, dict):
-        out = {}
+        out: dict[str, Any] = {}
+        if VALUE_MARK in node:
+            node = {"$ref": f"#/$defs/{node[VALUE_MARK]}"} | {
+                k: v for k, v in node.items() if k != VALUE_MARK
+            }
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
                 name = value.removeprefix("#/$defs/")
@@ -29,7 +34,7 @@ def _rename_refs(node: Any, prefix: str) -> Any:
 
 
 def recipe_json_schema() -> dict[str, Any]:
-    schema = Recipe.model_json_schema()
+    schema = _rename_refs(Recipe.model_json_schema(), "")
     defs: dict[str, Any] = schema.setdefault("$defs", {})
     defs.update(value_json_schema_defs())
     branches = []

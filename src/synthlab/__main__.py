@@ -1,0 +1,5 @@
+"""`python -m synthlab` runs the CLI."""
+
+from synthlab.cli import main
+
+main()
