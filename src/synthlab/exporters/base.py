@@ -129,8 +129,8 @@ def available_exporters() -> dict[str, Exporter]:
         for entry in entry_points(group=ENTRY_POINT_GROUP):
             try:
                 loaded = entry.load()
-            except ImportError:
-                continue
+            except (ImportError, AttributeError):
+                continue  # a module missing or unfinished: its exporters are not offered
             # an entry point names one exporter, or a tuple of them (one per modality package)
             for exporter in loaded if isinstance(loaded, (tuple, list)) else (loaded,):
                 _registered.setdefault(exporter.name, exporter)
