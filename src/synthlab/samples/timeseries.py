@@ -17,7 +17,10 @@ import numpy as np
 
 from synthlab.samples.base import Sample
 
-__all__ = ["EVENT_KINDS", "EventLabel", "Segment", "TimeseriesSample", "kind_code"]
+__all__ = ["ACTIVITIES", "EVENT_KINDS", "EventLabel", "Segment", "TimeseriesSample", "kind_code"]
+
+# Codes of the per-point `activity` column (its index here). Fixed: never reorder.
+ACTIVITIES: tuple[str, ...] = ("standing", "sitting", "walking", "running", "lying")
 
 # Integer codes of the per-point `label` column (0 = normal). Fixed: never reorder.
 EVENT_KINDS: tuple[str, ...] = (

@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from synthlab.errors import did_you_mean
 from synthlab.recipe.distributions import FloatValue, IntValue, StrValue
 from synthlab.recipe.model import RecipeModel
-from synthlab.samples.timeseries import EVENT_KINDS
+from synthlab.samples.timeseries import ACTIVITIES, EVENT_KINDS
 
 __all__ = [
     "ACTIVITIES",
@@ -22,7 +22,6 @@ __all__ = [
     "TimeseriesParams",
 ]
 
-ACTIVITIES = ("standing", "sitting", "walking", "running", "lying")
 Matrix = tuple[tuple[float, ...], ...]
 
 

@@ -1,0 +1,94 @@
+"""What every time-series format writes: the per-point columns of a series and the rows of
+the dataset's event table, built once from a `TimeseriesSample`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from synthlab.jsonio import canonical_json
+from synthlab.samples.timeseries import ACTIVITIES, EVENT_KINDS, TimeseriesSample
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "event_rows",
+    "iso_time",
+    "label_codes",
+    "point_columns",
+    "series_name",
+]
+
+EVENT_COLUMNS = (
+    "series",
+    "event_id",
+    "kind",
+    "name",
+    "channels",
+    "start",
+    "end",
+    "start_time",
+    "end_time",
+    "phase",
+    "params",
+)
+
+
+def series_name(index: int, width: int) -> str:
+    return f"{index:0{width}d}"
+
+
+def point_columns(sample: TimeseriesSample) -> dict[str, np.ndarray]:
+    """Column name -> per-row array, in output order. Timestamps are int64 nanoseconds UTC;
+    `activity` holds codes into `sample.activities`."""
+    columns: dict[str, np.ndarray] = {"timestamp": sample.time_ns, "index": sample.grid_index}
+    for number, channel in enumerate(sample.channels):
+        columns[channel] = sample.values[:, number]
+    columns["anomaly"] = sample.anomaly
+    columns["label"] = sample.label
+    columns["event_id"] = sample.event_id
+    if sample.activity is not None:
+        columns["activity"] = sample.activity
+    columns.update(sample.targets)
+    return columns
+
+
+def grid_time_ns(sample: TimeseriesSample, position: int) -> int:
+    """Nominal time of grid index `position` (window ends are not necessarily sampled)."""
+    return sample.start_ns + round(position * 1e9 / sample.rate_hz)
+
+
+def iso_time(ns: int) -> str:
+    """ISO 8601 UTC with microseconds, e.g. 2024-01-01T00:00:01.500000Z (no wall clock)."""
+    text = np.datetime_as_string(np.datetime64(ns // 1000, "us"), unit="us")
+    return f"{text}Z"
+
+
+def event_rows(sample: TimeseriesSample) -> list[dict[str, Any]]:
+    """One row per event (per phase for phased events), in event order."""
+    return [
+        {
+            "series": sample.index,
+            "event_id": event.event_id,
+            "kind": event.kind,
+            "name": event.name,
+            "channels": list(event.channels),
+            "start": event.start,
+            "end": event.end,
+            "start_time": grid_time_ns(sample, event.start),
+            "end_time": grid_time_ns(sample, event.end),
+            "phase": event.phase,
+            "params": canonical_json(event.params),
+        }
+        for event in sample.events
+    ]
+
+
+def label_codes() -> dict[str, Any]:
+    """The meaning of the integer label columns (written next to the data)."""
+    return {
+        "label": {"0": "normal", **{str(i + 1): kind for i, kind in enumerate(EVENT_KINDS)}},
+        "activity": {str(i): name for i, name in enumerate(ACTIVITIES)},
+        "event_id": "-1 outside events, else the event's id within its series",
+        "anomaly": "1 inside any event window, else 0",
+    }
