@@ -48,7 +48,7 @@ class NabExporter(Exporter):
         text.write(",".join(("timestamp", *sample.channels)) + "\n")
         stamps = [_nab_time(int(ns)) for ns in sample.time_ns]
         values = sample.values.astype(np.float64)
-        for stamp, row in zip(stamps, values.tolist()):
+        for stamp, row in zip(stamps, values.tolist(), strict=True):
             text.write(stamp + "," + ",".join("" if v != v else repr(v) for v in row) + "\n")
         sink.file(f"nab/data/{name}", text.getvalue().encode())
         windows = []

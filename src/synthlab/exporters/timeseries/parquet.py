@@ -66,7 +66,7 @@ def series_table(sample: TimeseriesSample) -> pa.Table:
         "series": sample.index,
         "rate_hz": sample.rate_hz,
         "length": sample.length,
-        "units": dict(zip(sample.channels, sample.units)),
+        "units": dict(zip(sample.channels, sample.units, strict=True)),
         "codes": label_codes(),
     }
     schema_meta = {b"synthlab": canonical_json(about).encode()}
