@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Set up synthlab on a fresh Debian machine: system libraries, a virtualenv in .venv, and
+# the package with every extra. Safe to run again (it only installs what is missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+    # headless OpenGL for pyrender: EGL on Mesa's llvmpipe software renderer
+    libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libgles2
+    # the review page's browser test drives Debian's chromium
+    chromium chromium-driver
+)
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+        || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    echo "setup: installing ${missing[*]}"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+# torch first and pinned exactly: any looser spec pulls several GB of CUDA wheels
+.venv/bin/python -m pip install -q "torch==2.13.0"
+.venv/bin/python -m pip install -q -e ".[scene,diffusion,ray,text,dev]"
+echo "setup: ready ($(.venv/bin/synthlab --version))"
