@@ -98,3 +98,18 @@ def test_manifest_records_provenance(write_recipe, tmp_path: Path, digest_tree) 
     assert listed == set(digest_tree(tmp_path / "out")) - {"manifest.json"}
     index = [json.loads(x) for x in (tmp_path / "out/samples.jsonl").read_text().splitlines()]
     assert [r["spawn_key"] for r in index] == [[i] for i in range(40)]
+
+
+def test_key_order_is_part_of_the_recipe(write_recipe, tmp_path: Path) -> None:
+    """Mapping order decides the order of draws, so it must also change the content hash."""
+    from synthlab.engine.render import content_sha256
+
+    text = write_recipe().read_text()
+    swapped = text.replace(
+        "      x: {uniform: [0, 1]}\n      y: {normal: {mean: 0, std: 2, min: -1, max: 3}}\n",
+        "      y: {normal: {mean: 0, std: 2, min: -1, max: 3}}\n      x: {uniform: [0, 1]}\n",
+    )
+    assert swapped != text
+    first = synthlab.load_recipe(write_recipe(text, name="a.yaml"))
+    second = synthlab.load_recipe(write_recipe(swapped, name="b.yaml"))
+    assert content_sha256(first, range(40), ("jsonl",)) != content_sha256(second, range(40), ("jsonl",))
