@@ -1,0 +1,130 @@
+"""Time-series samples: one panel per channel, event windows shaded and named, activity
+segments as a coloured band along the bottom; matplotlib's Agg backend, PNG without
+timestamps.
+
+Building a matplotlib figure (axes, ticks, fonts) costs far more than drawing a line, so a
+figure is built once per channel count and reused: each sample replaces the line data and
+the shaded windows. The result does not depend on what was drawn before.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+
+from synthlab.samples import Sample
+from synthlab.samples.timeseries import TimeseriesSample
+from synthlab.spotcheck.overlays import Overlay
+from synthlab.spotcheck.overlays.palette import hex_color
+
+__all__ = ["MAX_CHANNELS", "draw"]
+
+MAX_CHANNELS = 8  # more panels are unreadable at report size
+
+
+@dataclass
+class _Canvas:
+    figure: Figure
+    axes: list[Axes]
+    lines: list[Line2D]
+    added: list[Artist] = field(default_factory=list)
+
+
+_canvases: dict[int, _Canvas] = {}
+
+
+def _canvas(panels: int) -> _Canvas:
+    if panels not in _canvases:
+        height = 0.5 + 1.2 * panels
+        figure = Figure(figsize=(7.5, height), dpi=80)
+        FigureCanvasAgg(figure)
+        # fixed margins: tight_layout measures every tick label and costs most of the drawing
+        figure.subplots_adjust(left=0.11, right=0.98, top=1 - 0.3 / height, bottom=0.45 / height)
+        axes = list(figure.subplots(panels, 1, sharex=True, squeeze=False)[:, 0])
+        lines = []
+        for axis in axes:
+            (line,) = axis.plot([0, 1], [0, 1], linewidth=0.8, color="#333333")
+            lines.append(line)
+            axis.tick_params(labelsize=7)
+            axis.yaxis.set_major_locator(MaxNLocator(3))
+            axis.xaxis.set_major_locator(MaxNLocator(6))
+        axes[-1].set_xlabel("seconds from start", fontsize=8)
+        _canvases[panels] = _Canvas(figure, axes, lines)
+    return _canvases[panels]
+
+
+def _label_events(canvas: _Canvas, sample: TimeseriesSample, channels: list[str]) -> None:
+    rate = float(sample.rate_hz) or 1.0
+    for row, (axis, channel) in enumerate(zip(canvas.axes, channels, strict=True)):
+        for event in sample.events:
+            if event.channels and channel not in event.channels:
+                continue
+            color = hex_color(event.kind)
+            span = axis.axvspan(event.start / rate, event.end / rate, color=color, alpha=0.25, lw=0)
+            canvas.added.append(span)
+            first_panel = row == 0 or channels[0] not in (event.channels or channels)
+            if first_panel:
+                name = event.name if event.phase is None else f"{event.name}:{event.phase}"
+                text = axis.text(
+                    event.start / rate,
+                    1.0,
+                    name,
+                    transform=axis.get_xaxis_transform(),
+                    fontsize=7,
+                    color=color,
+                    va="bottom",
+                    clip_on=False,
+                )
+                canvas.added.append(text)
+    bottom = canvas.axes[-1]
+    for segment in sample.segments:
+        color = hex_color(segment.activity)
+        band = bottom.axvspan(
+            segment.start / rate, segment.end / rate, ymin=0, ymax=0.06, color=color, lw=0
+        )
+        label = bottom.text(
+            segment.start / rate,
+            0.07,
+            segment.activity,
+            transform=bottom.get_xaxis_transform(),
+            fontsize=6,
+            color=color,
+        )
+        canvas.added.extend([band, label])
+
+
+def draw(sample: Sample) -> Overlay:
+    assert isinstance(sample, TimeseriesSample)
+    channels = list(sample.channels[:MAX_CHANNELS]) or ["value"]
+    canvas = _canvas(len(channels))
+    for artist in canvas.added:
+        artist.remove()
+    canvas.added.clear()
+    rate = float(sample.rate_hz) or 1.0
+    seconds = np.asarray(sample.grid_index, dtype=np.float64) / rate
+    if seconds.shape[0] != sample.values.shape[0]:
+        seconds = np.arange(sample.values.shape[0]) / rate
+    for column, (axis, line, channel) in enumerate(
+        zip(canvas.axes, canvas.lines, channels, strict=True)
+    ):
+        values = sample.values[:, column] if sample.values.ndim == 2 else sample.values
+        line.set_data(seconds, values)
+        axis.relim()
+        axis.autoscale_view()
+        unit = sample.units[column] if column < len(sample.units) else ""
+        axis.set_ylabel(f"{channel}\n[{unit}]" if unit else channel, fontsize=8)
+    _label_events(canvas, sample, channels)
+    buffer = io.BytesIO()
+    # no Software/CreationDate metadata: equal samples give equal bytes
+    canvas.figure.savefig(
+        buffer, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 1}
+    )
+    return Overlay(png=buffer.getvalue())
