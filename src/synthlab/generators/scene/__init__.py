@@ -1,0 +1,26 @@
+"""Procedurally built 3D scenes rendered headless, with labels exact by construction.
+
+This module stays cheap to import: the params model and a description. trimesh, pyrender
+and OpenGL are imported only when a generator is created (`generator.py`, `render.py`).
+"""
+
+from __future__ import annotations
+
+from synthlab.generators.base import GeneratorSpec
+from synthlab.generators.scene.params import SceneParams
+
+__all__ = ["SPEC", "SceneParams"]
+
+SPEC = GeneratorSpec(
+    kind="scene",
+    description="procedural 3D scenes (trimesh + pyrender, headless EGL) with exact boxes, "
+    "masks, depth, poses, keypoints and visibility",
+    modality="image",
+    params_model=SceneParams,
+    implementation="synthlab.generators.scene.generator:SceneGenerator",
+    default_formats=("image", "coco"),
+    extra="scene",
+    requires=("trimesh", "pyrender", "OpenGL", "PIL", "scipy"),
+    value_libraries=("numpy", "trimesh", "pyrender", "pillow", "scipy"),
+    quota_conditions=lambda params: params.quota_conditions(),
+)

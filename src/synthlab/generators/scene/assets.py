@@ -1,0 +1,242 @@
+"""Shapes: the project's procedural assets, trimesh primitives and user mesh files.
+
+Every shape is built in its own frame with z up, resting on z = 0 and centred on the z
+axis, so placement only has to choose a position on the surface and a yaw. Assets are made
+from primitives by code here (nothing downloaded); each names its keypoints. A keypoint
+carries a `depth` tolerance: how far inside the surface it sits (a hip joint inside a
+body), so visibility tests do not call it hidden by its own flesh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import trimesh
+
+__all__ = ["Keypoint3D", "Part", "Shape", "build_asset", "build_primitive", "load_user_mesh"]
+
+
+@dataclass(frozen=True)
+class Keypoint3D:
+    name: str
+    position: tuple[float, float, float]
+    depth: float = 0.0  # metres below the surface (before scaling) that still count as visible
+
+
+@dataclass(frozen=True)
+class Part:
+    mesh: trimesh.Trimesh
+    color: tuple[int, int, int] | None = None  # fixed colour (tyres); None: the class material
+
+
+@dataclass(frozen=True)
+class Shape:
+    parts: tuple[Part, ...]
+    keypoints: tuple[Keypoint3D, ...] = ()
+    name: str = ""
+    local_bounds: np.ndarray = field(default_factory=lambda: np.zeros((2, 3)))
+
+    @staticmethod
+    def of(name: str, parts: list[Part], keypoints: list[Keypoint3D]) -> Shape:
+        bounds = np.array(trimesh.util.concatenate([p.mesh for p in parts]).bounds)
+        return Shape(tuple(parts), tuple(keypoints), name, bounds)
+
+
+def _box(extents: tuple[float, float, float], at: tuple[float, float, float]) -> trimesh.Trimesh:
+    return trimesh.creation.box(extents=extents, transform=trimesh.transformations.translation_matrix(at))
+
+
+def _cylinder(radius: float, height: float, at: tuple[float, float, float], axis: str = "z",
+              sections: int = 24) -> trimesh.Trimesh:
+    mesh = trimesh.creation.cylinder(radius=radius, height=height, sections=sections)
+    if axis == "x":
+        mesh.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, (0, 1, 0)))
+    elif axis == "y":
+        mesh.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, (1, 0, 0)))
+    mesh.apply_translation(at)
+    return mesh
+
+
+def _capsule(radius: float, start: tuple[float, float, float], end: tuple[float, float, float]
+             ) -> trimesh.Trimesh:
+    a, b = np.asarray(start, float), np.asarray(end, float)
+    length = float(np.linalg.norm(b - a))
+    mesh = trimesh.creation.capsule(height=length, radius=radius, count=(10, 10))
+    direction = (b - a) / length
+    mesh.apply_transform(trimesh.geometry.align_vectors((0, 0, 1), direction))
+    mesh.apply_translation((a + b) / 2)
+    return mesh
+
+
+def _crate() -> Shape:
+    s = 0.6
+    parts = [Part(_box((s, s, s), (0, 0, s / 2)))]
+    # edge battens a little proud of the faces, so the crate reads as a crate
+    for x in (-1, 1):
+        for y in (-1, 1):
+            parts.append(Part(_box((0.06, 0.06, s), (x * (s / 2 - 0.02), y * (s / 2 - 0.02), s / 2))))
+    corners = [
+        Keypoint3D(f"{'top' if z else 'bottom'}_{fy}_{fx}", (x * s / 2, y * s / 2, z * s))
+        for z in (1, 0)
+        for y, fy in ((-1, "front"), (1, "back"))
+        for x, fx in ((-1, "left"), (1, "right"))
+    ]
+    return Shape.of("crate", parts, corners)
+
+
+def _pallet() -> Shape:
+    length, width = 1.2, 0.8
+    parts = []
+    for y in (-0.35, 0.0, 0.35):  # runners
+        parts.append(Part(_box((length, 0.1, 0.1), (0, y, 0.05))))
+    for x in np.linspace(-0.55, 0.55, 5):  # deck boards
+        parts.append(Part(_box((0.1, width, 0.022), (float(x), 0, 0.111))))
+    top = 0.122
+    corners = [
+        Keypoint3D(f"deck_{fy}_{fx}", (x * length / 2, y * width / 2, top))
+        for y, fy in ((-1, "front"), (1, "back"))
+        for x, fx in ((-1, "left"), (1, "right"))
+    ]
+    return Shape.of("pallet", parts, corners)
+
+
+def _barrel() -> Shape:
+    radius, height = 0.3, 0.9
+    parts = [Part(_cylinder(radius, height, (0, 0, height / 2), sections=32))]
+    for z in (0.25, 0.65):  # rolling hoops
+        hoop = trimesh.creation.torus(major_radius=radius, minor_radius=0.02, major_sections=32,
+                                      minor_sections=8)
+        hoop.apply_translation((0, 0, z))
+        parts.append(Part(hoop, (60, 60, 60)))
+    points = [Keypoint3D("top_center", (0, 0, height)), Keypoint3D("bottom_center", (0, 0, 0))]
+    return Shape.of("barrel", parts, points)
+
+
+def _traffic_cone() -> Shape:
+    base, height = 0.4, 0.7
+    cone = trimesh.creation.cone(radius=0.16, height=height - 0.03, sections=32)
+    cone.apply_translation((0, 0, 0.03))
+    parts = [Part(_box((base, base, 0.03), (0, 0, 0.015)), (30, 30, 30)), Part(cone)]
+    stripe = _cylinder(0.105, 0.08, (0, 0, 0.38), sections=32)
+    parts.append(Part(stripe, (235, 235, 235)))
+    points = [Keypoint3D("tip", (0, 0, height))] + [
+        Keypoint3D(f"base_{fy}_{fx}", (x * base / 2, y * base / 2, 0.03))
+        for y, fy in ((-1, "front"), (1, "back"))
+        for x, fx in ((-1, "left"), (1, "right"))
+    ]
+    return Shape.of("traffic_cone", parts, points)
+
+
+def _human() -> Shape:
+    """A 1.75 m figure facing -y, arms down; joints follow COCO's body keypoint names."""
+    limb = 0.06
+    joints = {
+        "left_shoulder": (0.2, 0, 1.42), "right_shoulder": (-0.2, 0, 1.42),
+        "left_elbow": (0.24, 0, 1.14), "right_elbow": (-0.24, 0, 1.14),
+        "left_wrist": (0.26, 0, 0.88), "right_wrist": (-0.26, 0, 0.88),
+        "left_hip": (0.1, 0, 0.92), "right_hip": (-0.1, 0, 0.92),
+        "left_knee": (0.11, 0, 0.5), "right_knee": (-0.11, 0, 0.5),
+        "left_ankle": (0.11, 0, 0.08), "right_ankle": (-0.11, 0, 0.08),
+    }
+    parts = [
+        Part(_box((0.38, 0.22, 0.56), (0, 0, 1.17))),  # torso
+        Part(trimesh.creation.icosphere(subdivisions=2, radius=0.12).apply_translation((0, 0, 1.62)),
+             (224, 172, 140)),
+        Part(_capsule(0.05, (0, 0, 1.45), (0, 0, 1.52)), (224, 172, 140)),  # neck
+    ]
+    for side in ("left", "right"):
+        for a, b, radius in (("shoulder", "elbow", limb), ("elbow", "wrist", 0.05),
+                             ("hip", "knee", 0.08), ("knee", "ankle", 0.07)):
+            parts.append(Part(_capsule(radius, joints[f"{side}_{a}"], joints[f"{side}_{b}"]),
+                              (50, 60, 90) if a in ("hip", "knee") else None))
+    radius_of = {"shoulder": 0.08, "elbow": 0.06, "wrist": 0.05, "hip": 0.12, "knee": 0.08,
+                 "ankle": 0.08}
+    points = [Keypoint3D("nose", (0, -0.12, 1.62)), Keypoint3D("neck", (0, 0, 1.48), 0.06)]
+    points += [Keypoint3D(name, xyz, radius_of[name.split("_")[1]]) for name, xyz in joints.items()]
+    # ankles rest on capsule ends 0.08 above the ground; add soles so the figure stands
+    for x in (0.11, -0.11):
+        parts.append(Part(_box((0.1, 0.22, 0.04), (x, -0.04, 0.02)), (40, 30, 25)))
+    return Shape.of("human", parts, points)
+
+
+def _vehicle() -> Shape:
+    """A 4.2 m car facing -y."""
+    length, width = 4.2, 1.8
+    parts = [
+        Part(_box((width, length, 0.7), (0, 0, 0.65))),  # body
+        Part(_box((width * 0.9, length * 0.5, 0.55), (0, 0.25, 1.275))),  # cabin
+        Part(_box((width * 0.86, 0.05, 0.42), (0, -0.78, 1.25)), (40, 50, 60)),  # windscreen
+    ]
+    wheels = []
+    for y, fy in ((-1.35, "front"), (1.35, "rear")):
+        for x, fx in ((-0.85, "left"), (0.85, "right")):
+            parts.append(Part(_cylinder(0.34, 0.22, (x, y, 0.34), axis="x"), (25, 25, 25)))
+            wheels.append(Keypoint3D(f"wheel_{fy}_{fx}", (x * 1.06, y, 0.34)))
+    points = [
+        Keypoint3D("front_center", (0, -length / 2, 0.65)),
+        Keypoint3D("rear_center", (0, length / 2, 0.65)),
+        Keypoint3D("roof_center", (0, 0.25, 1.55)),
+        *wheels,
+    ]
+    return Shape.of("vehicle", parts, points)
+
+
+ASSET_BUILDERS: dict[str, Callable[[], Shape]] = {
+    "crate": _crate,
+    "pallet": _pallet,
+    "barrel": _barrel,
+    "traffic_cone": _traffic_cone,
+    "human": _human,
+    "vehicle": _vehicle,
+}
+
+
+def build_asset(name: str) -> Shape:
+    return ASSET_BUILDERS[name]()
+
+
+def build_primitive(name: str, stretch: tuple[float, float, float] = (1.0, 1.0, 1.0)) -> Shape:
+    """A unit-sized primitive (1 m across) resting on z = 0, stretched per axis."""
+    if name == "box":
+        mesh = trimesh.creation.box(extents=(1.0, 1.0, 1.0))
+    elif name == "sphere":
+        mesh = trimesh.creation.icosphere(subdivisions=3, radius=0.5)
+    elif name == "cylinder":
+        mesh = trimesh.creation.cylinder(radius=0.5, height=1.0, sections=32)
+    elif name == "capsule":
+        mesh = trimesh.creation.capsule(height=0.5, radius=0.25, count=(16, 16))
+    elif name == "cone":
+        mesh = trimesh.creation.cone(radius=0.5, height=1.0, sections=32)
+    elif name == "torus":
+        mesh = trimesh.creation.torus(major_radius=0.35, minor_radius=0.15)
+    else:
+        raise ValueError(f"unknown primitive {name!r}")
+    mesh.apply_scale(stretch)
+    low = mesh.bounds[0]
+    mesh.apply_translation((0, 0, -low[2]))
+    top = float(mesh.bounds[1][2])
+    return Shape.of(name, [Part(mesh)], [Keypoint3D("top", (0.0, 0.0, top)),
+                                         Keypoint3D("bottom", (0.0, 0.0, 0.0))])
+
+
+def load_user_mesh(path: Path, units: float, keypoints: dict[str, tuple[float, float, float]],
+                   stretch: tuple[float, float, float]) -> Shape:
+    """A user's mesh file, scaled to metres, centred on z and set down on z = 0. Keypoints
+    are given in the file's frame and move with it."""
+    loaded = trimesh.load(path, force="mesh", process=False)
+    if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0:
+        raise ValueError(f"{path} holds no triangles")
+    mesh = loaded.copy()
+    scale = np.asarray(stretch, float) * units
+    mesh.apply_scale(scale)
+    low, high = mesh.bounds
+    shift = np.array([-(low[0] + high[0]) / 2, -(low[1] + high[1]) / 2, -low[2]])
+    mesh.apply_translation(shift)
+    points = [
+        Keypoint3D(name, tuple(float(v) for v in np.asarray(xyz, float) * scale + shift))
+        for name, xyz in keypoints.items()
+    ]
+    return Shape.of(path.stem, [Part(mesh)], points)  # type: ignore[arg-type]

@@ -1,0 +1,161 @@
+"""The `scene` generator: build a scene, render the exact label pass, check the sample's
+quota assignment, redraw deterministically until it holds, then render colour and effects.
+
+Attempt 0 draws from the sample's own stream; attempt k draws from
+`substream(seed, index, k)`, so a retried sample is still a pure function of (seed, index).
+With `camera.per_scene: n`, images n*s .. n*s+n-1 show scene s from n cameras; the scene
+comes from its own stream and each image's camera from the image's stream.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from synthlab.errors import RuntimeFailure, UsageError
+from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
+from synthlab.generators.scene.assets import Shape, build_asset, build_primitive, load_user_mesh
+from synthlab.generators.scene.conditions import frame_conditions
+from synthlab.generators.scene.effects import apply_effects
+from synthlab.generators.scene.labels import compute_labels
+from synthlab.generators.scene.layout import build_scene
+from synthlab.generators.scene.params import PRIMITIVES, ObjectClassSpec, SceneParams
+from synthlab.generators.scene.render import PyrenderRasterizer
+from synthlab.samples.image import ImageSample
+from synthlab.seeding import substream
+
+__all__ = ["SceneGenerator"]
+
+SCENE_KEY = 0x5CE7E  # spawn-key marker of shared-scene streams (never 0: keys must not collide)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
+
+
+def _shape_for(spec: ObjectClassSpec, recipe_dir: Path) -> Shape:
+    if spec.asset is not None:
+        return build_asset(spec.asset)
+    if spec.primitive is not None:
+        return build_primitive(spec.primitive, spec.stretch)
+    path = recipe_dir / str(spec.mesh)
+    if not path.is_file():
+        raise UsageError(f"mesh file {spec.mesh!r} not found (looked for {path})")
+    try:
+        return load_user_mesh(path, spec.mesh_units, spec.keypoints, spec.stretch)
+    except Exception as err:
+        raise UsageError(f"cannot read mesh {spec.mesh!r}: {err}") from err
+
+
+def _backgrounds(params: SceneParams, recipe_dir: Path) -> list[np.ndarray]:
+    folder = params.background.folder
+    if folder is None:
+        return []
+    root = recipe_dir / folder
+    files = sorted(p for p in root.glob("*") if p.suffix.lower() in IMAGE_SUFFIXES) if root.is_dir() else []
+    if not files:
+        raise UsageError(f"background folder {folder!r} holds no images (looked in {root})")
+    size = params.camera.resolution
+    return [
+        np.asarray(Image.open(f).convert("RGB").resize(size, Image.Resampling.BILINEAR))
+        for f in files
+    ]
+
+
+class SceneGenerator(Generator):
+    params: SceneParams
+
+    def setup(self, params: Any, context: GeneratorContext) -> None:
+        super().setup(params, context)
+        self.class_names = tuple(params.classes)
+        shapes = {name: _shape_for(spec, context.recipe_dir) for name, spec in params.classes.items()}
+        for kind in PRIMITIVES:
+            shapes[f"distractor:{kind}"] = build_primitive(kind)
+        self.shapes = shapes
+        self.backgrounds = _backgrounds(params, context.recipe_dir)
+        self.rasterizer = PyrenderRasterizer()
+        self.timings: dict[str, float] = defaultdict(float)  # seconds per stage (benchmarks)
+
+    def _count_overrides(self, plan: SamplePlan) -> dict[str, int]:
+        overrides: dict[str, int] = {}
+        for name in plan.require:
+            if name in self.params.classes:
+                overrides[name] = 1
+            elif name in self.params.conditions:
+                condition = self.params.conditions[name]
+                overrides[condition.class_name] = max(
+                    overrides.get(condition.class_name, 0), condition.min_count
+                )
+        for name in plan.forbid:
+            if name in self.params.classes:
+                overrides[name] = 0
+        return overrides
+
+    def _streams(self, index: int, attempt: int, rng: np.random.Generator
+                 ) -> tuple[np.random.Generator, np.random.Generator, list[int]]:
+        seed = self.context.seed
+        image_rng = rng if attempt == 0 else substream(seed, index, attempt)
+        per_scene = self.params.camera.per_scene
+        if per_scene == 1:
+            return image_rng, image_rng, [index] if attempt == 0 else [index, attempt]
+        first = index - index % per_scene
+        return substream(seed, first, SCENE_KEY, attempt), image_rng, [first, SCENE_KEY, attempt]
+
+    def generate(self, index: int, rng: np.random.Generator, plan: SamplePlan) -> ImageSample:
+        params = self.params
+        overrides = self._count_overrides(plan)
+        clock = self.timings
+        for attempt in range(params.max_attempts):
+            scene_rng, image_rng, scene_key = self._streams(index, attempt, rng)
+            started = time.perf_counter()
+            scene = build_scene(params, self.shapes, scene_rng, image_rng, self.backgrounds, overrides)
+            loaded = self.rasterizer.load(scene)
+            clock["scene"] += time.perf_counter() - started
+            started = time.perf_counter()
+            label_pass = loaded.labels()
+            clock["render_labels"] += time.perf_counter() - started
+            started = time.perf_counter()
+            frame = compute_labels(scene, loaded, label_pass, self.class_names, params.keep_invisible)
+            clock["masks"] += time.perf_counter() - started
+            carried, achieved = frame_conditions(frame.objects, self.class_names, params.conditions)
+            if plan.require <= carried and not plan.forbid & carried:
+                break
+        else:
+            raise RuntimeFailure(
+                f"sample {index}: no scene in {params.max_attempts} attempts "
+                f"{'carried ' + ', '.join(sorted(plan.require)) if plan.require else ''}"
+                f"{' and ' if plan.require and plan.forbid else ''}"
+                f"{'avoided ' + ', '.join(sorted(plan.forbid)) if plan.forbid else ''}; "
+                "widen the condition's ranges, raise max_attempts or lower the quota"
+            )
+        started = time.perf_counter()
+        color = loaded.color(params.shadows)
+        clock["render_color"] += time.perf_counter() - started
+        started = time.perf_counter()
+        image, effects = apply_effects(color, frame.depth, params.effects, image_rng)
+        clock["effects"] += time.perf_counter() - started
+        metadata = {
+            "seed": self.context.seed,
+            "scene_key": scene_key,
+            "attempts": attempt + 1,
+            "achieved": achieved,
+            "scene": scene.drawn,
+            "effects": effects,
+            "renderer": self.rasterizer.name,
+        }
+        return ImageSample(
+            index=index,
+            conditions=carried,
+            metadata=metadata,
+            image=image,
+            objects=frame.objects,
+            instance_mask=frame.instance_mask,
+            semantic_mask=frame.semantic_mask,
+            depth=frame.depth,
+            camera=scene.camera.describe(),
+        )
+
+    def close(self) -> None:
+        self.rasterizer.close()

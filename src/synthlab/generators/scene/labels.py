@@ -1,0 +1,159 @@
+"""Labels computed from what was placed and the exact label pass, never guessed from pixels.
+
+* visible box: tight bound of the object's pixels in the instance mask (pixel edges);
+* amodal box: bound of the whole mesh projected through the camera, not clipped;
+* visible fraction: visible pixels / pixels the object covers when drawn alone. The solo
+  pass is skipped when no other object's projection can overlap this one's: then nothing
+  can hide it and the two counts are equal by construction;
+* truncation: share of the amodal box that lies outside the image;
+* keypoints: projected; 2 = the object itself is seen at that pixel at that depth (within
+  the keypoint's own depth under the surface, plus 1 cm), 1 = in the image but hidden,
+  0 = outside the image or behind the camera (COCO's convention).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from synthlab.generators.scene.camera import project
+from synthlab.generators.scene.layout import PlacedObject, SceneDescription
+from synthlab.samples.image import Keypoint, ObjectLabel
+
+__all__ = ["FrameLabels", "compute_labels"]
+
+KEYPOINT_SLACK = 0.01  # metres
+
+
+@dataclass(frozen=True, eq=False)
+class FrameLabels:
+    objects: tuple[ObjectLabel, ...]
+    instance_mask: np.ndarray
+    semantic_mask: np.ndarray
+    depth: np.ndarray
+    solo_passes: int
+
+
+@dataclass
+class _Projected:
+    points: np.ndarray  # Nx3 camera frame
+    box: tuple[float, float, float, float] | None  # x0 y0 x1 y1 of projected vertices
+    near: float
+    far: float
+
+
+def _to_camera(world_to_camera: np.ndarray, placed: PlacedObject) -> _Projected:
+    points = placed.world_vertices() @ world_to_camera[:3, :3].T + world_to_camera[:3, 3]
+    near, far = float(points[:, 2].min()), float(points[:, 2].max())
+    return _Projected(points, None, near, far)
+
+
+def _tight_box(mask: np.ndarray) -> tuple[float, float, float, float] | None:
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(mask.any(axis=0))
+    x0, y0 = int(cols[0]), int(rows[0])
+    return (float(x0), float(y0), float(cols[-1] + 1 - x0), float(rows[-1] + 1 - y0))
+
+
+def _overlaps(a: tuple[float, ...] | None, b: tuple[float, ...] | None) -> bool:
+    if a is None or b is None:
+        return True  # unknown extent (behind the camera): assume it may
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _truncation(box: tuple[float, float, float, float], width: int, height: int) -> float:
+    x0, y0, x1, y1 = box
+    area = max(x1 - x0, 1e-12) * max(y1 - y0, 1e-12)
+    inside = max(0.0, min(x1, width) - max(x0, 0)) * max(0.0, min(y1, height) - max(y0, 0))
+    return float(min(max(1.0 - inside / area, 0.0), 1.0))
+
+
+def _keypoints(placed: PlacedObject, object_to_camera: np.ndarray, K: np.ndarray,
+               instance: np.ndarray, depth: np.ndarray) -> tuple[Keypoint, ...]:
+    height, width = instance.shape
+    found = []
+    for point in placed.keypoints:
+        xyz = object_to_camera[:3, :3] @ np.asarray(point.position) + object_to_camera[:3, 3]
+        if xyz[2] <= 1e-6:
+            found.append(Keypoint(point.name, 0.0, 0.0, 0))
+            continue
+        u, v = project(K, xyz[None, :])[0]
+        col, row = int(np.floor(u)), int(np.floor(v))
+        if not (0 <= col < width and 0 <= row < height):
+            found.append(Keypoint(point.name, float(u), float(v), 0))
+            continue
+        seen = instance[row, col] == placed.instance_id and (
+            xyz[2] - depth[row, col] <= point.depth + KEYPOINT_SLACK
+        )
+        found.append(Keypoint(point.name, float(u), float(v), 2 if seen else 1))
+    return tuple(found)
+
+
+def compute_labels(scene: SceneDescription, loaded, label_pass, class_names: tuple[str, ...],  # type: ignore[no-untyped-def]
+                   keep_invisible: bool) -> FrameLabels:
+    camera = scene.camera
+    K, extrinsics = camera.K, camera.world_to_camera
+    width, height = camera.width, camera.height
+    instance, depth = label_pass.instance, label_pass.depth
+    projected = [_to_camera(extrinsics, o) for o in scene.objects]
+    for item in projected:
+        if item.near > camera.znear:
+            uv = project(K, item.points)
+            item.box = (float(uv[:, 0].min()), float(uv[:, 1].min()),
+                        float(uv[:, 0].max()), float(uv[:, 1].max()))
+    counts = np.bincount(instance.ravel(), minlength=len(scene.objects) + 1)
+    labels = []
+    solo_passes = 0
+    for position, placed in enumerate(scene.objects):
+        if placed.instance_id == 0:
+            continue
+        mine = projected[position]
+        visible = int(counts[placed.instance_id]) if placed.instance_id < counts.size else 0
+        if mine.far <= camera.znear:  # wholly behind the camera
+            alone = 0
+        elif any(
+            other is not mine and other.near < mine.far and _overlaps(mine.box, other.box)
+            for other in projected
+        ):
+            alone = int(np.count_nonzero(loaded.solo(position)))
+            solo_passes += 1
+        else:
+            alone = visible
+        if visible == 0 and not keep_invisible:
+            continue
+        mask = instance == placed.instance_id if visible else None
+        object_to_camera = extrinsics @ placed.pose
+        amodal = None
+        truncation = 1.0 if alone == 0 else None
+        if mine.box is not None:
+            x0, y0, x1, y1 = mine.box
+            amodal = (x0, y0, x1 - x0, y1 - y0)
+            truncation = _truncation(mine.box, width, height)
+        corners = np.array([[x, y, z] for x in placed.bounds[:, 0] for y in placed.bounds[:, 1]
+                            for z in placed.bounds[:, 2]])
+        corners_cam = corners @ object_to_camera[:3, :3].T + object_to_camera[:3, 3]
+        box3d = None
+        if corners_cam[:, 2].min() > 1e-6:
+            box3d = tuple((float(u), float(v)) for u, v in project(K, corners_cam))
+        labels.append(ObjectLabel(
+            instance_id=placed.instance_id,
+            category=str(placed.category),
+            bbox=_tight_box(mask) if mask is not None else None,
+            amodal_bbox=amodal,
+            visible_fraction=(visible / alone) if alone else 0.0,
+            truncation=truncation,
+            keypoints=_keypoints(placed, object_to_camera, K, instance, depth),
+            pose=tuple(tuple(float(v) for v in row) for row in object_to_camera),
+            box3d=box3d,
+            attributes={"visible_pixels": visible, "unoccluded_pixels": alone},
+        ))
+    lookup = np.zeros(max(o.instance_id for o in scene.objects) + 1 if scene.objects else 1,
+                      np.uint16)
+    for placed in scene.objects:
+        if placed.instance_id:
+            lookup[placed.instance_id] = class_names.index(str(placed.category)) + 1
+    semantic = lookup[np.minimum(instance, lookup.size - 1)]
+    return FrameLabels(tuple(labels), instance, semantic, depth, solo_passes)

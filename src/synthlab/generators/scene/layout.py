@@ -1,0 +1,216 @@
+"""Building one scene description: which objects, how big, where, in which pose, lit how,
+seen from where. Placement keeps objects apart by their footprint circles on the surface,
+which rules out interpenetration without a physics engine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import trimesh
+
+from synthlab.generators.scene.assets import Keypoint3D, Shape, build_primitive
+from synthlab.generators.scene.camera import Camera, draw_camera
+from synthlab.generators.scene.colors import parse_color
+from synthlab.generators.scene.lights import Light, draw_light
+from synthlab.generators.scene.materials import Material, draw_material
+from synthlab.generators.scene.params import SceneParams
+
+__all__ = ["PlacedObject", "SceneDescription", "build_scene"]
+
+PLACEMENT_TRIES = 40
+GAP = 0.02  # metres kept free between footprints
+LIFT = 0.001  # objects float 1 mm above the surface so they never z-fight with it
+
+
+@dataclass(frozen=True, eq=False)
+class PlacedObject:
+    instance_id: int  # >= 1 for labeled objects, 0 for distractors and the surface
+    category: str | None
+    parts: tuple[tuple[trimesh.Trimesh, Material], ...]  # scaled meshes in the object frame
+    pose: np.ndarray  # rigid 4x4 object-to-world
+    keypoints: tuple[Keypoint3D, ...] = ()
+    bounds: np.ndarray = field(default_factory=lambda: np.zeros((2, 3)))  # object frame
+    drawn: Mapping[str, object] = field(default_factory=dict)
+
+    def world_vertices(self) -> np.ndarray:
+        points = np.concatenate([np.asarray(mesh.vertices) for mesh, _ in self.parts])
+        return points @ self.pose[:3, :3].T + self.pose[:3, 3]
+
+
+@dataclass(frozen=True, eq=False)
+class SceneDescription:
+    objects: tuple[PlacedObject, ...]  # labeled objects and distractors
+    fixtures: tuple[PlacedObject, ...]  # surface (and floor under a table): never labeled
+    lights: tuple[Light, ...]
+    ambient: float
+    camera: Camera
+    background: np.ndarray  # HxWx3 uint8
+    drawn: Mapping[str, object]
+
+    @property
+    def labeled(self) -> tuple[PlacedObject, ...]:
+        return tuple(o for o in self.objects if o.instance_id > 0)
+
+
+def _random_rotation(rng: np.random.Generator) -> np.ndarray:
+    quaternion = rng.normal(size=4)
+    quaternion /= np.linalg.norm(quaternion)
+    return trimesh.transformations.quaternion_matrix(quaternion)
+
+
+def _scaled(shape: Shape, scale: float, material: Material) -> tuple[
+        tuple[tuple[trimesh.Trimesh, Material], ...], tuple[Keypoint3D, ...], np.ndarray]:
+    parts = []
+    for part in shape.parts:
+        mesh = part.mesh.copy()
+        mesh.apply_scale(scale)
+        own = material if part.color is None else Material(part.color, 0.0, 0.8, "none", 1.0)
+        parts.append((mesh, own))
+    keypoints = tuple(
+        Keypoint3D(k.name, tuple(scale * v for v in k.position), k.depth * scale)  # type: ignore[arg-type]
+        for k in shape.keypoints
+    )
+    return tuple(parts), keypoints, shape.local_bounds * scale
+
+
+class _Packer:
+    """Footprint circles on the surface, placed by rejection sampling."""
+
+    def __init__(self, spread: float, half_size: tuple[float, float]):
+        self.spread = spread
+        self.half = half_size
+        self.taken: list[tuple[float, float, float]] = []
+
+    def place(self, radius: float, rng: np.random.Generator) -> tuple[float, float] | None:
+        for _ in range(PLACEMENT_TRIES):
+            r = self.spread * math.sqrt(rng.random())
+            angle = 2 * math.pi * rng.random()
+            x, y = r * math.cos(angle), r * math.sin(angle)
+            if abs(x) + radius > self.half[0] or abs(y) + radius > self.half[1]:
+                continue
+            if all(math.hypot(x - a, y - b) >= radius + c + GAP for a, b, c in self.taken):
+                self.taken.append((x, y, radius))
+                return x, y
+        return None
+
+
+def _pose_object(bounds: np.ndarray, vertices: np.ndarray, upright: bool, top: float,
+                 rng: np.random.Generator) -> tuple[np.ndarray, float, dict[str, object]]:
+    """Rotation (and its lift onto the surface), the footprint radius, what was drawn."""
+    if upright:
+        yaw = 2 * math.pi * rng.random()
+        rotation = trimesh.transformations.rotation_matrix(yaw, (0, 0, 1))
+        corners = np.array([[x, y] for x in bounds[:, 0] for y in bounds[:, 1]])
+        radius = float(np.max(np.linalg.norm(corners, axis=1)))
+        rotation[2, 3] = top + LIFT
+        return rotation, radius, {"yaw_deg": math.degrees(yaw)}
+    rotation = _random_rotation(rng)
+    turned = vertices @ rotation[:3, :3].T
+    centre = (turned.min(axis=0) + turned.max(axis=0)) / 2
+    rotation[:3, 3] = (-centre[0], -centre[1], top + LIFT - turned[:, 2].min())
+    radius = float(np.max(np.linalg.norm(turned[:, :2] - centre[:2], axis=1)))
+    return rotation, radius, {"rotation": rotation[:3, :3].round(6).tolist()}
+
+
+def _background(params: SceneParams, width: int, height: int, images: list[np.ndarray],
+                rng: np.random.Generator) -> tuple[np.ndarray, dict[str, object]]:
+    spec = params.background
+    if images:
+        pick = int(rng.integers(0, len(images)))
+        return images[pick], {"background_image": pick}
+    if spec.gradient is not None:
+        top, bottom = (np.asarray(parse_color(c), float) for c in spec.gradient)
+        t = np.linspace(0.0, 1.0, height)[:, None, None]
+        rows = np.round(top * (1 - t) + bottom * t).astype(np.uint8)
+        return np.broadcast_to(rows, (height, width, 3)).copy(), {}
+    color = np.asarray(parse_color(spec.color), np.uint8)
+    return np.broadcast_to(color, (height, width, 3)).copy(), {}
+
+
+def _fixtures(params: SceneParams, rng: np.random.Generator) -> tuple[PlacedObject, ...]:
+    surface = params.surface
+    material = draw_material(surface.material, rng)
+    sx, sy = surface.size
+    top = surface.height
+    slab = trimesh.creation.box(extents=(sx, sy, 0.05),
+                                transform=trimesh.transformations.translation_matrix((0, 0, -0.025)))
+    fixtures = [PlacedObject(0, None, ((slab, material),), trimesh.transformations.translation_matrix(
+        (0, 0, top)), drawn={"surface": material.describe()})]
+    if surface.kind == "table" and top > 0:
+        floor = trimesh.creation.box(extents=(40, 40, 0.05),
+                                     transform=trimesh.transformations.translation_matrix((0, 0, -0.025)))
+        fixtures.append(PlacedObject(0, None, ((floor, Material((90, 90, 95), 0.0, 0.9, "none", 1.0)),),
+                                     np.eye(4)))
+    return tuple(fixtures)
+
+
+def build_scene(params: SceneParams, shapes: Mapping[str, Shape], rng: np.random.Generator,
+                camera_rng: np.random.Generator, backgrounds: list[np.ndarray],
+                counts_override: Mapping[str, int]) -> SceneDescription:
+    """One scene from `rng`, seen by a camera drawn from `camera_rng` (the same stream
+    unless several cameras share a scene). `counts_override` pins class counts (quota plans:
+    0 to forbid a class, at least 1 to require it)."""
+    surface = params.surface
+    top = surface.height
+    packer = _Packer(surface.spread, (surface.size[0] / 2, surface.size[1] / 2))
+    objects: list[PlacedObject] = []
+    dropped = 0
+    next_id = 1
+    for name, spec in params.classes.items():
+        count = int(spec.count.sample(rng))
+        if name in counts_override:
+            wanted = counts_override[name]
+            count = 0 if wanted == 0 else max(count, wanted)
+        for _ in range(count):
+            scale = float(spec.scale.sample(rng))
+            material = draw_material(spec.material, rng)
+            parts, keypoints, bounds = _scaled(shapes[name], scale, material)
+            vertices = np.concatenate([np.asarray(m.vertices) for m, _ in parts])
+            pose, radius, drawn = _pose_object(bounds, vertices, spec.pose == "upright", top, rng)
+            spot = packer.place(radius, rng)
+            if spot is None:
+                dropped += 1
+                continue
+            pose[0, 3] += spot[0]
+            pose[1, 3] += spot[1]
+            record = {"class": name, "scale": scale, "position": pose[:3, 3].round(6).tolist(),
+                      "material": material.describe(), **drawn}
+            objects.append(PlacedObject(next_id, name, parts, pose, keypoints, bounds, record))
+            next_id += 1
+    distractors = params.distractors
+    for _ in range(int(distractors.count.sample(rng))):
+        kind = distractors.primitives[int(rng.integers(0, len(distractors.primitives)))]
+        scale = float(distractors.scale.sample(rng))
+        material = draw_material(distractors.material, rng)
+        parts, _, bounds = _scaled(shapes.get(f"distractor:{kind}") or build_primitive(kind), scale,
+                                   material)
+        vertices = np.concatenate([np.asarray(m.vertices) for m, _ in parts])
+        pose, radius, drawn = _pose_object(bounds, vertices, False, top, rng)
+        spot = packer.place(radius, rng)
+        if spot is None:
+            dropped += 1
+            continue
+        pose[0, 3] += spot[0]
+        pose[1, 3] += spot[1]
+        objects.append(PlacedObject(0, None, parts, pose, (), bounds,
+                                    {"distractor": kind, "scale": scale}))
+    fixtures = _fixtures(params, rng)
+    lights = tuple(draw_light(spec, rng, top) for spec in params.lights)
+    ambient = float(params.ambient.sample(rng))
+    camera, camera_drawn = draw_camera(params.camera, camera_rng, top)
+    background, background_drawn = _background(
+        params, camera.width, camera.height, backgrounds, camera_rng
+    )
+    drawn = {
+        "objects": [o.drawn for o in objects],
+        "dropped_for_space": dropped,
+        "lights": [{"type": light.type, **light.drawn} for light in lights],
+        "ambient": ambient,
+        "camera": camera_drawn,
+        **background_drawn,
+    }
+    return SceneDescription(tuple(objects), fixtures, lights, ambient, camera, background, drawn)

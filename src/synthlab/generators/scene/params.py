@@ -1,0 +1,333 @@
+"""The `scene` generator's recipe schema: objects, surface, appearance, lights, camera,
+effects and quota conditions. Everything that can be checked before sampling is checked
+here, so a bad recipe fails at load time with the field named."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from synthlab.errors import did_you_mean
+from synthlab.recipe.distributions import Const, FloatValue, IntValue, StrValue, Value
+from synthlab.recipe.model import RecipeModel
+
+__all__ = [
+    "ASSET_NAMES",
+    "MESH_SUFFIXES",
+    "PRIMITIVES",
+    "TEXTURES",
+    "BackgroundSpec",
+    "CameraSpec",
+    "ConditionSpec",
+    "DistractorSpec",
+    "EffectsSpec",
+    "LightSpec",
+    "MaterialSpec",
+    "ObjectClassSpec",
+    "SceneParams",
+    "SurfaceSpec",
+]
+
+ASSET_NAMES = ("crate", "pallet", "barrel", "traffic_cone", "human", "vehicle")
+PRIMITIVES = ("box", "sphere", "cylinder", "capsule", "cone", "torus")
+TEXTURES = ("none", "noise", "checker", "stripes", "wood")
+MESH_SUFFIXES = (".obj", ".glb", ".gltf", ".ply", ".stl")
+
+
+def _const(value: float) -> Value[float]:
+    return Const(float(value))
+
+
+def _check_range(value: Value[float], low: float, high: float, what: str) -> Value[float]:
+    lo, hi = value.bounds()
+    if lo < low or hi > high:
+        raise ValueError(f"{what} must lie in [{low}, {high}], but can be {lo if lo < low else hi}")
+    return value
+
+
+class MaterialSpec(RecipeModel):
+    color: StrValue = Field(
+        default=Const("#b0b0b0"), description="'#rrggbb' or a CSS-like name (red, orange, ...)"
+    )
+    metallic: FloatValue = Field(default=_const(0.0), description="PBR metallic factor, 0..1")
+    roughness: FloatValue = Field(default=_const(0.7), description="PBR roughness, 0..1")
+    texture: StrValue = Field(
+        default=Const("none"), description=f"procedural texture: {', '.join(TEXTURES)}"
+    )
+    texture_scale: FloatValue = Field(default=_const(4.0), description="pattern repeats per metre")
+
+    @field_validator("metallic", "roughness")
+    @classmethod
+    def _unit(cls, value: Value[float]) -> Value[float]:
+        return _check_range(value, 0.0, 1.0, "metallic/roughness")
+
+    @field_validator("texture")
+    @classmethod
+    def _known_texture(cls, value: Value[str]) -> Value[str]:
+        for option in _str_options(value):
+            if option not in TEXTURES:
+                raise ValueError(
+                    f"unknown texture {option!r}{did_you_mean(option, TEXTURES)}; "
+                    f"accepted: {', '.join(TEXTURES)}"
+                )
+        return value
+
+    @field_validator("color")
+    @classmethod
+    def _known_color(cls, value: Value[str]) -> Value[str]:
+        from synthlab.generators.scene.colors import parse_color
+
+        for option in _str_options(value):
+            parse_color(option)  # raises ValueError with the accepted spellings
+        return value
+
+
+def _str_options(value: Value[str]) -> list[str]:
+    """Every string a StrValue can draw (constants and choices)."""
+    if isinstance(value, Const):
+        return [str(value.value)]
+    options = getattr(value, "options", ())
+    return [text for option in options for text in _str_options(option)]
+
+
+class ObjectClassSpec(RecipeModel):
+    """One labeled class: where its shape comes from, how many, how big, how posed."""
+
+    asset: str | None = Field(default=None, description=f"project asset: {', '.join(ASSET_NAMES)}")
+    primitive: str | None = Field(default=None, description=f"one of {', '.join(PRIMITIVES)}")
+    mesh: str | None = Field(
+        default=None, description="a mesh file (OBJ, GLB/glTF, PLY, STL) relative to the recipe"
+    )
+    mesh_units: float = Field(default=1.0, gt=0, description="metres per mesh unit")
+    keypoints: dict[str, tuple[float, float, float]] = Field(
+        default_factory=dict, description="named points in the mesh's own frame (user meshes)"
+    )
+    count: IntValue = Field(default=Const(1), description="instances per image")
+    scale: FloatValue = Field(default=_const(1.0), description="uniform scale factor")
+    stretch: tuple[float, float, float] = Field(
+        default=(1.0, 1.0, 1.0), description="fixed per-axis scale (primitives: x y z size, m)"
+    )
+    pose: Literal["upright", "free"] = Field(
+        default="upright", description="upright on the surface (random yaw) or any rotation"
+    )
+    material: MaterialSpec = MaterialSpec()
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ObjectClassSpec:
+        chosen = [k for k in ("asset", "primitive", "mesh") if getattr(self, k) is not None]
+        if len(chosen) != 1:
+            raise ValueError(
+                "give exactly one of asset, primitive or mesh"
+                + (f", not {' and '.join(chosen)}" if chosen else "")
+            )
+        if self.asset is not None and self.asset not in ASSET_NAMES:
+            raise ValueError(
+                f"unknown asset {self.asset!r}{did_you_mean(self.asset, ASSET_NAMES)}; "
+                f"accepted: {', '.join(ASSET_NAMES)}"
+            )
+        if self.primitive is not None and self.primitive not in PRIMITIVES:
+            raise ValueError(
+                f"unknown primitive {self.primitive!r}{did_you_mean(self.primitive, PRIMITIVES)}; "
+                f"accepted: {', '.join(PRIMITIVES)}"
+            )
+        if self.mesh is not None:
+            path = PurePosixPath(self.mesh)
+            if path.suffix.lower() not in MESH_SUFFIXES:
+                raise ValueError(
+                    f"mesh {self.mesh!r} must be one of {', '.join(MESH_SUFFIXES)} files"
+                )
+            if path.is_absolute() or ".." in path.parts:
+                raise ValueError(f"mesh {self.mesh!r} must be a path inside the recipe's folder")
+        if self.count.bounds()[0] < 0:
+            raise ValueError(f"Cannot have count={self.count.to_raw()} < 0")
+        if self.scale.bounds()[0] <= 0:
+            raise ValueError(f"Cannot have scale={self.scale.to_raw()} <= 0")
+        if min(self.stretch) <= 0:
+            raise ValueError(f"Cannot have stretch={list(self.stretch)} with a value <= 0")
+        return self
+
+
+class DistractorSpec(RecipeModel):
+    """Clutter: unlabeled primitives that occlude and confuse, never annotated."""
+
+    count: IntValue = Field(default=Const(0), description="distractors per image")
+    primitives: tuple[str, ...] = Field(default=PRIMITIVES, description="shapes to draw from")
+    scale: FloatValue = Field(default=_const(0.4), description="size in metres")
+    material: MaterialSpec = MaterialSpec(texture=Const("noise"))
+
+    @field_validator("primitives")
+    @classmethod
+    def _known(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        if not names:
+            raise ValueError("distractors need at least one primitive")
+        for name in names:
+            if name not in PRIMITIVES:
+                raise ValueError(
+                    f"unknown primitive {name!r}{did_you_mean(name, PRIMITIVES)}; "
+                    f"accepted: {', '.join(PRIMITIVES)}"
+                )
+        return names
+
+
+class SurfaceSpec(RecipeModel):
+    kind: Literal["ground", "table"] = Field(default="ground", description="what objects stand on")
+    size: tuple[float, float] = Field(default=(40.0, 40.0), description="surface extent, metres")
+    height: float = Field(default=0.0, ge=0, description="table top height (metres)")
+    spread: float = Field(default=3.0, gt=0, description="objects are placed within this radius")
+    material: MaterialSpec = MaterialSpec(color=Const("#808080"), texture=Const("noise"))
+
+
+class BackgroundSpec(RecipeModel):
+    color: str = Field(default="#87a9c8", description="flat colour (used when nothing else is)")
+    gradient: tuple[str, str] | None = Field(default=None, description="[top colour, bottom colour]")
+    folder: str | None = Field(default=None, description="folder of images, relative to the recipe")
+
+    @model_validator(mode="after")
+    def _colors(self) -> BackgroundSpec:
+        from synthlab.generators.scene.colors import parse_color
+
+        for text in (self.color, *(self.gradient or ())):
+            parse_color(text)
+        if self.folder is not None and (
+            PurePosixPath(self.folder).is_absolute() or ".." in PurePosixPath(self.folder).parts
+        ):
+            raise ValueError(f"background folder {self.folder!r} must lie inside the recipe's folder")
+        return self
+
+
+class LightSpec(RecipeModel):
+    type: Literal["directional", "point", "spot"] = "directional"
+    intensity: FloatValue = Field(
+        default=_const(3.0), description="W/m^2 (directional) or candela-like units (point/spot)"
+    )
+    color_temperature: FloatValue = Field(default=_const(6500.0), description="kelvin, 1000..40000")
+    elevation: FloatValue = Field(default=_const(50.0), description="degrees above the horizon")
+    azimuth: FloatValue = Field(default=Const(0.0), description="degrees around the vertical")
+    distance: FloatValue = Field(default=_const(6.0), description="point/spot: metres from centre")
+    cone_angle: float = Field(default=30.0, gt=0, lt=90, description="spot: outer cone, degrees")
+
+    @field_validator("color_temperature")
+    @classmethod
+    def _kelvin(cls, value: Value[float]) -> Value[float]:
+        return _check_range(value, 1000.0, 40000.0, "color_temperature")
+
+    @field_validator("intensity")
+    @classmethod
+    def _positive(cls, value: Value[float]) -> Value[float]:
+        if value.bounds()[0] < 0:
+            raise ValueError(f"Cannot have intensity={value.to_raw()} < 0")
+        return value
+
+
+class CameraSpec(RecipeModel):
+    resolution: tuple[int, int] = Field(default=(640, 480), description="width, height in pixels")
+    fov: FloatValue | None = Field(default=None, description="vertical field of view, degrees")
+    focal_length_mm: FloatValue | None = Field(default=None, description="focal length (mm)")
+    sensor_height_mm: float = Field(default=24.0, gt=0, description="with focal_length_mm")
+    distance: FloatValue = Field(default=_const(6.0), description="metres from the look-at point")
+    elevation: FloatValue = Field(default=_const(30.0), description="degrees above the horizon")
+    azimuth: FloatValue = Field(default=Const(0.0), description="degrees around the vertical")
+    roll: FloatValue = Field(default=Const(0.0), description="degrees about the optical axis")
+    look_at: tuple[FloatValue, FloatValue, FloatValue] = Field(
+        default=(Const(0.0), Const(0.0), _const(0.5)), description="target point x y z (metres)"
+    )
+    per_scene: int = Field(default=1, ge=1, le=16, description="consecutive images of one scene")
+
+    @model_validator(mode="after")
+    def _checks(self) -> CameraSpec:
+        width, height = self.resolution
+        if not (8 <= width <= 8192 and 8 <= height <= 8192):
+            raise ValueError(f"resolution {width}x{height} must be between 8 and 8192 pixels a side")
+        if self.fov is not None and self.focal_length_mm is not None:
+            raise ValueError("give fov or focal_length_mm, not both")
+        if self.fov is not None:
+            _check_range(self.fov, 1.0, 170.0, "fov")
+        if self.focal_length_mm is not None and self.focal_length_mm.bounds()[0] <= 0:
+            raise ValueError("focal_length_mm must be > 0")
+        if self.distance.bounds()[0] <= 0:
+            raise ValueError(f"Cannot have camera distance={self.distance.to_raw()} <= 0")
+        _check_range(self.elevation, 1.0, 89.9, "camera elevation (degrees, above the surface)")
+        return self
+
+
+class EffectsSpec(RecipeModel):
+    """Image-only effects: they change pixels, never where an object is."""
+
+    noise_std: FloatValue = Field(default=Const(0.0), description="sensor noise, 0..255 units")
+    blur_sigma: FloatValue = Field(default=Const(0.0), description="Gaussian blur, pixels")
+    exposure: FloatValue = Field(default=Const(0.0), description="exposure change in stops")
+    jpeg_quality: IntValue | None = Field(default=None, description="JPEG round trip, 1..95")
+    fog_density: FloatValue = Field(default=Const(0.0), description="per metre; uses depth")
+    fog_color: str = Field(default="#b4b9c0", description="colour of the fog")
+
+    @model_validator(mode="after")
+    def _checks(self) -> EffectsSpec:
+        for name in ("noise_std", "blur_sigma", "fog_density"):
+            if getattr(self, name).bounds()[0] < 0:
+                raise ValueError(f"Cannot have {name} < 0")
+        if self.jpeg_quality is not None:
+            lo, hi = self.jpeg_quality.bounds()
+            if lo < 1 or hi > 95:
+                raise ValueError(f"jpeg_quality must lie in 1..95, got {self.jpeg_quality.to_raw()}")
+        return self
+
+
+class ConditionSpec(RecipeModel):
+    """An image carries this condition when at least `min_count` visible objects of `class`
+    have a visible fraction and truncation inside the given ranges."""
+
+    class_name: str = Field(alias="class", description="the labeled class it is about")
+    visible_fraction: tuple[float, float] = Field(default=(0.0, 1.0), description="[low, high]")
+    truncation: tuple[float, float] = Field(default=(0.0, 1.0), description="[low, high]")
+    min_count: int = Field(default=1, ge=1, description="how many such objects")
+
+    @model_validator(mode="after")
+    def _ranges(self) -> ConditionSpec:
+        for name in ("visible_fraction", "truncation"):
+            low, high = getattr(self, name)
+            if not 0 <= low <= high <= 1:
+                raise ValueError(f"{name} [{low}, {high}] must satisfy 0 <= low <= high <= 1")
+        return self
+
+
+class SceneParams(RecipeModel):
+    classes: dict[str, ObjectClassSpec] = Field(description="labeled classes by name")
+    distractors: DistractorSpec = DistractorSpec()
+    surface: SurfaceSpec = SurfaceSpec()
+    background: BackgroundSpec = BackgroundSpec()
+    lights: tuple[LightSpec, ...] = Field(default=(LightSpec(),), description="light sources")
+    ambient: FloatValue = Field(default=_const(0.3), description="ambient light level")
+    shadows: bool = Field(default=False, description="directional/spot shadow maps (slower)")
+    camera: CameraSpec = CameraSpec()
+    effects: EffectsSpec = EffectsSpec()
+    conditions: dict[str, ConditionSpec] = Field(
+        default_factory=dict, description="named label conditions that quotas may ask for"
+    )
+    max_attempts: int = Field(default=200, ge=1, description="scene redraws allowed per sample")
+    category_id_start: int = Field(default=1, ge=0, description="first COCO category id")
+    keep_invisible: bool = Field(
+        default=False, description="also list objects with no visible pixel in the labels"
+    )
+
+    @model_validator(mode="after")
+    def _checks(self) -> SceneParams:
+        if not self.classes:
+            raise ValueError("a scene needs at least one class under classes")
+        if len(self.classes) > 65535:
+            raise ValueError("at most 65535 classes fit a 16-bit semantic mask")
+        for name, condition in self.conditions.items():
+            if condition.class_name not in self.classes:
+                raise ValueError(
+                    f"condition {name!r} is about class {condition.class_name!r}"
+                    f"{did_you_mean(condition.class_name, self.classes)}, which is not under "
+                    f"classes ({', '.join(self.classes)})"
+                )
+            if name in self.classes:
+                raise ValueError(f"condition {name!r} has the name of a class; rename it")
+        return self
+
+    def quota_conditions(self) -> tuple[str, ...]:
+        """Each class name (the image shows one) plus each named condition."""
+        return (*self.classes, *self.conditions)
