@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -123,12 +124,12 @@ def _check_events(sample: TimeseriesSample, problems: list[str]) -> None:
             problems.append(f"{where} names channels {sorted(unknown) or 'none'} not in the series")
         spans.setdefault(event.event_id, []).append(event)
     windows = sorted(sample.event_windows())
-    for (_, end), (start, _) in zip(windows, windows[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(windows):
         if start < end:
             problems.append(f"event windows overlap at point {start}")
     for event_id, parts in spans.items():
         ordered = sorted(parts, key=lambda e: e.start)
-        for left, right in zip(ordered, ordered[1:], strict=False):
+        for left, right in itertools.pairwise(ordered):
             if left.end != right.start:
                 problems.append(
                     f"event {event_id}: phases {left.phase} and {right.phase} do not meet"
