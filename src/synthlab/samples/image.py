@@ -51,6 +51,8 @@ class ImageSample(Sample):
     depth: np.ndarray | None = None  # HxW float32, metres along the optical axis
     classes: tuple[str, ...] = ()  # image-level classes (prompted diffusion)
     camera: Mapping[str, Any] | None = None  # intrinsics "K" (3x3), "extrinsics" (4x4)
+    # names of the semantic mask's values: value v >= 1 is category_names[v - 1]
+    category_names: tuple[str, ...] = ()
 
     modality: ClassVar[str] = "image"
 

@@ -46,11 +46,18 @@ class Shape:
 
 
 def _box(extents: tuple[float, float, float], at: tuple[float, float, float]) -> trimesh.Trimesh:
-    return trimesh.creation.box(extents=extents, transform=trimesh.transformations.translation_matrix(at))
+    return trimesh.creation.box(
+        extents=extents, transform=trimesh.transformations.translation_matrix(at)
+    )
 
 
-def _cylinder(radius: float, height: float, at: tuple[float, float, float], axis: str = "z",
-              sections: int = 24) -> trimesh.Trimesh:
+def _cylinder(
+    radius: float,
+    height: float,
+    at: tuple[float, float, float],
+    axis: str = "z",
+    sections: int = 24,
+) -> trimesh.Trimesh:
     mesh = trimesh.creation.cylinder(radius=radius, height=height, sections=sections)
     if axis == "x":
         mesh.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, (0, 1, 0)))
@@ -60,8 +67,9 @@ def _cylinder(radius: float, height: float, at: tuple[float, float, float], axis
     return mesh
 
 
-def _capsule(radius: float, start: tuple[float, float, float], end: tuple[float, float, float]
-             ) -> trimesh.Trimesh:
+def _capsule(
+    radius: float, start: tuple[float, float, float], end: tuple[float, float, float]
+) -> trimesh.Trimesh:
     a, b = np.asarray(start, float), np.asarray(end, float)
     length = float(np.linalg.norm(b - a))
     mesh = trimesh.creation.capsule(height=length, radius=radius, count=(10, 10))
@@ -77,7 +85,9 @@ def _crate() -> Shape:
     # edge battens a little proud of the faces, so the crate reads as a crate
     for x in (-1, 1):
         for y in (-1, 1):
-            parts.append(Part(_box((0.06, 0.06, s), (x * (s / 2 - 0.02), y * (s / 2 - 0.02), s / 2))))
+            parts.append(
+                Part(_box((0.06, 0.06, s), (x * (s / 2 - 0.02), y * (s / 2 - 0.02), s / 2)))
+            )
     corners = [
         Keypoint3D(f"{'top' if z else 'bottom'}_{fy}_{fx}", (x * s / 2, y * s / 2, z * s))
         for z in (1, 0)
@@ -107,8 +117,9 @@ def _barrel() -> Shape:
     radius, height = 0.3, 0.9
     parts = [Part(_cylinder(radius, height, (0, 0, height / 2), sections=32))]
     for z in (0.25, 0.65):  # rolling hoops
-        hoop = trimesh.creation.torus(major_radius=radius, minor_radius=0.02, major_sections=32,
-                                      minor_sections=8)
+        hoop = trimesh.creation.torus(
+            major_radius=radius, minor_radius=0.02, major_sections=32, minor_sections=8
+        )
         hoop.apply_translation((0, 0, z))
         parts.append(Part(hoop, (60, 60, 60)))
     points = [Keypoint3D("top_center", (0, 0, height)), Keypoint3D("bottom_center", (0, 0, 0))]
@@ -134,26 +145,48 @@ def _human() -> Shape:
     """A 1.75 m figure facing -y, arms down; joints follow COCO's body keypoint names."""
     limb = 0.06
     joints = {
-        "left_shoulder": (0.2, 0, 1.42), "right_shoulder": (-0.2, 0, 1.42),
-        "left_elbow": (0.24, 0, 1.14), "right_elbow": (-0.24, 0, 1.14),
-        "left_wrist": (0.26, 0, 0.88), "right_wrist": (-0.26, 0, 0.88),
-        "left_hip": (0.1, 0, 0.92), "right_hip": (-0.1, 0, 0.92),
-        "left_knee": (0.11, 0, 0.5), "right_knee": (-0.11, 0, 0.5),
-        "left_ankle": (0.11, 0, 0.08), "right_ankle": (-0.11, 0, 0.08),
+        "left_shoulder": (0.2, 0, 1.42),
+        "right_shoulder": (-0.2, 0, 1.42),
+        "left_elbow": (0.24, 0, 1.14),
+        "right_elbow": (-0.24, 0, 1.14),
+        "left_wrist": (0.26, 0, 0.88),
+        "right_wrist": (-0.26, 0, 0.88),
+        "left_hip": (0.1, 0, 0.92),
+        "right_hip": (-0.1, 0, 0.92),
+        "left_knee": (0.11, 0, 0.5),
+        "right_knee": (-0.11, 0, 0.5),
+        "left_ankle": (0.11, 0, 0.08),
+        "right_ankle": (-0.11, 0, 0.08),
     }
     parts = [
         Part(_box((0.38, 0.22, 0.56), (0, 0, 1.17))),  # torso
-        Part(trimesh.creation.icosphere(subdivisions=2, radius=0.12).apply_translation((0, 0, 1.62)),
-             (224, 172, 140)),
+        Part(
+            trimesh.creation.icosphere(subdivisions=2, radius=0.12).apply_translation((0, 0, 1.62)),
+            (224, 172, 140),
+        ),
         Part(_capsule(0.05, (0, 0, 1.45), (0, 0, 1.52)), (224, 172, 140)),  # neck
     ]
     for side in ("left", "right"):
-        for a, b, radius in (("shoulder", "elbow", limb), ("elbow", "wrist", 0.05),
-                             ("hip", "knee", 0.08), ("knee", "ankle", 0.07)):
-            parts.append(Part(_capsule(radius, joints[f"{side}_{a}"], joints[f"{side}_{b}"]),
-                              (50, 60, 90) if a in ("hip", "knee") else None))
-    radius_of = {"shoulder": 0.08, "elbow": 0.06, "wrist": 0.05, "hip": 0.12, "knee": 0.08,
-                 "ankle": 0.08}
+        for a, b, radius in (
+            ("shoulder", "elbow", limb),
+            ("elbow", "wrist", 0.05),
+            ("hip", "knee", 0.08),
+            ("knee", "ankle", 0.07),
+        ):
+            parts.append(
+                Part(
+                    _capsule(radius, joints[f"{side}_{a}"], joints[f"{side}_{b}"]),
+                    (50, 60, 90) if a in ("hip", "knee") else None,
+                )
+            )
+    radius_of = {
+        "shoulder": 0.08,
+        "elbow": 0.06,
+        "wrist": 0.05,
+        "hip": 0.12,
+        "knee": 0.08,
+        "ankle": 0.08,
+    }
     points = [Keypoint3D("nose", (0, -0.12, 1.62)), Keypoint3D("neck", (0, 0, 1.48), 0.06)]
     points += [Keypoint3D(name, xyz, radius_of[name.split("_")[1]]) for name, xyz in joints.items()]
     # ankles rest on capsule ends 0.08 above the ground; add soles so the figure stands
@@ -218,12 +251,19 @@ def build_primitive(name: str, stretch: tuple[float, float, float] = (1.0, 1.0, 
     low = mesh.bounds[0]
     mesh.apply_translation((0, 0, -low[2]))
     top = float(mesh.bounds[1][2])
-    return Shape.of(name, [Part(mesh)], [Keypoint3D("top", (0.0, 0.0, top)),
-                                         Keypoint3D("bottom", (0.0, 0.0, 0.0))])
+    return Shape.of(
+        name,
+        [Part(mesh)],
+        [Keypoint3D("top", (0.0, 0.0, top)), Keypoint3D("bottom", (0.0, 0.0, 0.0))],
+    )
 
 
-def load_user_mesh(path: Path, units: float, keypoints: dict[str, tuple[float, float, float]],
-                   stretch: tuple[float, float, float]) -> Shape:
+def load_user_mesh(
+    path: Path,
+    units: float,
+    keypoints: dict[str, tuple[float, float, float]],
+    stretch: tuple[float, float, float],
+) -> Shape:
     """A user's mesh file, scaled to metres, centred on z and set down on z = 0. Keypoints
     are given in the file's frame and move with it."""
     loaded = trimesh.load(path, force="mesh", process=False)

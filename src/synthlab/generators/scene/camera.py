@@ -57,8 +57,10 @@ def look_at_pose(eye: np.ndarray, target: np.ndarray, roll_deg: float = 0.0) -> 
     right /= np.linalg.norm(right)
     up = np.cross(right, forward)
     roll = math.radians(roll_deg)
-    right, up = (math.cos(roll) * right + math.sin(roll) * up,
-                 -math.sin(roll) * right + math.cos(roll) * up)
+    right, up = (
+        math.cos(roll) * right + math.sin(roll) * up,
+        -math.sin(roll) * right + math.cos(roll) * up,
+    )
     pose = np.eye(4)
     pose[:3, 0], pose[:3, 1], pose[:3, 2], pose[:3, 3] = right, up, -forward, eye
     return pose
@@ -69,8 +71,9 @@ def intrinsics(width: int, height: int, fov_deg: float) -> np.ndarray:
     return np.array([[focal, 0, width / 2], [0, focal, height / 2], [0, 0, 1.0]])
 
 
-def draw_camera(spec: CameraSpec, rng: np.random.Generator, surface_height: float
-                ) -> tuple[Camera, dict[str, float]]:
+def draw_camera(
+    spec: CameraSpec, rng: np.random.Generator, surface_height: float
+) -> tuple[Camera, dict[str, float]]:
     width, height = spec.resolution
     if spec.focal_length_mm is not None:
         focal_mm = float(spec.focal_length_mm.sample(rng))
@@ -83,15 +86,22 @@ def draw_camera(spec: CameraSpec, rng: np.random.Generator, surface_height: floa
     roll = float(spec.roll.sample(rng))
     target = np.array([float(v.sample(rng)) for v in spec.look_at])
     target[2] += surface_height
-    eye = target + distance * np.array([
-        math.cos(elevation) * math.cos(azimuth),
-        math.cos(elevation) * math.sin(azimuth),
-        math.sin(elevation),
-    ])
+    eye = target + distance * np.array(
+        [
+            math.cos(elevation) * math.cos(azimuth),
+            math.cos(elevation) * math.sin(azimuth),
+            math.sin(elevation),
+        ]
+    )
     eye[2] = max(eye[2], surface_height + 0.05)  # never below the surface
     camera = Camera(intrinsics(width, height, fov), width, height, look_at_pose(eye, target, roll))
-    drawn = {"fov_deg": fov, "distance": distance, "elevation_deg": math.degrees(elevation),
-             "azimuth_deg": math.degrees(azimuth), "roll_deg": roll}
+    drawn = {
+        "fov_deg": fov,
+        "distance": distance,
+        "elevation_deg": math.degrees(elevation),
+        "azimuth_deg": math.degrees(azimuth),
+        "roll_deg": roll,
+    }
     return camera, drawn
 
 

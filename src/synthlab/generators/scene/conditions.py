@@ -15,13 +15,19 @@ def _meets(label: ObjectLabel, spec: ConditionSpec) -> bool:
     truncation = label.truncation if label.truncation is not None else 1.0
     low, high = spec.visible_fraction
     t_low, t_high = spec.truncation
-    return (label.category == spec.class_name and label.bbox is not None
-            and low <= fraction <= high and t_low <= truncation <= t_high)
+    return (
+        label.category == spec.class_name
+        and label.bbox is not None
+        and low <= fraction <= high
+        and t_low <= truncation <= t_high
+    )
 
 
-def frame_conditions(objects: tuple[ObjectLabel, ...], classes: tuple[str, ...],
-                     conditions: Mapping[str, ConditionSpec]
-                     ) -> tuple[frozenset[str], dict[str, object]]:
+def frame_conditions(
+    objects: tuple[ObjectLabel, ...],
+    classes: tuple[str, ...],
+    conditions: Mapping[str, ConditionSpec],
+) -> tuple[frozenset[str], dict[str, object]]:
     """Class names with a visible instance, and named conditions that hold; plus the
     achieved values (visible fractions of the objects each condition is about)."""
     carried = {o.category for o in objects if o.bbox is not None and o.category in classes}
@@ -31,7 +37,8 @@ def frame_conditions(objects: tuple[ObjectLabel, ...], classes: tuple[str, ...],
         if len(matching) >= spec.min_count:
             carried.add(name)
         achieved[name] = sorted(
-            round(o.visible_fraction or 0.0, 4) for o in objects
+            round(o.visible_fraction or 0.0, 4)
+            for o in objects
             if o.category == spec.class_name and o.bbox is not None
         )
     return frozenset(carried), achieved

@@ -15,15 +15,20 @@ from synthlab.generators.scene.params import EffectsSpec
 __all__ = ["apply_effects"]
 
 
-def apply_effects(image: np.ndarray, depth: np.ndarray, spec: EffectsSpec,
-                  rng: np.random.Generator) -> tuple[np.ndarray, dict[str, float]]:
+def apply_effects(
+    image: np.ndarray, depth: np.ndarray, spec: EffectsSpec, rng: np.random.Generator
+) -> tuple[np.ndarray, dict[str, float]]:
     exposure = float(spec.exposure.sample(rng))
     fog = float(spec.fog_density.sample(rng))
     blur = float(spec.blur_sigma.sample(rng))
     noise = float(spec.noise_std.sample(rng))
     quality = int(spec.jpeg_quality.sample(rng)) if spec.jpeg_quality is not None else None
-    drawn: dict[str, float] = {"exposure": exposure, "fog_density": fog, "blur_sigma": blur,
-                               "noise_std": noise}
+    drawn: dict[str, float] = {
+        "exposure": exposure,
+        "fog_density": fog,
+        "blur_sigma": blur,
+        "noise_std": noise,
+    }
     if quality is not None:
         drawn["jpeg_quality"] = quality
     if not (exposure or fog or blur or noise or quality):

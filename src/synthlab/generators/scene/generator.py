@@ -54,7 +54,11 @@ def _backgrounds(params: SceneParams, recipe_dir: Path) -> list[np.ndarray]:
     if folder is None:
         return []
     root = recipe_dir / folder
-    files = sorted(p for p in root.glob("*") if p.suffix.lower() in IMAGE_SUFFIXES) if root.is_dir() else []
+    files = (
+        sorted(p for p in root.glob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        if root.is_dir()
+        else []
+    )
     if not files:
         raise UsageError(f"background folder {folder!r} holds no images (looked in {root})")
     size = params.camera.resolution
@@ -70,7 +74,9 @@ class SceneGenerator(Generator):
     def setup(self, params: Any, context: GeneratorContext) -> None:
         super().setup(params, context)
         self.class_names = tuple(params.classes)
-        shapes = {name: _shape_for(spec, context.recipe_dir) for name, spec in params.classes.items()}
+        shapes = {
+            name: _shape_for(spec, context.recipe_dir) for name, spec in params.classes.items()
+        }
         for kind in PRIMITIVES:
             shapes[f"distractor:{kind}"] = build_primitive(kind)
         self.shapes = shapes
@@ -93,8 +99,9 @@ class SceneGenerator(Generator):
                 overrides[name] = 0
         return overrides
 
-    def _streams(self, index: int, attempt: int, rng: np.random.Generator
-                 ) -> tuple[np.random.Generator, np.random.Generator, list[int]]:
+    def _streams(
+        self, index: int, attempt: int, rng: np.random.Generator
+    ) -> tuple[np.random.Generator, np.random.Generator, list[int]]:
         seed = self.context.seed
         image_rng = rng if attempt == 0 else substream(seed, index, attempt)
         per_scene = self.params.camera.per_scene
@@ -110,14 +117,18 @@ class SceneGenerator(Generator):
         for attempt in range(params.max_attempts):
             scene_rng, image_rng, scene_key = self._streams(index, attempt, rng)
             started = time.perf_counter()
-            scene = build_scene(params, self.shapes, scene_rng, image_rng, self.backgrounds, overrides)
+            scene = build_scene(
+                params, self.shapes, scene_rng, image_rng, self.backgrounds, overrides
+            )
             loaded = self.rasterizer.load(scene)
             clock["scene"] += time.perf_counter() - started
             started = time.perf_counter()
             label_pass = loaded.labels()
             clock["render_labels"] += time.perf_counter() - started
             started = time.perf_counter()
-            frame = compute_labels(scene, loaded, label_pass, self.class_names, params.keep_invisible)
+            frame = compute_labels(
+                scene, loaded, label_pass, self.class_names, params.keep_invisible
+            )
             clock["masks"] += time.perf_counter() - started
             carried, achieved = frame_conditions(frame.objects, self.class_names, params.conditions)
             if plan.require <= carried and not plan.forbid & carried:
@@ -155,6 +166,7 @@ class SceneGenerator(Generator):
             semantic_mask=frame.semantic_mask,
             depth=frame.depth,
             camera=scene.camera.describe(),
+            category_names=self.class_names,
         )
 
     def close(self) -> None:

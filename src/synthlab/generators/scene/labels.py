@@ -71,8 +71,13 @@ def _truncation(box: tuple[float, float, float, float], width: int, height: int)
     return float(min(max(1.0 - inside / area, 0.0), 1.0))
 
 
-def _keypoints(placed: PlacedObject, object_to_camera: np.ndarray, K: np.ndarray,
-               instance: np.ndarray, depth: np.ndarray) -> tuple[Keypoint, ...]:
+def _keypoints(
+    placed: PlacedObject,
+    object_to_camera: np.ndarray,
+    K: np.ndarray,
+    instance: np.ndarray,
+    depth: np.ndarray,
+) -> tuple[Keypoint, ...]:
     height, width = instance.shape
     found = []
     for point in placed.keypoints:
@@ -92,8 +97,13 @@ def _keypoints(placed: PlacedObject, object_to_camera: np.ndarray, K: np.ndarray
     return tuple(found)
 
 
-def compute_labels(scene: SceneDescription, loaded, label_pass, class_names: tuple[str, ...],  # type: ignore[no-untyped-def]
-                   keep_invisible: bool) -> FrameLabels:
+def compute_labels(
+    scene: SceneDescription,
+    loaded,
+    label_pass,
+    class_names: tuple[str, ...],  # type: ignore[no-untyped-def]
+    keep_invisible: bool,
+) -> FrameLabels:
     camera = scene.camera
     K, extrinsics = camera.K, camera.world_to_camera
     width, height = camera.width, camera.height
@@ -102,8 +112,12 @@ def compute_labels(scene: SceneDescription, loaded, label_pass, class_names: tup
     for item in projected:
         if item.near > camera.znear:
             uv = project(K, item.points)
-            item.box = (float(uv[:, 0].min()), float(uv[:, 1].min()),
-                        float(uv[:, 0].max()), float(uv[:, 1].max()))
+            item.box = (
+                float(uv[:, 0].min()),
+                float(uv[:, 1].min()),
+                float(uv[:, 0].max()),
+                float(uv[:, 1].max()),
+            )
     counts = np.bincount(instance.ravel(), minlength=len(scene.objects) + 1)
     labels = []
     solo_passes = 0
@@ -132,26 +146,35 @@ def compute_labels(scene: SceneDescription, loaded, label_pass, class_names: tup
             x0, y0, x1, y1 = mine.box
             amodal = (x0, y0, x1 - x0, y1 - y0)
             truncation = _truncation(mine.box, width, height)
-        corners = np.array([[x, y, z] for x in placed.bounds[:, 0] for y in placed.bounds[:, 1]
-                            for z in placed.bounds[:, 2]])
+        corners = np.array(
+            [
+                [x, y, z]
+                for x in placed.bounds[:, 0]
+                for y in placed.bounds[:, 1]
+                for z in placed.bounds[:, 2]
+            ]
+        )
         corners_cam = corners @ object_to_camera[:3, :3].T + object_to_camera[:3, 3]
         box3d = None
         if corners_cam[:, 2].min() > 1e-6:
             box3d = tuple((float(u), float(v)) for u, v in project(K, corners_cam))
-        labels.append(ObjectLabel(
-            instance_id=placed.instance_id,
-            category=str(placed.category),
-            bbox=_tight_box(mask) if mask is not None else None,
-            amodal_bbox=amodal,
-            visible_fraction=(visible / alone) if alone else 0.0,
-            truncation=truncation,
-            keypoints=_keypoints(placed, object_to_camera, K, instance, depth),
-            pose=tuple(tuple(float(v) for v in row) for row in object_to_camera),
-            box3d=box3d,
-            attributes={"visible_pixels": visible, "unoccluded_pixels": alone},
-        ))
-    lookup = np.zeros(max(o.instance_id for o in scene.objects) + 1 if scene.objects else 1,
-                      np.uint16)
+        labels.append(
+            ObjectLabel(
+                instance_id=placed.instance_id,
+                category=str(placed.category),
+                bbox=_tight_box(mask) if mask is not None else None,
+                amodal_bbox=amodal,
+                visible_fraction=(visible / alone) if alone else 0.0,
+                truncation=truncation,
+                keypoints=_keypoints(placed, object_to_camera, K, instance, depth),
+                pose=tuple(tuple(float(v) for v in row) for row in object_to_camera),
+                box3d=box3d,
+                attributes={"visible_pixels": visible, "unoccluded_pixels": alone},
+            )
+        )
+    lookup = np.zeros(
+        max(o.instance_id for o in scene.objects) + 1 if scene.objects else 1, np.uint16
+    )
     for placed in scene.objects:
         if placed.instance_id:
             lookup[placed.instance_id] = class_names.index(str(placed.category)) + 1

@@ -62,8 +62,9 @@ def _random_rotation(rng: np.random.Generator) -> np.ndarray:
     return trimesh.transformations.quaternion_matrix(quaternion)
 
 
-def _scaled(shape: Shape, scale: float, material: Material) -> tuple[
-        tuple[tuple[trimesh.Trimesh, Material], ...], tuple[Keypoint3D, ...], np.ndarray]:
+def _scaled(
+    shape: Shape, scale: float, material: Material
+) -> tuple[tuple[tuple[trimesh.Trimesh, Material], ...], tuple[Keypoint3D, ...], np.ndarray]:
     parts = []
     for part in shape.parts:
         mesh = part.mesh.copy()
@@ -98,8 +99,9 @@ class _Packer:
         return None
 
 
-def _pose_object(bounds: np.ndarray, vertices: np.ndarray, upright: bool, top: float,
-                 rng: np.random.Generator) -> tuple[np.ndarray, float, dict[str, object]]:
+def _pose_object(
+    bounds: np.ndarray, vertices: np.ndarray, upright: bool, top: float, rng: np.random.Generator
+) -> tuple[np.ndarray, float, dict[str, object]]:
     """Rotation (and its lift onto the surface), the footprint radius, what was drawn."""
     if upright:
         yaw = 2 * math.pi * rng.random()
@@ -116,8 +118,9 @@ def _pose_object(bounds: np.ndarray, vertices: np.ndarray, upright: bool, top: f
     return rotation, radius, {"rotation": rotation[:3, :3].round(6).tolist()}
 
 
-def _background(params: SceneParams, width: int, height: int, images: list[np.ndarray],
-                rng: np.random.Generator) -> tuple[np.ndarray, dict[str, object]]:
+def _background(
+    params: SceneParams, width: int, height: int, images: list[np.ndarray], rng: np.random.Generator
+) -> tuple[np.ndarray, dict[str, object]]:
     spec = params.background
     if images:
         pick = int(rng.integers(0, len(images)))
@@ -136,21 +139,39 @@ def _fixtures(params: SceneParams, rng: np.random.Generator) -> tuple[PlacedObje
     material = draw_material(surface.material, rng)
     sx, sy = surface.size
     top = surface.height
-    slab = trimesh.creation.box(extents=(sx, sy, 0.05),
-                                transform=trimesh.transformations.translation_matrix((0, 0, -0.025)))
-    fixtures = [PlacedObject(0, None, ((slab, material),), trimesh.transformations.translation_matrix(
-        (0, 0, top)), drawn={"surface": material.describe()})]
+    slab = trimesh.creation.box(
+        extents=(sx, sy, 0.05), transform=trimesh.transformations.translation_matrix((0, 0, -0.025))
+    )
+    fixtures = [
+        PlacedObject(
+            0,
+            None,
+            ((slab, material),),
+            trimesh.transformations.translation_matrix((0, 0, top)),
+            drawn={"surface": material.describe()},
+        )
+    ]
     if surface.kind == "table" and top > 0:
-        floor = trimesh.creation.box(extents=(40, 40, 0.05),
-                                     transform=trimesh.transformations.translation_matrix((0, 0, -0.025)))
-        fixtures.append(PlacedObject(0, None, ((floor, Material((90, 90, 95), 0.0, 0.9, "none", 1.0)),),
-                                     np.eye(4)))
+        floor = trimesh.creation.box(
+            extents=(40, 40, 0.05),
+            transform=trimesh.transformations.translation_matrix((0, 0, -0.025)),
+        )
+        fixtures.append(
+            PlacedObject(
+                0, None, ((floor, Material((90, 90, 95), 0.0, 0.9, "none", 1.0)),), np.eye(4)
+            )
+        )
     return tuple(fixtures)
 
 
-def build_scene(params: SceneParams, shapes: Mapping[str, Shape], rng: np.random.Generator,
-                camera_rng: np.random.Generator, backgrounds: list[np.ndarray],
-                counts_override: Mapping[str, int]) -> SceneDescription:
+def build_scene(
+    params: SceneParams,
+    shapes: Mapping[str, Shape],
+    rng: np.random.Generator,
+    camera_rng: np.random.Generator,
+    backgrounds: list[np.ndarray],
+    counts_override: Mapping[str, int],
+) -> SceneDescription:
     """One scene from `rng`, seen by a camera drawn from `camera_rng` (the same stream
     unless several cameras share a scene). `counts_override` pins class counts (quota plans:
     0 to forbid a class, at least 1 to require it)."""
@@ -177,8 +198,13 @@ def build_scene(params: SceneParams, shapes: Mapping[str, Shape], rng: np.random
                 continue
             pose[0, 3] += spot[0]
             pose[1, 3] += spot[1]
-            record = {"class": name, "scale": scale, "position": pose[:3, 3].round(6).tolist(),
-                      "material": material.describe(), **drawn}
+            record = {
+                "class": name,
+                "scale": scale,
+                "position": pose[:3, 3].round(6).tolist(),
+                "material": material.describe(),
+                **drawn,
+            }
             objects.append(PlacedObject(next_id, name, parts, pose, keypoints, bounds, record))
             next_id += 1
     distractors = params.distractors
@@ -186,8 +212,9 @@ def build_scene(params: SceneParams, shapes: Mapping[str, Shape], rng: np.random
         kind = distractors.primitives[int(rng.integers(0, len(distractors.primitives)))]
         scale = float(distractors.scale.sample(rng))
         material = draw_material(distractors.material, rng)
-        parts, _, bounds = _scaled(shapes.get(f"distractor:{kind}") or build_primitive(kind), scale,
-                                   material)
+        parts, _, bounds = _scaled(
+            shapes.get(f"distractor:{kind}") or build_primitive(kind), scale, material
+        )
         vertices = np.concatenate([np.asarray(m.vertices) for m, _ in parts])
         pose, radius, drawn = _pose_object(bounds, vertices, False, top, rng)
         spot = packer.place(radius, rng)
@@ -196,8 +223,9 @@ def build_scene(params: SceneParams, shapes: Mapping[str, Shape], rng: np.random
             continue
         pose[0, 3] += spot[0]
         pose[1, 3] += spot[1]
-        objects.append(PlacedObject(0, None, parts, pose, (), bounds,
-                                    {"distractor": kind, "scale": scale}))
+        objects.append(
+            PlacedObject(0, None, parts, pose, (), bounds, {"distractor": kind, "scale": scale})
+        )
     fixtures = _fixtures(params, rng)
     lights = tuple(draw_light(spec, rng, top) for spec in params.lights)
     ambient = float(params.ambient.sample(rng))

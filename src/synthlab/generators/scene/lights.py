@@ -31,13 +31,20 @@ def draw_light(spec: LightSpec, rng: np.random.Generator, surface_height: float)
     elevation = math.radians(float(spec.elevation.sample(rng)))
     azimuth = math.radians(float(spec.azimuth.sample(rng)))
     distance = float(spec.distance.sample(rng))
-    direction = np.array([
-        math.cos(elevation) * math.cos(azimuth),
-        math.cos(elevation) * math.sin(azimuth),
-        math.sin(elevation),
-    ])
+    direction = np.array(
+        [
+            math.cos(elevation) * math.cos(azimuth),
+            math.cos(elevation) * math.sin(azimuth),
+            math.sin(elevation),
+        ]
+    )
     target = np.array([0.0, 0.0, surface_height])
     pose = look_at_pose(target + distance * direction, target)
-    drawn = {"intensity": intensity, "kelvin": kelvin, "elevation_deg": math.degrees(elevation),
-             "azimuth_deg": math.degrees(azimuth), "distance": distance}
+    drawn = {
+        "intensity": intensity,
+        "kelvin": kelvin,
+        "elevation_deg": math.degrees(elevation),
+        "azimuth_deg": math.degrees(azimuth),
+        "distance": distance,
+    }
     return Light(spec.type, intensity, kelvin_to_rgb(kelvin), pose, spec.cone_angle, drawn)

@@ -53,8 +53,9 @@ def _value_noise(rng: np.random.Generator, size: int, octaves: int = 4) -> np.nd
     return total / max(float(total.max()), 1e-9)
 
 
-def make_texture(pattern: str, color: tuple[int, int, int], rng: np.random.Generator,
-                 size: int = TEXTURE_SIZE) -> np.ndarray:
+def make_texture(
+    pattern: str, color: tuple[int, int, int], rng: np.random.Generator, size: int = TEXTURE_SIZE
+) -> np.ndarray:
     """A size x size RGB tile: the colour modulated by the pattern (shade 0.55..1.0)."""
     v, u = np.mgrid[0:size, 0:size] / size
     if pattern == "noise":

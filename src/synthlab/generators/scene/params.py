@@ -181,7 +181,9 @@ class SurfaceSpec(RecipeModel):
 
 class BackgroundSpec(RecipeModel):
     color: str = Field(default="#87a9c8", description="flat colour (used when nothing else is)")
-    gradient: tuple[str, str] | None = Field(default=None, description="[top colour, bottom colour]")
+    gradient: tuple[str, str] | None = Field(
+        default=None, description="[top colour, bottom colour]"
+    )
     folder: str | None = Field(default=None, description="folder of images, relative to the recipe")
 
     @model_validator(mode="after")
@@ -193,7 +195,9 @@ class BackgroundSpec(RecipeModel):
         if self.folder is not None and (
             PurePosixPath(self.folder).is_absolute() or ".." in PurePosixPath(self.folder).parts
         ):
-            raise ValueError(f"background folder {self.folder!r} must lie inside the recipe's folder")
+            raise ValueError(
+                f"background folder {self.folder!r} must lie inside the recipe's folder"
+            )
         return self
 
 
@@ -239,7 +243,9 @@ class CameraSpec(RecipeModel):
     def _checks(self) -> CameraSpec:
         width, height = self.resolution
         if not (8 <= width <= 8192 and 8 <= height <= 8192):
-            raise ValueError(f"resolution {width}x{height} must be between 8 and 8192 pixels a side")
+            raise ValueError(
+                f"resolution {width}x{height} must be between 8 and 8192 pixels a side"
+            )
         if self.fov is not None and self.focal_length_mm is not None:
             raise ValueError("give fov or focal_length_mm, not both")
         if self.fov is not None:
@@ -270,7 +276,9 @@ class EffectsSpec(RecipeModel):
         if self.jpeg_quality is not None:
             lo, hi = self.jpeg_quality.bounds()
             if lo < 1 or hi > 95:
-                raise ValueError(f"jpeg_quality must lie in 1..95, got {self.jpeg_quality.to_raw()}")
+                raise ValueError(
+                    f"jpeg_quality must lie in 1..95, got {self.jpeg_quality.to_raw()}"
+                )
         return self
 
 

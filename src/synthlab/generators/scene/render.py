@@ -45,9 +45,12 @@ class LabelPass:
 def _material(material: Material) -> pyrender.MetallicRoughnessMaterial:
     texture = None
     if material.image is not None:
-        texture = pyrender.Texture(source=material.image, source_channels="RGB",
-                                   sampler=pyrender.Sampler())
-    color = (1.0, 1.0, 1.0, 1.0) if texture is not None else (*(c / 255 for c in material.color), 1.0)
+        texture = pyrender.Texture(
+            source=material.image, source_channels="RGB", sampler=pyrender.Sampler()
+        )
+    color = (
+        (1.0, 1.0, 1.0, 1.0) if texture is not None else (*(c / 255 for c in material.color), 1.0)
+    )
     return pyrender.MetallicRoughnessMaterial(
         baseColorFactor=color,
         metallicFactor=material.metallic,
@@ -81,8 +84,9 @@ def _light(light) -> pyrender.Light:  # type: ignore[no-untyped-def]
     if light.type == "point":
         return pyrender.PointLight(color=light.color, intensity=strength)
     outer = np.radians(light.cone_angle_deg)
-    return pyrender.SpotLight(color=light.color, intensity=strength, innerConeAngle=outer * 0.7,
-                              outerConeAngle=outer)
+    return pyrender.SpotLight(
+        color=light.color, intensity=strength, innerConeAngle=outer * 0.7, outerConeAngle=outer
+    )
 
 
 class LoadedScene:
@@ -93,15 +97,18 @@ class LoadedScene:
         self.description = scene
         camera = scene.camera
         self.size = (camera.width, camera.height)
-        self.scene = pyrender.Scene(bg_color=(0.0, 0.0, 0.0, 0.0),
-                                    ambient_light=(scene.ambient,) * 3)
+        self.scene = pyrender.Scene(
+            bg_color=(0.0, 0.0, 0.0, 0.0), ambient_light=(scene.ambient,) * 3
+        )
         self.object_nodes = [self.scene.add(_mesh(o), pose=o.pose) for o in scene.objects]
         self.fixture_nodes = [self.scene.add(_mesh(f), pose=f.pose) for f in scene.fixtures]
         for light in scene.lights:
             self.scene.add(_light(light), pose=light.pose)
         K = camera.K
         self.scene.add(
-            pyrender.IntrinsicsCamera(K[0, 0], K[1, 1], K[0, 2], K[1, 2], camera.znear, camera.zfar),
+            pyrender.IntrinsicsCamera(
+                K[0, 0], K[1, 1], K[0, 2], K[1, 2], camera.znear, camera.zfar
+            ),
             pose=camera.gl_pose,
         )
 
@@ -110,7 +117,9 @@ class LoadedScene:
         for node, placed in zip(self.object_nodes, self.description.objects, strict=True):
             ident = placed.instance_id
             seg_map[node] = (ident & 255, (ident >> 8) & 255, 0)
-        color, depth = self.rasterizer.draw(self.scene, pyrender.RenderFlags.SEG, seg_map, self.size)
+        color, depth = self.rasterizer.draw(
+            self.scene, pyrender.RenderFlags.SEG, seg_map, self.size
+        )
         instance = color[..., 0].astype(np.uint16) | (color[..., 1].astype(np.uint16) << 8)
         return LabelPass(instance, np.ascontiguousarray(depth, dtype=np.float32))
 
@@ -143,8 +152,13 @@ class PyrenderRasterizer:
     def load(self, scene: SceneDescription) -> LoadedScene:
         return LoadedScene(self, scene)
 
-    def draw(self, scene: pyrender.Scene, flags: int, seg_map: dict | None,  # type: ignore[type-arg]
-             size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    def draw(
+        self,
+        scene: pyrender.Scene,
+        flags: int,
+        seg_map: dict | None,  # type: ignore[type-arg]
+        size: tuple[int, int],
+    ) -> tuple[np.ndarray, np.ndarray]:
         width, height = size
         if self._renderer is None:
             self._renderer = pyrender.OffscreenRenderer(width, height)

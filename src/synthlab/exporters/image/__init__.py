@@ -1,0 +1,20 @@
+"""Exporters for image datasets (scene rendering, diffusion): the canonical layout, COCO,
+YOLO detection/segmentation and Label Studio. Heavy encoders (pycocotools, contourpy) are
+imported inside the functions that use them."""
+
+from __future__ import annotations
+
+from synthlab.exporters.image.canonical import CanonicalImageExporter
+from synthlab.exporters.image.coco import CocoExporter
+from synthlab.exporters.image.labelstudio import LabelStudioExporter
+from synthlab.exporters.image.yolo import YoloExporter, YoloSegExporter
+
+__all__ = ["EXPORTERS"]
+
+EXPORTERS = (
+    CanonicalImageExporter(),
+    CocoExporter(),
+    YoloExporter(),
+    YoloSegExporter(),
+    LabelStudioExporter(),
+)

@@ -1,0 +1,139 @@
+"""COCO instances: `coco.json` next to `images/`, loadable by pycocotools and by FiftyOne
+(`fo.Dataset.from_dir(dataset_dir=OUT, dataset_type=fo.types.COCODetectionDataset,
+data_path="images", labels_path="coco.json")`).
+
+Masks are RLE (pycocotools' own encoder), `area` is the mask's pixel count, `iscrowd` is 0,
+objects with no visible pixel get no annotation, category ids start at the generator's
+`category_id_start` (default 1), keypoints follow the category's keypoint names.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+import numpy as np
+
+from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
+from synthlab.jsonio import canonical_json
+from synthlab.samples import Sample
+from synthlab.samples.image import ImageSample, ObjectLabel
+
+__all__ = ["CocoExporter"]
+
+STREAM = "coco/images.jsonl"
+
+
+def _rle(mask: np.ndarray) -> dict[str, Any]:
+    from pycocotools import mask as coco_mask
+
+    encoded = coco_mask.encode(np.asfortranarray(mask.astype(np.uint8)))
+    return {"size": [int(v) for v in encoded["size"]], "counts": encoded["counts"].decode("ascii")}
+
+
+def _annotation(sample: ImageSample, label: ObjectLabel) -> dict[str, Any] | None:
+    if label.bbox is None:
+        return None
+    x, y, w, h = label.bbox
+    if sample.instance_mask is not None:
+        mask = sample.instance_mask == label.instance_id
+        area = int(np.count_nonzero(mask))
+        if area == 0:
+            return None
+        segmentation: Any = _rle(mask)
+    else:
+        area = int(round(w * h))
+        segmentation = [[x, y, x + w, y, x + w, y + h, x, y + h]]
+    entry: dict[str, Any] = {
+        "category": label.category,
+        "bbox": [round(float(v), 6) for v in label.bbox],
+        "area": float(area),
+        "iscrowd": 0,
+        "segmentation": segmentation,
+        "instance_id": label.instance_id,
+    }
+    if label.keypoints:
+        flat: list[float] = []
+        for point in label.keypoints:
+            if point.visibility == 0:
+                flat += [0, 0, 0]
+            else:
+                flat += [round(point.x, 4), round(point.y, 4), point.visibility]
+        entry["keypoints"] = flat
+        entry["num_keypoints"] = sum(1 for p in label.keypoints if p.visibility > 0)
+        entry["keypoint_names"] = [p.name for p in label.keypoints]
+    return entry
+
+
+class CocoExporter(Exporter):
+    name: ClassVar[str] = "coco"
+    description: ClassVar[str] = "COCO instances JSON (RLE masks, keypoints) at coco.json"
+    modalities: ClassVar[frozenset[str]] = frozenset({"image"})
+    extra: ClassVar[str | None] = "scene"
+    requires: ClassVar[tuple[str, ...]] = ("pycocotools",)
+
+    def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
+        assert isinstance(sample, ImageSample)
+        file_name = layout.sample_path("images", sample.index, ".png").removeprefix("images/")
+        annotations = [a for a in (_annotation(sample, o) for o in sample.objects) if a]
+        record = {
+            "image": {
+                "id": sample.index + 1,
+                "file_name": file_name,
+                "width": sample.width,
+                "height": sample.height,
+            },
+            "annotations": annotations,
+            "category_names": list(sample.category_names),
+        }
+        sink.record(STREAM, canonical_json(record))
+
+    def owns_stream(self, stream: str) -> bool:
+        return stream == STREAM
+
+    def finalize(self, dataset: DatasetSink) -> None:
+        params = getattr(dataset.recipe.generator, "params", None)
+        start = int(getattr(params, "category_id_start", 1))
+        names: list[str] = []
+        keypoint_names: dict[str, list[str]] = {}
+        for line in dataset.iter_stream(STREAM):  # pass 1: categories, in first-seen order
+            record = json.loads(line)
+            for name in record["category_names"]:
+                if name not in names:
+                    names.append(name)
+            for entry in record["annotations"]:
+                if entry["category"] not in names:
+                    names.append(entry["category"])
+                if "keypoint_names" in entry:
+                    keypoint_names.setdefault(entry["category"], entry["keypoint_names"])
+        ids = {name: start + i for i, name in enumerate(names)}
+        categories = []
+        for name in names:
+            category: dict[str, Any] = {"id": ids[name], "name": name, "supercategory": "object"}
+            if name in keypoint_names:
+                category["keypoints"] = keypoint_names[name]
+                category["skeleton"] = []
+            categories.append(category)
+        with dataset.open("coco.json") as handle:
+            # streamed by hand so memory stays flat however many images there are
+            head = {
+                "info": {"description": dataset.recipe.name, "version": "1.0"},
+                "licenses": [],
+                "categories": categories,
+            }
+            handle.write(canonical_json(head)[:-1].encode("utf-8") + b',"images":[')
+            for i, line in enumerate(dataset.iter_stream(STREAM)):
+                image = json.loads(line)["image"]
+                handle.write((b"," if i else b"") + canonical_json(image).encode("utf-8"))
+            handle.write(b'],"annotations":[')
+            next_id = 1
+            for line in dataset.iter_stream(STREAM):
+                record = json.loads(line)
+                for entry in record["annotations"]:
+                    entry = {k: v for k, v in entry.items() if k != "keypoint_names"}
+                    entry["id"] = next_id
+                    entry["image_id"] = record["image"]["id"]
+                    entry["category_id"] = ids[entry.pop("category")]
+                    handle.write((b"," if next_id > 1 else b"") + canonical_json(entry).encode())
+                    next_id += 1
+            handle.write(b"]}")
