@@ -11,7 +11,7 @@ give the same picks on every machine.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ from synthlab.readers import DatasetView
 from synthlab.seeding import plan_rng
 from synthlab.spotcheck.strata import strata_of
 
-__all__ = ["PICK_PURPOSE", "Pick", "choose"]
+__all__ = ["PICK_PURPOSE", "Pick", "Selection", "choose"]
 
 PICK_PURPOSE = 7001  # plan_rng purpose numbers of spot-check (the engine uses small ones)
 # a dimension with more distinct values than this share of the lot is an id, not a category
@@ -33,6 +33,7 @@ class Pick:
     index: int
     strata: tuple[str, ...]
     reason: str  # "covers class=forklift" or "random"
+    record: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {"index": self.index, "strata": list(self.strata), "reason": self.reason}
@@ -56,10 +57,22 @@ def _drop_id_like(strata: dict[int, list[str]], lot: int) -> dict[int, list[str]
     }
 
 
-def choose(dataset: DatasetView, n: int, seed: int) -> list[Pick]:
-    """The samples to review, sorted by index."""
+@dataclass(frozen=True)
+class Selection:
+    picks: list[Pick]  # sorted by index
+    strata: list[str]  # every stratum present in the dataset
+    others: list[int]  # indices not picked (where planted copies come from)
+    records: dict[int, dict[str, Any]]  # index lines of the picks and of `others`
+
+    def record(self, index: int) -> dict[str, Any]:
+        return self.records[index]
+
+
+def choose(dataset: DatasetView, n: int, seed: int) -> Selection:
+    """The samples to review (at least n, more if the strata need it)."""
     modality = dataset.modality
-    strata = {int(r["index"]): strata_of(r, modality) for r in dataset.records()}
+    records = {int(r["index"]): r for r in dataset.records()}
+    strata = {index: strata_of(r, modality) for index, r in records.items()}
     strata = _drop_id_like(strata, len(strata))
     rng = plan_rng(seed, PICK_PURPOSE)
     counts = Counter(name for names in strata.values() for name in names)
@@ -83,4 +96,6 @@ def choose(dataset: DatasetView, n: int, seed: int) -> list[Pick]:
     if wanted:
         for index in rng.choice(rest, size=wanted, replace=False).tolist():
             chosen[int(index)] = "random"
-    return [Pick(i, tuple(strata[i]), chosen[i]) for i in sorted(chosen)]
+    picks = [Pick(i, tuple(strata[i]), chosen[i], records[i]) for i in sorted(chosen)]
+    others = sorted(set(strata) - set(chosen))
+    return Selection(picks, sorted(counts), others, records)

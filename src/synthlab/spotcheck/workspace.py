@@ -1,0 +1,202 @@
+"""Build OUT/spotcheck/: the review plan, one overlay per item, the planted-defect key and
+the static report.
+
+Layout::
+
+    OUT/spotcheck/plan.json        the sampling plan, what it means, and the items in review
+                                   order (ids say nothing about which are planted)
+    OUT/spotcheck/overlays/ID.*    one picture (.png) or HTML panel (.html) per item
+    OUT/spotcheck/gold.json        which items are planted copies and what was changed
+    OUT/spotcheck/index.html       the static report of the sampled (real) items
+    OUT/spotcheck/verdicts.jsonl   reviewers' verdicts, appended by `synthlab review`
+
+Everything but the verdicts is a pure function of (dataset, plan, seed, planted count).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from synthlab.jsonio import canonical_json
+from synthlab.readers import DatasetView, get_reader
+from synthlab.samples import Sample
+from synthlab.seeding import plan_rng
+from synthlab.spotcheck.gold import plant
+from synthlab.spotcheck.overlays import Overlay, draw
+from synthlab.spotcheck.plans import SamplingPlan
+from synthlab.spotcheck.selection import Selection, choose
+from synthlab.spotcheck.strata import strata_of
+
+__all__ = ["GOLD_PURPOSE", "Workspace", "build"]
+
+GOLD_PURPOSE = 7002
+_PARALLEL_FROM = 48  # draw overlays in worker processes from this many items on
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A built OUT/spotcheck folder, read back."""
+
+    root: Path  # OUT/spotcheck
+    plan_data: dict[str, Any]
+    gold: dict[str, dict[str, Any]]  # item id -> {"source": index, "change": "..."}
+
+    @classmethod
+    def open(cls, out_dir: str | Path) -> Workspace:
+        root = Path(out_dir) / "spotcheck"
+        plan_path = root / "plan.json"
+        if not plan_path.is_file():
+            from synthlab.errors import UsageError
+
+            raise UsageError(f"{root} holds no plan.json: run `synthlab spotcheck {out_dir}` first")
+        plan_data = json.loads(plan_path.read_text(encoding="utf-8"))
+        gold_path = root / "gold.json"
+        gold = json.loads(gold_path.read_text(encoding="utf-8")) if gold_path.is_file() else {}
+        return cls(root, plan_data, gold)
+
+    @property
+    def plan(self) -> SamplingPlan:
+        return SamplingPlan.from_json(self.plan_data["plan"])
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        return list(self.plan_data["items"])
+
+    @property
+    def digest(self) -> str:
+        return str(self.plan_data["digest"])
+
+    def overlay_path(self, item: dict[str, Any]) -> Path:
+        return self.root / item["overlay"]
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write-to-temp then rename, as everywhere else in synthlab."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _provenance(record: dict[str, Any], recipe_seed: int) -> dict[str, Any]:
+    return {
+        "index": record["index"],
+        "seed": recipe_seed,
+        "spawn_key": record.get("spawn_key"),
+        "digest": record.get("digest"),
+        "conditions": record.get("conditions", []),
+        "metadata": record.get("metadata", {}),
+    }
+
+
+def _load_and_draw(job: tuple[str, dict[str, Any]]) -> Overlay:
+    out_dir, record = job
+    dataset = DatasetView.open(out_dir)
+    return draw(get_reader(dataset.modality).load_sample(dataset, record))
+
+
+def _draw_all(dataset: DatasetView, records: list[dict[str, Any]]) -> list[Overlay]:
+    jobs = [(str(dataset.path), r) for r in records]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < _PARALLEL_FROM or workers < 2:
+        return [_load_and_draw(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_load_and_draw, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+
+
+def _planted(
+    dataset: DatasetView, selection: Selection, count: int, seed: int
+) -> list[tuple[dict[str, Any], Sample, str]]:
+    """`count` planted copies, made from samples outside the review where possible (so the
+    reviewer does not see the same sample twice)."""
+    if count <= 0:
+        return []
+    rng = plan_rng(seed, GOLD_PURPOSE)
+    pool = selection.others or [p.index for p in selection.picks]
+    sources = sorted(rng.choice(pool, size=min(count, len(pool)), replace=False).tolist())
+    reader = get_reader(dataset.modality)
+    planted = []
+    for index in sources:
+        record = selection.record(int(index))
+        made = plant(reader.load_sample(dataset, record), selection.strata, rng)
+        if made is not None:
+            planted.append((record, made[0], made[1]))
+    return planted
+
+
+def build(out_dir: str | Path, plan: SamplingPlan, seed: int, *, planted: int = 0) -> Workspace:
+    """Pick, draw and write the spot-check of the dataset at `out_dir`."""
+    from synthlab.spotcheck.report import write_report
+
+    dataset = DatasetView.open(out_dir)
+    recipe_seed = int(dataset.manifest.get("recipe", {}).get("seed", 0))
+    selection = choose(dataset, plan.n, seed)
+    overlays = _draw_all(dataset, [p.record for p in selection.picks])
+    real = [
+        {
+            "index": p.index,
+            "strata": list(p.strata),
+            "reason": p.reason,
+            "provenance": _provenance(p.record, recipe_seed),
+            "_overlay": overlay,
+        }
+        for p, overlay in zip(selection.picks, overlays, strict=True)
+    ]
+    gold_items = [
+        {
+            "index": record["index"],
+            "strata": strata_of(record, dataset.modality),
+            "reason": "random",
+            "provenance": _provenance(record, recipe_seed),
+            "_overlay": draw(sample),
+            "_change": change,
+        }
+        for record, sample, change in _planted(dataset, selection, planted, seed)
+    ]
+    # planted items go to random places in the review order
+    order: list[dict[str, Any]] = list(real)
+    rng = plan_rng(seed, GOLD_PURPOSE + 1)
+    for item in gold_items:
+        order.insert(int(rng.integers(len(order) + 1)), item)
+
+    root = Path(out_dir) / "spotcheck"
+    items, gold = [], {}
+    for position, item in enumerate(order, start=1):
+        item_id = f"item-{position:04d}"
+        overlay: Overlay = item.pop("_overlay")
+        suffix = ".png" if overlay.png is not None else ".html"
+        data = overlay.png if overlay.png is not None else (overlay.html or "").encode("utf-8")
+        _write(root / "overlays" / f"{item_id}{suffix}", data)
+        if "_change" in item:
+            gold[item_id] = {"source": item["index"], "change": item.pop("_change")}
+        items.append({"id": item_id, "overlay": f"overlays/{item_id}{suffix}", **item})
+    for stale in (root / "overlays").glob("item-*"):
+        if stale.name.split(".")[0] not in {i["id"] for i in items}:
+            stale.unlink()
+
+    plan_data: dict[str, Any] = {
+        "format": 1,
+        "dataset": {
+            "name": dataset.manifest.get("name"),
+            "count": dataset.count,
+            "modality": dataset.modality,
+            "seed": recipe_seed,
+        },
+        "plan": plan.to_json(),
+        "seed": seed,
+        "planted": len(gold),
+        "strata": selection.strata,
+        "items": items,
+    }
+    plan_data["digest"] = hashlib.sha256(canonical_json(plan_data).encode()).hexdigest()[:16]
+    _write(root / "plan.json", (canonical_json(plan_data) + "\n").encode("utf-8"))
+    _write(root / "gold.json", (canonical_json(gold) + "\n").encode("utf-8"))
+    workspace = Workspace(root, plan_data, gold)
+    write_report(workspace)
+    return workspace
