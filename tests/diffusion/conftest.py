@@ -11,9 +11,9 @@ import pytest
 pytest.importorskip("diffusers")
 
 sys.path.insert(0, str(Path(__file__).parent))
-from tiny_models import build_tiny_pipeline  # noqa: E402
+from tiny_models import build_tiny_pipeline
 
-from synthlab.recipe import Recipe, load_recipe  # noqa: E402
+from synthlab.recipe import Recipe, load_recipe
 
 RECIPES = Path(__file__).resolve().parents[2] / "recipes"
 

@@ -161,8 +161,8 @@ def load_pipeline(source: ModelSource, task: str, placement: Placement) -> Any:
     if task == "text2image" and _unet_inputs(pipeline) != 4:
         raise RuntimeFailure(
             f"{source.name!r} is an inpainting model (its UNet takes {_unet_inputs(pipeline)} "
-            "channels) and cannot draw backgrounds: set inpaint.background.model to a "
-            "text-to-image model"
+            "input channels), not a text-to-image one: use it with mode: inpaint, and give a "
+            "text-to-image model for prompted images or for inpaint.background.model"
         )
     return pipeline
 
