@@ -6,6 +6,7 @@ usage and recipe errors, 1 for runtime failures); `--debug` shows tracebacks ins
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -71,6 +72,9 @@ def _register() -> None:
             main.add_command(command)
     # Commands of other areas register here, one line each:
     # -- more commands --
+    main.add_command(__import__("synthlab.cli.fixture", fromlist=["fixture"]).fixture)
+    for command in importlib.import_module("synthlab.cli.spotcheck").COMMANDS:
+        main.add_command(command)
 
 
 _register()
