@@ -1,0 +1,55 @@
+"""`text-jsonl`: one JSON object per sample in `text/<split>.jsonl`.
+
+Each line holds the text, the spans (start/end in code points, label, text), the document
+classes, tokens with their BIO/BILOU tags, and the provenance (index, template id, locale,
+recipe seed; the sample's stream is `SeedSequence(seed, spawn_key=(index,))`).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
+from synthlab.exporters.text.common import dumps, split_streams, text_sample
+from synthlab.samples import Sample
+from synthlab.samples.text import TextSample
+
+__all__ = ["TextJsonlExporter", "jsonl_row"]
+
+FOLDER = "text/"
+
+
+def jsonl_row(sample: TextSample) -> dict[str, object]:
+    return {
+        "index": sample.index,
+        "text": sample.text,
+        "spans": [
+            {"start": s.start, "end": s.end, "label": s.label, "text": s.text} for s in sample.spans
+        ],
+        "classes": list(sample.classes),
+        "tokens": [t.text for t in sample.tokens],
+        "tags": list(sample.tags),
+        "template": sample.template_id,
+        "locale": sample.locale,
+        "split": sample.split,
+        "seed": sample.seed,
+    }
+
+
+class TextJsonlExporter(Exporter):
+    name: ClassVar[str] = "text-jsonl"
+    description: ClassVar[str] = "text/<split>.jsonl: text, spans, classes, tokens, BIO tags"
+    modalities: ClassVar[frozenset[str]] = frozenset({"text"})
+
+    def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
+        text = text_sample(sample)
+        sink.record(f"{FOLDER}{text.split}.jsonl", dumps(jsonl_row(text)))
+
+    def owns_stream(self, stream: str) -> bool:
+        return stream.startswith(FOLDER) and stream.endswith(".jsonl")
+
+    def finalize(self, dataset: DatasetSink) -> None:
+        for _, stream in split_streams(dataset, FOLDER, ".jsonl"):
+            with dataset.open(stream) as handle:
+                for line in dataset.iter_stream(stream):
+                    handle.write(line.encode("utf-8") + b"\n")

@@ -1,0 +1,25 @@
+"""Templated text with exact entity spans and document classes (Faker, word lists, grammars).
+
+Importing this package is cheap: it holds the params model and the spec. Faker, spaCy and
+the template machinery load in `synthlab.generators.text.generator` when a run starts.
+"""
+
+from __future__ import annotations
+
+from synthlab.generators.base import GeneratorSpec
+from synthlab.generators.text.params import TextParams
+
+__all__ = ["SPEC", "TextParams"]
+
+SPEC = GeneratorSpec(
+    kind="text",
+    description="templated sentences, tickets and log lines with exact entity spans, "
+    "document classes, tokens and BIO tags (Faker, word lists, grammars; noise keeps labels)",
+    modality="text",
+    params_model=TextParams,
+    implementation="synthlab.generators.text.generator:TextGenerator",
+    default_formats=("text-jsonl",),
+    # Faker's values change across versions: the manifest records the installed one.
+    value_libraries=("numpy", "faker"),
+    quota_conditions=lambda params: params.conditions(),
+)

@@ -1,0 +1,134 @@
+"""All templates of a recipe (inline and from files), parsed, checked and given a split,
+plus the constraint-aware choice of a template for one sample's quota plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from pydantic import ValidationError
+
+from synthlab.errors import RecipeError, RecipeProblem
+from synthlab.generators.text.files import read_template_file
+from synthlab.generators.text.params import TemplateSpec, TextParams, check_template
+from synthlab.generators.text.splits import assign_splits
+from synthlab.generators.text.templates import Sequence, can_make, parse_template
+
+__all__ = ["Catalog", "CompiledTemplate", "tag_names"]
+
+
+@dataclass(frozen=True)
+class CompiledTemplate:
+    id: str
+    tree: Sequence
+    weight: float
+    classes: frozenset[str]
+    split: str
+
+    @property
+    def labels(self) -> frozenset[str]:
+        return self.tree.may
+
+
+@dataclass(frozen=True, eq=False)
+class Catalog:
+    templates: tuple[CompiledTemplate, ...]
+    labels: tuple[str, ...]  # every entity label, sorted
+    classes: tuple[str, ...]  # every document class, sorted
+    cumulative: np.ndarray  # cumulative template weights, for the unconstrained choice
+    _fitting_cache: dict[tuple[frozenset[str], frozenset[str]], tuple[int, ...]] = field(
+        default_factory=dict, repr=False
+    )
+
+    @classmethod
+    def load(cls, params: TextParams, base_dir: Path, seed: int) -> Catalog:
+        specs = list(params.templates)
+        for relpath in params.template_files:
+            for number, raw in enumerate(read_template_file(base_dir, relpath)):
+                try:
+                    spec = TemplateSpec.model_validate(raw)
+                    check_template(spec, params)
+                except (ValidationError, ValueError) as error:
+                    message = str(error).splitlines()[-1] if isinstance(error, ValidationError) \
+                        else str(error)  # fmt: skip
+                    raise RecipeError(
+                        [RecipeProblem(relpath, None, None, f"[{number}]", message)]
+                    ) from None
+                specs.append(spec)
+        ids = [spec.id for spec in specs]
+        duplicate = next((i for i in ids if ids.count(i) > 1), None)
+        if duplicate:
+            raise RecipeError(
+                [RecipeProblem("templates", None, None, "", f"two templates have id {duplicate!r}")]
+            )
+        splits = assign_splits([(s.id, s.weight) for s in specs], params.splits, seed)
+        compiled = tuple(
+            CompiledTemplate(
+                spec.id,
+                parse_template(spec.id, spec.text)[0],
+                spec.weight,
+                frozenset(spec.tags),
+                splits[spec.id],
+            )
+            for spec in specs
+        )
+        labels = set(params.labels).union(*(t.labels for t in compiled))
+        classes = set(params.classes).union(*(t.classes for t in compiled))
+        weights = np.array([t.weight for t in compiled], dtype=float)
+        return cls(compiled, tuple(sorted(labels)), tuple(sorted(classes)), np.cumsum(weights))
+
+    def choose(
+        self, u: float, need: frozenset[str], avoid: frozenset[str]
+    ) -> tuple[CompiledTemplate, frozenset[str]]:
+        """A template by weight (u uniform in [0, 1)) among those that can meet the plan;
+        returns it and the entity labels its expansion must still produce."""
+        if not need and not avoid:
+            position = int(np.searchsorted(self.cumulative, u * self.cumulative[-1], "right"))
+            return self.templates[min(position, len(self.templates) - 1)], need
+        fitting = self._fitting(need, avoid)
+        if not fitting:
+            raise RuntimeError(
+                f"no template can carry {sorted(need)} while avoiding {sorted(avoid)}; "
+                "add a template that fits or change the quotas"
+            )
+        cumulative = np.cumsum([self.templates[i].weight for i in fitting])
+        position = int(np.searchsorted(cumulative, u * cumulative[-1], "right"))
+        template = self.templates[fitting[min(position, len(fitting) - 1)]]
+        return template, need - template.classes
+
+    def _fitting(self, need: frozenset[str], avoid: frozenset[str]) -> tuple[int, ...]:
+        key = (need, avoid)
+        if key not in self._fitting_cache:
+            self._fitting_cache[key] = self._find_fitting(need, avoid)
+        return self._fitting_cache[key]
+
+    def _find_fitting(self, need: frozenset[str], avoid: frozenset[str]) -> tuple[int, ...]:
+        class_need = need & set(self.classes)
+        label_need = need - class_need
+        return tuple(
+            i
+            for i, t in enumerate(self.templates)
+            if class_need <= t.classes
+            and not (t.classes & avoid)
+            and can_make(t.tree, label_need, avoid)
+        )
+
+    def check_plans(self, conditions: frozenset[str]) -> list[str]:
+        """Problems for quota plans the engine can hand out: each condition alone, or none."""
+        problems = []
+        if not self._fitting(frozenset(), conditions):
+            problems.append(f"every template carries one of {sorted(conditions)}")
+        for condition in sorted(conditions):
+            if not self._fitting(frozenset({condition}), conditions - {condition}):
+                problems.append(
+                    f"no template can carry {condition!r} without also carrying another "
+                    f"quota condition of {sorted(conditions - {condition})}"
+                )
+        return problems
+
+
+def tag_names(labels: tuple[str, ...], scheme: str) -> tuple[str, ...]:
+    """The tag inventory in a fixed order: O, then B-/I- (and L-/U- for BILOU) per label."""
+    prefixes = ("B", "I") if scheme == "BIO" else ("B", "I", "L", "U")
+    return ("O", *(f"{p}-{label}" for label in labels for p in prefixes))

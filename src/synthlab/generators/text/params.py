@@ -1,0 +1,193 @@
+"""The `text` generator's recipe params: templates, value sources, locales, noise, splits.
+
+Everything that can be checked before sampling is checked here (template syntax with the
+template id and position, unknown value names, label/class clashes, split fractions,
+locale names), so a bad recipe fails at load time with the field's line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from synthlab.generators.text.sources import ValueSource, parse_source
+from synthlab.generators.text.templates import TemplateError, has_nesting, parse_template
+from synthlab.recipe.model import RecipeModel
+
+__all__ = ["NoiseParams", "TemplateSpec", "TextParams"]
+
+# Faker locales every install has; others are checked against Faker itself at load time.
+COMMON_LOCALES = ("en_US", "de_DE", "fr_FR", "es_ES", "ja_JP", "zh_CN")
+
+
+class TemplateSpec(RecipeModel):
+    id: str = Field(min_length=1, description="a stable name (splits and provenance use it)")
+    text: str = Field(min_length=1, description="the template, see docs/text.md")
+    weight: float = Field(default=1.0, gt=0, description="relative chance of being chosen")
+    tags: tuple[str, ...] = Field(default=(), description="document classes of its samples")
+
+
+class NoiseParams(RecipeModel):
+    """Noise applied to values and context before offsets are fixed: labels stay exact."""
+
+    lowercase: float = Field(default=0.0, ge=0, le=1, description="chance a sample is lower-cased")
+    uppercase: float = Field(default=0.0, ge=0, le=1, description="chance a sample is upper-cased")
+    typo: float = Field(default=0.0, ge=0, le=1, description="chance per context word of a typo")
+    value_typo: float = Field(default=0.0, ge=0, le=1, description="chance per value of a typo")
+    whitespace: float = Field(default=0.0, ge=0, le=1, description="chance per space to double")
+    punctuation: float = Field(
+        default=0.0, ge=0, le=1, description="chance per punctuation mark to drop or swap it"
+    )
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (self.lowercase, self.uppercase, self.typo, self.value_typo, self.whitespace,
+             self.punctuation)
+        )  # fmt: skip
+
+
+SourceField = Annotated[ValueSource, BeforeValidator(parse_source)]
+
+
+class TextParams(RecipeModel):
+    templates: tuple[TemplateSpec, ...] = Field(default=(), description="inline templates")
+    template_files: tuple[str, ...] = Field(
+        default=(), description="YAML lists of templates (or .txt, one per line), recipe-relative"
+    )
+    values: dict[str, SourceField] = Field(
+        default_factory=dict, description="placeholder name -> where its values come from"
+    )
+    locales: dict[str, float] = Field(
+        default_factory=lambda: {"en_US": 1.0}, description="Faker locale -> weight"
+    )
+    pool_size: int = Field(
+        default=1000,
+        ge=0,
+        description="Faker values drawn ahead per value and locale (0: call Faker per sample)",
+    )
+    optional_probability: float = Field(
+        default=0.5, ge=0, le=1, description="chance an optional [[?...]] part is written"
+    )
+    noise: NoiseParams = NoiseParams()
+    splits: dict[str, float] = Field(
+        default_factory=dict,
+        description="template-disjoint splits, e.g. {train: 0.8, validation: 0.1, test: 0.1}",
+    )
+    tokenizer: Literal["builtin", "spacy"] = Field(
+        default="builtin", description="builtin (fast) or spacy (blank multi-language tokenizer)"
+    )
+    tagging: Literal["BIO", "BILOU"] = Field(default="BIO", description="token tag scheme")
+    nested_entities: bool = Field(
+        default=False, description="allow [[#LABEL: ...]] groups that contain other entities"
+    )
+    labels: tuple[str, ...] = Field(
+        default=(), description="entity labels used by template files (for quotas and tag sets)"
+    )
+    classes: tuple[str, ...] = Field(
+        default=(), description="document classes used by template files"
+    )
+
+    @field_validator("locales", mode="before")
+    @classmethod
+    def _locale_list(cls, raw: Any) -> Any:
+        if isinstance(raw, (list, tuple)):
+            return dict.fromkeys(raw, 1.0)
+        return raw
+
+    @field_validator("locales")
+    @classmethod
+    def _known_locales(cls, locales: dict[str, float]) -> dict[str, float]:
+        if not locales:
+            raise ValueError("give at least one locale, e.g. {en_US: 1}")
+        if any(w < 0 for w in locales.values()) or sum(locales.values()) <= 0:
+            raise ValueError("locale weights must be >= 0 and not all 0")
+        unknown = [name for name in locales if name not in COMMON_LOCALES]
+        if unknown:
+            from faker.config import AVAILABLE_LOCALES  # only when needed: Faker is slow to load
+
+            from synthlab.errors import did_you_mean
+
+            for name in unknown:
+                if name not in AVAILABLE_LOCALES:
+                    raise ValueError(
+                        f"unknown Faker locale {name!r}{did_you_mean(name, AVAILABLE_LOCALES)}"
+                    )
+        return locales
+
+    @field_validator("splits")
+    @classmethod
+    def _fractions(cls, splits: dict[str, float]) -> dict[str, float]:
+        if splits:
+            if any(f <= 0 for f in splits.values()):
+                raise ValueError("each split's fraction must be > 0")
+            total = sum(splits.values())
+            if abs(total - 1) > 1e-6:
+                raise ValueError(f"split fractions must add up to 1, got {total:g}")
+        return splits
+
+    @model_validator(mode="after")
+    def _templates_fit(self) -> TextParams:
+        if not self.templates and not self.template_files:
+            raise ValueError("give templates (inline) or template_files")
+        seen: set[str] = set()
+        for template in self.templates:
+            if template.id in seen:
+                raise ValueError(f"two templates have the id {template.id!r}")
+            seen.add(template.id)
+            check_template(template, self)
+        clash = set(self.entity_labels()) & set(self.document_classes())
+        if clash:
+            raise ValueError(
+                f"{sorted(clash)} is both an entity label and a class; quotas need distinct names"
+            )
+        if self.splits and not self.template_files and len(self.templates) < len(self.splits):
+            raise ValueError(
+                f"{len(self.splits)} template-disjoint splits need at least as many templates, "
+                f"got {len(self.templates)}"
+            )
+        return self
+
+    def entity_labels(self) -> tuple[str, ...]:
+        """Labels of the inline templates plus declared ones, sorted."""
+        found = set(self.labels)
+        for template in self.templates:
+            tree, _ = parse_template(template.id, template.text)
+            found |= tree.may
+        return tuple(sorted(found))
+
+    def document_classes(self) -> tuple[str, ...]:
+        return tuple(sorted({tag for t in self.templates for tag in t.tags} | set(self.classes)))
+
+    def conditions(self) -> tuple[str, ...]:
+        """What a recipe may put under `quotas:`: entity labels and document classes."""
+        return (*self.entity_labels(), *self.document_classes())
+
+
+def check_template(template: TemplateSpec, params: TextParams) -> None:
+    """Raise ValueError naming the template and position for anything wrong with it."""
+    try:
+        tree, slots = parse_template(template.id, template.text)
+    except TemplateError as error:
+        raise ValueError(str(error)) from None
+    for slot in slots:
+        if slot.name not in params.values:
+            from synthlab.errors import did_you_mean
+
+            raise ValueError(
+                str(
+                    TemplateError(
+                        template.id,
+                        template.text,
+                        slot.position,
+                        f"unknown value {slot.name!r}{did_you_mean(slot.name, params.values)}; "
+                        f"values: {', '.join(params.values) or 'none defined'}",
+                    )
+                )
+            )
+    if has_nesting(tree) and not params.nested_entities:
+        raise ValueError(
+            f"template {template.id!r} nests entities inside a labelled group; "
+            "set nested_entities: true to allow overlapping labels"
+        )

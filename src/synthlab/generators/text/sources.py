@@ -1,0 +1,176 @@
+"""Where placeholder values come from, as typed recipe models (cheap: no Faker import).
+
+Each entry of `values:` is one of::
+
+    "ACME Corp"                                  a constant
+    {faker: iban, args: {}, pool: 1000}          a Faker provider by name (pooled, see below)
+    {words: [a, b, c], weights: [2, 1, 1]}       an inline word list
+    {file: products.txt}                         one value per line, relative to the recipe
+    {csv: people.csv, column: name}              a CSV column, relative to the recipe
+    {pattern: "DE## #### #### #### ####"}        # digit, ? A-Z, @ a-z, * A-Z or digit
+    {grammar: {S: ["<user>@<host>"], ...}}       rules expanding <name>; start at `start`
+    {int: [1, 65535]}                            an integer in an inclusive range
+    {date: {start: 2024-01-01, days: 30, format: "%b %d %H:%M:%S"}}  from the recipe epoch
+    {identity: email}                            a field of the sample's one fake identity
+
+`asset:text/first_names.txt` names a file in synthlab's own assets folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from synthlab.recipe.model import RecipeModel
+
+__all__ = [
+    "SOURCE_KINDS",
+    "CsvSource",
+    "DateSource",
+    "FakerSource",
+    "FileSource",
+    "GrammarSource",
+    "IdentitySource",
+    "IntSource",
+    "PatternSource",
+    "ValueSource",
+    "WordsSource",
+    "parse_source",
+]
+
+IDENTITY_FIELDS = ("name", "first_name", "last_name", "email", "username")
+
+
+class WordsSource(RecipeModel):
+    words: tuple[str, ...] = Field(min_length=1)
+    weights: tuple[float, ...] | None = None
+
+    @model_validator(mode="after")
+    def _weights_fit(self) -> WordsSource:
+        if self.weights is not None:
+            if len(self.weights) != len(self.words):
+                raise ValueError(
+                    f"{len(self.weights)} weights for {len(self.words)} words; give one each"
+                )
+            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+                raise ValueError("weights must be >= 0 and not all 0")
+        return self
+
+
+class FakerSource(RecipeModel):
+    faker: str = Field(description="a Faker provider method, e.g. iban, name, ipv4")
+    args: dict[str, Any] = Field(default_factory=dict, description="keyword arguments")
+    pool: int | None = Field(
+        default=None, ge=0, description="values drawn ahead per locale; 0 calls Faker per sample"
+    )
+
+    @field_validator("faker")
+    @classmethod
+    def _provider_name(cls, name: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ValueError(f"{name!r} is not a Faker provider name (lower_case letters)")
+        return name
+
+
+class FileSource(RecipeModel):
+    file: str = Field(description="text file, one value per line, relative to the recipe")
+
+
+class CsvSource(RecipeModel):
+    csv: str = Field(description="CSV file with a header row, relative to the recipe")
+    column: str
+
+
+class PatternSource(RecipeModel):
+    pattern: str = Field(min_length=1)
+
+
+class GrammarSource(RecipeModel):
+    grammar: dict[str, tuple[str, ...]]
+    start: str = "S"
+
+    @model_validator(mode="after")
+    def _rules_exist(self) -> GrammarSource:
+        if self.start not in self.grammar:
+            raise ValueError(f"start rule {self.start!r} is not among {sorted(self.grammar)}")
+        for rule, options in self.grammar.items():
+            if not options:
+                raise ValueError(f"grammar rule {rule!r} has no alternatives")
+            for option in options:
+                for ref in re.findall(r"<([^<>]*)>", option):
+                    if ref not in self.grammar:
+                        raise ValueError(f"grammar rule {rule!r} refers to unknown rule <{ref}>")
+        return self
+
+
+class IntSource(RecipeModel):
+    int_range: tuple[int, int] = Field(alias="int")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> IntSource:
+        low, high = self.int_range
+        if low > high:
+            raise ValueError(f"Cannot have int: [{low}, {high}] with {low} > {high}")
+        return self
+
+
+class DateSpec(RecipeModel):
+    start: dt.datetime = Field(description="the recipe's epoch (no wall clock)")
+    days: float = Field(default=365, gt=0, description="dates fall in [start, start + days)")
+    format: str = Field(default="%Y-%m-%d", description="strftime format")
+
+
+class DateSource(RecipeModel):
+    date: DateSpec
+
+
+class IdentitySource(RecipeModel):
+    identity: Literal["name", "first_name", "last_name", "email", "username"]
+
+
+ValueSource = (
+    WordsSource
+    | FakerSource
+    | FileSource
+    | CsvSource
+    | PatternSource
+    | GrammarSource
+    | IntSource
+    | DateSource
+    | IdentitySource
+)
+
+SOURCE_KINDS: dict[str, type[RecipeModel]] = {
+    "words": WordsSource,
+    "faker": FakerSource,
+    "file": FileSource,
+    "csv": CsvSource,
+    "pattern": PatternSource,
+    "grammar": GrammarSource,
+    "int": IntSource,
+    "date": DateSource,
+    "identity": IdentitySource,
+}
+
+
+def parse_source(raw: Any) -> Any:
+    """Pick the source model from the one key that names it (a clear error otherwise)."""
+    if isinstance(raw, RecipeModel):
+        return raw
+    if isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
+        return WordsSource(words=(str(raw),))
+    if not isinstance(raw, dict):
+        raise ValueError(f"a value is a string or a mapping such as {{faker: name}}, got {raw!r}")
+    kinds = [key for key in raw if key in SOURCE_KINDS]
+    if len(kinds) != 1:
+        from synthlab.errors import did_you_mean
+
+        hint = "".join(did_you_mean(str(key), SOURCE_KINDS) for key in raw)
+        raise ValueError(
+            f"a value names exactly one source among {', '.join(SOURCE_KINDS)}; "
+            f"got keys {sorted(map(str, raw))}{hint}"
+        )
+    return SOURCE_KINDS[kinds[0]].model_validate(raw)

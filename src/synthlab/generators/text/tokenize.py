@@ -1,0 +1,139 @@
+"""Tokens and BIO/BILOU tags for a text whose spans are already known.
+
+The built-in tokenizer is one regular expression (words with inner punctuation such as
+`a.b@x.de` or `12,50` kept whole, combining marks kept on their letter, emoji sequences
+with skin tones and zero-width joiners kept whole, every other non-space character alone).
+spaCy's tokenizer (a blank multi-language pipeline, no model needed) can be used instead.
+Either way a token that straddles a span boundary is split there, so every span starts and
+ends on token boundaries by construction; `misaligned_spans` checks it anyway.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from synthlab.samples.text import EntitySpan, Token
+
+__all__ = [
+    "bio_tags",
+    "builtin_tokens",
+    "misaligned_spans",
+    "outermost",
+    "spacy_tokenizer",
+    "tokenize",
+]
+
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a"
+_WORD = rf"[^\W_][\w{_MARKS}]*(?:[.,:'’@/+\-][^\W_][\w{_MARKS}]*)*"
+_OTHER = rf"\S(?:\u200d\S|[\ufe0e\ufe0f\U0001F3FB-\U0001F3FF{_MARKS}])*"
+_TOKEN = re.compile(f"{_WORD}|{_OTHER}")
+
+Offsets = list[tuple[int, int]]
+
+
+def builtin_tokens(text: str) -> Offsets:
+    return [match.span() for match in _TOKEN.finditer(text)]
+
+
+def spacy_tokenizer() -> Callable[[str], Offsets]:
+    """spaCy's rule-based tokenizer for all languages (`xx`); whitespace tokens dropped."""
+    import spacy
+
+    nlp = spacy.blank("xx")
+
+    def tokens(text: str) -> Offsets:
+        return [(t.idx, t.idx + len(t.text)) for t in nlp.make_doc(text) if not t.is_space]
+
+    return tokens
+
+
+def _split_at(offsets: Offsets, cuts: Sequence[int], text: str) -> Offsets:
+    out: Offsets = []
+    for start, end in offsets:
+        first = bisect_right(cuts, start)
+        last = bisect_left(cuts, end)
+        if first >= last:
+            out.append((start, end))
+            continue
+        edges = [start, *cuts[first:last], end]
+        for left, right in itertools.pairwise(edges):
+            piece = text[left:right]
+            stripped = piece.strip()
+            if stripped:  # a cut never leaves whitespace inside a token
+                offset = left + (len(piece) - len(piece.lstrip()))
+                out.append((offset, offset + len(stripped)))
+    return out
+
+
+def tokenize(
+    text: str, spans: Iterable[EntitySpan], split: Callable[[str], Offsets] = builtin_tokens
+) -> tuple[Token, ...]:
+    cuts = sorted({edge for span in spans for edge in (span.start, span.end)})
+    offsets = split(text)
+    if cuts:
+        offsets = _split_at(offsets, cuts, text)
+    return tuple(Token(start, end, text[start:end]) for start, end in offsets)
+
+
+def outermost(spans: Sequence[EntitySpan]) -> list[EntitySpan]:
+    """Spans not inside another span (what flat formats such as BIO can carry)."""
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+    kept: list[EntitySpan] = []
+    for span in ordered:
+        if kept and span.start < kept[-1].end:
+            continue
+        kept.append(span)
+    return kept
+
+
+def bio_tags(
+    tokens: Sequence[Token], spans: Sequence[EntitySpan], scheme: str = "BIO"
+) -> tuple[str, ...]:
+    tags = ["O"] * len(tokens)
+    starts = [t.start for t in tokens]
+    for span in outermost(spans):
+        first = bisect_left(starts, span.start)
+        last = first
+        while last < len(tokens) and tokens[last].end <= span.end:
+            last += 1
+        inside = range(first, last)
+        if not inside:
+            continue
+        if scheme == "BILOU" and len(inside) == 1:
+            tags[first] = f"U-{span.label}"
+            continue
+        tags[first] = f"B-{span.label}"
+        for i in inside[1:]:
+            tags[i] = f"I-{span.label}"
+        if scheme == "BILOU":
+            tags[last - 1] = f"L-{span.label}"
+    return tuple(tags)
+
+
+def misaligned_spans(tokens: Sequence[Token], spans: Sequence[EntitySpan]) -> list[EntitySpan]:
+    starts = {t.start for t in tokens}
+    ends = {t.end for t in tokens}
+    return [s for s in spans if s.start not in starts or s.end not in ends]
+
+
+def spans_from_tags(tokens: Sequence[Any], tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(first token, last token + 1, label) for each entity in BIO or BILOU tags."""
+    found: list[tuple[int, int, str]] = []
+    open_at: int | None = None
+    label = ""
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, name = tag.partition("-")
+        continues = prefix in ("I", "L") and open_at is not None and name == label
+        if not continues and open_at is not None:
+            found.append((open_at, i, label))
+            open_at = None
+        if prefix in ("B", "U") or (prefix in ("I", "L") and open_at is None):
+            open_at, label = i, name
+        if prefix in ("L", "U") and open_at is not None:
+            found.append((open_at, i + 1, label))
+            open_at = None
+    return found

@@ -1,0 +1,297 @@
+"""Drawing placeholder values: Faker providers (pooled), word lists, files, patterns,
+grammars, integers, dates from the recipe epoch, and one consistent identity per sample.
+
+Speed and determinism: a live Faker call costs 15-70 µs, too slow for tens of thousands of
+sentences per second, so each Faker value keeps a pool per locale, drawn once per worker
+from a stream that depends only on (recipe seed, value name, locale). Samples then pick
+from the pool with their own stream, so output never depends on the worker or shard. The
+trade-off is diversity: at most `pool_size` distinct values per value and locale (raise it,
+or set 0 to call Faker for every sample from a Faker seeded by the sample's stream).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zlib
+from bisect import bisect_right
+from collections.abc import Callable
+from functools import cache
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from synthlab.errors import RecipeError, RecipeProblem
+from synthlab.generators.text import sources as src
+from synthlab.generators.text.files import read_csv_column, read_lines
+from synthlab.generators.text.params import TextParams
+from synthlab.seeding import library_seed
+
+__all__ = ["Identity", "ValueBank"]
+
+Draw = Callable[[np.random.Generator, str, "dict[str, Identity]"], str]
+
+_POOL_DOMAIN = 2**64 + 4242  # spawn-key domain of the pools, beyond any sample index
+# Faker's date providers read the wall clock; dates come from the recipe instead.
+_CLOCK_PROVIDERS = "faker.providers.date_time"
+_FAMILY_NAME_FIRST = ("ja_JP", "zh_CN", "zh_TW", "ko_KR")
+
+
+def _problem(field: str, message: str) -> RecipeError:
+    return RecipeError([RecipeProblem("generator.params.values", None, None, field, message)])
+
+
+def pool_rng(seed: int, *names: str) -> np.random.Generator:
+    keys = tuple(zlib.crc32(name.encode("utf-8")) for name in names)
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_POOL_DOMAIN, *keys)))
+
+
+def ascii_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^A-Za-z0-9]", "", decomposed.encode("ascii", "ignore").decode())
+
+
+class Identity:
+    """One fake person: the name, email and username agree with each other."""
+
+    __slots__ = ("domain", "first", "last", "locale", "roman_first", "roman_last")
+
+    def __init__(self, locale: str, first: str, last: str, rfirst: str, rlast: str, domain: str):
+        self.locale, self.first, self.last, self.domain = locale, first, last, domain
+        self.roman_first = ascii_fold(rfirst) or "user"
+        self.roman_last = ascii_fold(rlast) or "x"
+
+    def field(self, name: str) -> str:
+        if name == "first_name":
+            return self.first
+        if name == "last_name":
+            return self.last
+        if name == "name":
+            if self.locale in _FAMILY_NAME_FIRST:
+                return f"{self.last}{self.first}"
+            return f"{self.first} {self.last}"
+        if name == "email":
+            return f"{self.roman_first}.{self.roman_last}@{self.domain}".lower()
+        return f"{self.roman_first[:1]}{self.roman_last}".lower()  # username
+
+
+def _pick(rng: np.random.Generator, values: tuple[str, ...]) -> str:
+    return values[int(rng.random() * len(values))]
+
+
+class ValueBank:
+    """Per worker: how to draw each named value for a locale from a sample's stream."""
+
+    def __init__(self, params: TextParams, base_dir: Path, seed: int):
+        self.params = params
+        self.seed = seed
+        self._fakers: dict[str, Any] = {}
+        self._pools: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._identities: dict[str, list[Identity]] = {}
+        self.draws: dict[str, Draw] = {
+            name: self._compile(name, source, base_dir) for name, source in params.values.items()
+        }
+
+    # -- Faker -------------------------------------------------------------------------------
+    def faker(self, locale: str) -> Any:
+        generator = self._fakers.get(locale)
+        if generator is None:
+            from faker import Factory
+
+            # One Faker per locale per worker; reseeded with seed_instance, never Faker.seed.
+            generator = self._fakers[locale] = Factory.create(locale)
+        return generator
+
+    def _provider_method(
+        self, name: str, source: src.FakerSource, locale: str
+    ) -> Callable[..., Any]:
+        generator = self.faker(locale)
+        owner = next((p for p in generator.providers if hasattr(type(p), name)), None)
+        if owner is None or name.startswith("_"):
+            raise _problem(name, f"Faker has no provider {source.faker!r} for locale {locale}")
+        if type(owner).__module__.startswith(_CLOCK_PROVIDERS):
+            raise _problem(
+                name,
+                f"Faker's {source.faker!r} depends on today's date; use "
+                "{date: {start: ..., days: ...}} so dates come from the recipe",
+            )
+        method: Callable[..., Any] = getattr(generator, source.faker)
+        try:
+            method(**source.args)
+        except TypeError as error:
+            raise _problem(name, f"Faker {source.faker}({source.args}) failed: {error}") from None
+        return method
+
+    def _faker_pool(self, name: str, source: src.FakerSource, locale: str) -> tuple[str, ...]:
+        key = (name, locale)
+        pool = self._pools.get(key)
+        if pool is None:
+            method = self._provider_method(name, source, locale)
+            size = source.pool if source.pool is not None else self.params.pool_size
+            self.faker(locale).seed_instance(library_seed(pool_rng(self.seed, name, locale)))
+            pool = self._pools[key] = tuple(str(method(**source.args)) for _ in range(size))
+        return pool
+
+    def _faker_draw(self, name: str, source: src.FakerSource) -> Draw:
+        size = source.pool if source.pool is not None else self.params.pool_size
+        for locale in self.params.locales:
+            self._provider_method(name, source, locale)  # fail at setup, not at sample 1234
+        if size == 0:
+            methods: dict[str, Callable[..., Any]] = {}
+
+            def live(rng: np.random.Generator, locale: str, _: dict[str, Identity]) -> str:
+                if locale not in methods:
+                    methods[locale] = self._provider_method(name, source, locale)
+                self.faker(locale).seed_instance(library_seed(rng))
+                return str(methods[locale](**source.args))
+
+            return live
+        return lambda rng, locale, _: _pick(rng, self._faker_pool(name, source, locale))
+
+    # -- identity ----------------------------------------------------------------------------
+    def identity(
+        self, rng: np.random.Generator, locale: str, chosen: dict[str, Identity]
+    ) -> Identity:
+        person = chosen.get(locale)
+        if person is None:
+            pool = self._identities.get(locale)
+            if pool is None:
+                pool = self._identities[locale] = self._identity_pool(locale)
+            person = chosen[locale] = pool[int(rng.random() * len(pool))]
+        return person
+
+    def _identity_pool(self, locale: str) -> list[Identity]:
+        """Names with a romanization that belongs to them: Faker's name pairs for ja_JP,
+        a small hanzi-pinyin table for Chinese, the names themselves (ASCII-folded) else."""
+        generator = self.faker(locale)
+        rng = pool_rng(self.seed, "\0identity", locale)
+        generator.seed_instance(library_seed(rng))
+        people = []
+        for _ in range(max(self.params.pool_size, 1)):
+            if hasattr(generator, "first_name_pair"):
+                first, _, rfirst = generator.first_name_pair()
+                last, _, rlast = generator.last_name_pair()
+            elif locale.startswith("zh"):
+                first, rfirst, last, rlast = _chinese_name(rng)
+            else:
+                first, last = generator.first_name(), generator.last_name()
+                rfirst, rlast = first, last
+            domain = generator.free_email_domain()
+            people.append(Identity(locale, first, last, rfirst, rlast, domain))
+        return people
+
+    # -- the other sources -------------------------------------------------------------------
+    def _compile(self, name: str, source: Any, base_dir: Path) -> Draw:
+        if isinstance(source, src.FakerSource):
+            return self._faker_draw(name, source)
+        if isinstance(source, src.IdentitySource):
+            field = source.identity
+            return lambda rng, locale, chosen: self.identity(rng, locale, chosen).field(field)
+        if isinstance(source, src.WordsSource):
+            return _list_draw(source.words, source.weights)
+        if isinstance(source, src.FileSource):
+            return _list_draw(read_lines(base_dir, source.file), None)
+        if isinstance(source, src.CsvSource):
+            return _list_draw(read_csv_column(base_dir, source.csv, source.column), None)
+        if isinstance(source, src.PatternSource):
+            return _pattern_draw(source.pattern)
+        if isinstance(source, src.GrammarSource):
+            return _grammar_draw(name, source)
+        if isinstance(source, src.IntSource):
+            low, high = source.int_range
+            return lambda rng, locale, _: str(low + int(rng.random() * (high - low + 1)))
+        if isinstance(source, src.DateSource):
+            return _date_draw(source.date)
+        raise TypeError(f"unknown value source {type(source).__name__}")
+
+
+@cache
+def _pinyin_table() -> dict[str, list[tuple[str, str]]]:
+    table: dict[str, list[tuple[str, str]]] = {"surname": [], "given": []}
+    text = (Path(__file__).parent / "data" / "zh_pinyin.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(io.StringIO(text)):
+        table[row["kind"]].append((row["hanzi"], row["pinyin"]))
+    return table
+
+
+def _chinese_name(rng: np.random.Generator) -> tuple[str, str, str, str]:
+    table = _pinyin_table()
+    surname = table["surname"][int(rng.random() * len(table["surname"]))]
+    given = [table["given"][int(u * len(table["given"]))] for u in rng.random(2).tolist()]
+    given = given[: 1 + int(rng.random() * 2)]
+    return "".join(g[0] for g in given), "".join(g[1] for g in given), surname[0], surname[1]
+
+
+def _list_draw(words: tuple[str, ...], weights: tuple[float, ...] | None) -> Draw:
+    if weights is None:
+        return lambda rng, locale, _: _pick(rng, words)
+    cumulative = list(accumulate(weights))
+    total = cumulative[-1]
+
+    def draw(rng: np.random.Generator, locale: str, _: dict[str, Identity]) -> str:
+        return words[min(bisect_right(cumulative, rng.random() * total), len(words) - 1)]
+
+    return draw
+
+
+_PATTERN_CLASSES = {
+    "#": "0123456789",
+    "?": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "@": "abcdefghijklmnopqrstuvwxyz",
+    "*": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+}
+
+
+def _pattern_draw(pattern: str) -> Draw:
+    pieces: list[str] = []  # a literal, or a class of characters to draw from
+    classes: list[int] = []  # positions of the classes in `pieces`
+    escaped = False
+    for char in pattern:
+        if escaped:
+            pieces.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in _PATTERN_CLASSES:
+            classes.append(len(pieces))
+            pieces.append(_PATTERN_CLASSES[char])
+        else:
+            pieces.append(char)
+
+    def draw(rng: np.random.Generator, locale: str, _: dict[str, Identity]) -> str:
+        out = list(pieces)
+        if classes:
+            for position, u in zip(classes, rng.random(len(classes)).tolist(), strict=True):
+                options = pieces[position]
+                out[position] = options[int(u * len(options))]
+        return "".join(out)
+
+    return draw
+
+
+def _grammar_draw(name: str, source: src.GrammarSource) -> Draw:
+    rules = source.grammar
+    reference = re.compile(r"<([^<>]*)>")
+
+    def expand(rule: str, rng: np.random.Generator, depth: int) -> str:
+        if depth > 32:
+            raise RuntimeError(f"value {name!r}: grammar recursion deeper than 32 (a loop?)")
+        option = _pick(rng, rules[rule])
+        return reference.sub(lambda m: expand(m.group(1), rng, depth + 1), option)
+
+    return lambda rng, locale, _: expand(source.start, rng, 0)
+
+
+def _date_draw(spec: src.DateSpec) -> Draw:
+    seconds = spec.days * 86400
+
+    def draw(rng: np.random.Generator, locale: str, _: dict[str, Identity]) -> str:
+        offset = dt.timedelta(seconds=int(rng.random() * seconds))
+        return (spec.start + offset).strftime(spec.format)
+
+    return draw
