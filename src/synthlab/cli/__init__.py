@@ -72,7 +72,7 @@ def _register() -> None:
             main.add_command(command)
     # Commands of other areas register here, one line each:
     # -- more commands --
-    main.add_command(__import__("synthlab.cli.fixture", fromlist=["fixture"]).fixture)
+    main.add_command(importlib.import_module("synthlab.cli.fixture").fixture)
     for command in importlib.import_module("synthlab.cli.spotcheck").COMMANDS:
         main.add_command(command)
 
