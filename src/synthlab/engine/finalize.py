@@ -185,7 +185,7 @@ def finalize(job: Job, selection: Sequence[int], exporters: Sequence[Exporter]) 
         for line in sink.iter_stream(INDEX_STREAM):
             handle.write(line.encode("utf-8") + b"\n")
     for exporter in exporters:
-        exporter.finalize(sink)  # type: ignore[arg-type]
+        exporter.finalize(sink)
     header = manifest_header(job, selection, records)
     with atomic_write(job.out_dir / MANIFEST) as out:
         # Keys are sorted, except inside the recipe: mapping order there can decide the order

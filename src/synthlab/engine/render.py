@@ -141,7 +141,7 @@ def render_dataset(
     if not outdir.prepare(job_id, recipe.name, resume=resume, overwrite=overwrite):
         return RenderResult(out, 0, 0, 0.0, True, None)
     try:
-        run_info = {
+        run_info: dict[str, Any] = {
             "executor": executor,
             "workers": workers if executor == "local" else workers_asked,
             "shard_size": size,

@@ -156,9 +156,10 @@ def _data_path(loc: Sequence[str | int], data: Any) -> DocPath:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        ):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
             path.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and not path_is_branch(part):
@@ -198,8 +199,9 @@ def _validate_generator(
 def _cross_check(
     recipe: Recipe, spec: GeneratorSpec, params: BaseModel | None, reporter: _Reporter
 ) -> None:
-    conditions = list(spec.quota_conditions(params)) if params is not None else None
-    for key in recipe.quotas if conditions is not None else ():
+    # quota names can only be checked against params that validated
+    conditions = list(spec.quota_conditions(params)) if params is not None else []
+    for key in recipe.quotas if params is not None else ():
         if key not in conditions:
             accepted = (
                 ", ".join(conditions) if conditions else "none (this recipe defines no conditions)"

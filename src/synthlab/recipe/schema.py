@@ -34,7 +34,7 @@ def _rename_refs(node: Any, prefix: str) -> Any:
 
 
 def recipe_json_schema() -> dict[str, Any]:
-    schema = _rename_refs(Recipe.model_json_schema(), "")
+    schema: dict[str, Any] = _rename_refs(Recipe.model_json_schema(), "")
     defs: dict[str, Any] = schema.setdefault("$defs", {})
     defs.update(value_json_schema_defs())
     branches = []
