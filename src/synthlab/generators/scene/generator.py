@@ -99,6 +99,15 @@ class SceneGenerator(Generator):
                 overrides[name] = 0
         return overrides
 
+    def _hide(self, plan: SamplePlan) -> str | None:
+        """The class a required partial-visibility condition is about (redraws tuck it
+        behind another object instead of waiting for chance to)."""
+        for name in sorted(plan.require):
+            condition = self.params.conditions.get(name)
+            if condition is not None and condition.visible_fraction[1] < 1.0:
+                return condition.class_name
+        return None
+
     def _streams(
         self, index: int, attempt: int, rng: np.random.Generator
     ) -> tuple[np.random.Generator, np.random.Generator, list[int]]:
@@ -117,8 +126,9 @@ class SceneGenerator(Generator):
         for attempt in range(params.max_attempts):
             scene_rng, image_rng, scene_key = self._streams(index, attempt, rng)
             started = time.perf_counter()
+            hide = self._hide(plan) if attempt > 0 else None
             scene = build_scene(
-                params, self.shapes, scene_rng, image_rng, self.backgrounds, overrides
+                params, self.shapes, scene_rng, image_rng, self.backgrounds, overrides, hide
             )
             loaded = self.rasterizer.load(scene)
             clock["scene"] += time.perf_counter() - started

@@ -164,6 +164,34 @@ def _fixtures(params: SceneParams, rng: np.random.Generator) -> tuple[PlacedObje
     return tuple(fixtures)
 
 
+def _tuck_behind(objects: list[PlacedObject], slots: dict[int, int], packer: _Packer, name: str,
+                 eye: np.ndarray, rng: np.random.Generator) -> None:
+    """Move the first `name` object just behind another labeled object, seen from `eye`."""
+    target = next((i for i, o in enumerate(objects) if o.category == name and i in slots), None)
+    others = [i for i, o in enumerate(objects) if o.category != name and i in slots]
+    if target is None or not others:
+        return
+    # the tallest other object hides the most; ties go to the first placed
+    cover = max(others, key=lambda i: float(objects[i].bounds[1][2]))
+    cx, cy, cover_radius = packer.taken[slots[cover]]
+    _, _, radius = packer.taken[slots[target]]
+    away = np.array([cx - eye[0], cy - eye[1]])
+    away /= max(float(np.linalg.norm(away)), 1e-9)
+    side = np.array([-away[1], away[0]])
+    step = cover_radius + radius + GAP + float(rng.uniform(0.0, 1.0))
+    x, y = np.array([cx, cy]) + away * step + side * float(rng.uniform(-1, 1)) * cover_radius
+    rest = [t for k, t in enumerate(packer.taken) if k != slots[target]]
+    if abs(x) + radius > packer.half[0] or abs(y) + radius > packer.half[1]:
+        return
+    if any(math.hypot(x - a, y - b) < radius + c + GAP for a, b, c in rest):
+        return
+    packer.taken[slots[target]] = (float(x), float(y), radius)
+    moved = objects[target]
+    moved.pose[0, 3], moved.pose[1, 3] = x, y
+    dict.__setitem__(moved.drawn, "position", moved.pose[:3, 3].round(6).tolist())  # type: ignore[arg-type]
+    dict.__setitem__(moved.drawn, "tucked_behind", cover)  # type: ignore[arg-type]
+
+
 def build_scene(
     params: SceneParams,
     shapes: Mapping[str, Shape],
@@ -171,12 +199,17 @@ def build_scene(
     camera_rng: np.random.Generator,
     backgrounds: list[np.ndarray],
     counts_override: Mapping[str, int],
+    hide: str | None = None,
 ) -> SceneDescription:
     """One scene from `rng`, seen by a camera drawn from `camera_rng` (the same stream
     unless several cameras share a scene). `counts_override` pins class counts (quota plans:
-    0 to forbid a class, at least 1 to require it)."""
+    0 to forbid a class, at least 1 to require it). `hide` names a class to tuck behind
+    another object as seen from the camera (used when redrawing for a partial-visibility
+    quota, where chance alone rarely produces the wanted occlusion)."""
     surface = params.surface
     top = surface.height
+    camera, camera_drawn = draw_camera(params.camera, camera_rng, top)
+    slots: dict[int, int] = {}  # object position -> its footprint in the packer
     packer = _Packer(surface.spread, (surface.size[0] / 2, surface.size[1] / 2))
     objects: list[PlacedObject] = []
     dropped = 0
@@ -198,6 +231,7 @@ def build_scene(
                 continue
             pose[0, 3] += spot[0]
             pose[1, 3] += spot[1]
+            slots[len(objects)] = len(packer.taken) - 1
             record = {
                 "class": name,
                 "scale": scale,
@@ -226,10 +260,11 @@ def build_scene(
         objects.append(
             PlacedObject(0, None, parts, pose, (), bounds, {"distractor": kind, "scale": scale})
         )
+    if hide is not None:
+        _tuck_behind(objects, slots, packer, hide, camera.gl_pose[:3, 3], rng)
     fixtures = _fixtures(params, rng)
     lights = tuple(draw_light(spec, rng, top) for spec in params.lights)
     ambient = float(params.ambient.sample(rng))
-    camera, camera_drawn = draw_camera(params.camera, camera_rng, top)
     background, background_drawn = _background(
         params, camera.width, camera.height, backgrounds, camera_rng
     )

@@ -32,7 +32,7 @@ class Material:
 
     def describe(self) -> dict[str, object]:
         return {
-            "color": "#%02x%02x%02x" % self.color,
+            "color": "#{:02x}{:02x}{:02x}".format(*self.color),
             "metallic": round(self.metallic, 6),
             "roughness": round(self.roughness, 6),
             "texture": self.texture,
