@@ -36,6 +36,7 @@ from synthlab.generators.diffusion.models import (
 from synthlab.generators.diffusion.params import DiffusionParams
 from synthlab.generators.diffusion.prompts import FilledPrompt, fill_prompt
 from synthlab.generators.diffusion.variants import CocoSource, SourceImage, carry_labels
+from synthlab.recipe.distributions import Choice, Const, Value
 from synthlab.samples.image import ImageSample, ObjectLabel
 from synthlab.seeding import library_seed, sample_rng
 
@@ -65,6 +66,18 @@ class Request:
 def to_uint8(images: np.ndarray) -> np.ndarray:
     """Pipeline floats in [0, 1] to bytes, rounding half to even like numpy does everywhere."""
     return np.clip(np.rint(images.astype(np.float64) * 255.0), 0, 255).astype(np.uint8)
+
+
+def category_options(value: Value[str] | None) -> tuple[str, ...]:
+    """The strings a recipe value can draw, in recipe order (for stable category ids)."""
+    if isinstance(value, Const):
+        return (str(value.value),)
+    if isinstance(value, Choice):
+        found: list[str] = []
+        for option in value.options:
+            found += [name for name in category_options(option) if name not in found]
+        return tuple(found)
+    return ()
 
 
 def _pil(array: np.ndarray) -> Image.Image:
@@ -104,6 +117,16 @@ class DiffusionGenerator(Generator):
                 context.recipe_dir / params.img2img.images,
             )
         self._block: dict[int, ImageSample] = {}
+        self.category_names = self._category_names()
+
+    def _category_names(self) -> tuple[str, ...]:
+        params = self.params
+        if params.inpaint is not None:
+            return category_options(params.inpaint.category)
+        if self.coco is not None:
+            return tuple(self.coco.categories[key] for key in sorted(self.coco.categories))
+        slot = params.prompt.class_slot
+        return category_options(params.prompt.slots[slot]) if slot is not None else ()
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -244,14 +267,20 @@ class DiffusionGenerator(Generator):
                 "name": self.background_model.name,
                 **self.background_model.identity,
             }
-        common = {"index": request.index, "metadata": metadata}
+        common: dict[str, Any] = {
+            "index": request.index,
+            "metadata": metadata,
+            "category_names": self.category_names,
+        }
         if request.region is not None and request.background is not None:
             region = request.region
             metadata["region"] = region.describe()
             instance_mask = region.mask.astype(np.uint16)
+            category = str(request.category)
+            value = self.category_names.index(category) + 1
             label = ObjectLabel(
                 instance_id=1,
-                category=str(request.category),
+                category=category,
                 bbox=region.bbox,
                 amodal_bbox=region.bbox,
                 visible_fraction=1.0,
@@ -263,7 +292,8 @@ class DiffusionGenerator(Generator):
                 image=composite(image, request.background, region.mask),
                 objects=(label,),
                 instance_mask=instance_mask,
-                classes=(str(request.category),),
+                semantic_mask=instance_mask * np.uint16(value),
+                classes=(category,),
             )
         if request.source is not None and self.coco is not None:
             objects = carry_labels(

@@ -132,6 +132,7 @@ def resolve_model(name: str, revision: str | None, recipe_dir: Path) -> ModelSou
 def load_pipeline(source: ModelSource, task: str, placement: Placement) -> Any:
     """Load `task` ("text2image", "inpaint", "img2img") from the model's folder, once."""
     import diffusers
+    import transformers
     from diffusers import (
         AutoPipelineForImage2Image,
         AutoPipelineForInpainting,
@@ -140,6 +141,7 @@ def load_pipeline(source: ModelSource, task: str, placement: Placement) -> Any:
 
     diffusers.logging.set_verbosity_error()
     diffusers.utils.logging.disable_progress_bar()
+    transformers.utils.logging.disable_progress_bar()
     loader = {
         "text2image": AutoPipelineForText2Image,
         "inpaint": AutoPipelineForInpainting,
