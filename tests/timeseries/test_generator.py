@@ -23,8 +23,8 @@ def test_same_seed_same_values_and_different_seed_different(
 
 
 def test_arma_coefficient_is_recovered(make: Any) -> None:
-    raw = {"length": 20000, "channels": [{"name": "x", "components": [{"type": "arma", "ar": [0.8]}]}],
-           "dtype": "float64"}  # fmt: skip
+    channel = {"name": "x", "components": [{"type": "arma", "ar": [0.8]}]}
+    raw = {"length": 20000, "channels": [channel], "dtype": "float64"}
     x = make(raw, 1).values[:, 0]
     lag1 = np.corrcoef(x[:-1], x[1:])[0, 1]
     assert lag1 == pytest.approx(0.8, abs=0.03)
@@ -53,7 +53,7 @@ FALLS = {
     "channels": [
         {"name": n, "components": [{"type": "gaussian", "std": 0.01}]}
         for n in ("ax", "ay", "az", "gx", "gy", "gz")
-    ],  # fmt: skip
+    ],
     "activity": {"axes": ["ax", "ay", "az"], "gyro": ["gx", "gy", "gz"]},
     "events": [{"kind": "fall", "duration": 5, "magnitude": 4}],
 }

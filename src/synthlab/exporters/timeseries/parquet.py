@@ -26,7 +26,6 @@ __all__ = ["EVENT_SCHEMA", "ParquetExporter", "series_table"]
 
 WRITE_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
-    "compression_level": 1,
     "use_dictionary": ["label", "anomaly", "event_id", "activity"],
     "write_statistics": True,
     "version": "2.6",
@@ -52,7 +51,8 @@ EVENT_SCHEMA = pa.schema(
 
 def _array(name: str, values: np.ndarray) -> pa.Array:
     if name == "timestamp":
-        return pa.array(values, type=pa.timestamp("ns", tz="UTC"))
+        # a view, not a conversion: converting int64 to timestamps element-wise is ~100x slower
+        return pa.array(values).view(pa.timestamp("ns", tz="UTC"))
     if name == "activity":
         return pa.DictionaryArray.from_arrays(
             pa.array(values, type=pa.int16()), pa.array(ACTIVITIES, type=pa.string())
@@ -116,7 +116,11 @@ class ParquetExporter(Exporter):
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, TimeseriesSample)
         buffer = io.BytesIO()
-        pq.write_table(series_table(sample), buffer, **WRITE_OPTIONS)
+        table = series_table(sample)
+        # noisy floats barely compress: store them plain, compress the label columns
+        codecs = {name: "zstd" for name in table.column_names}
+        codecs.update({name: "none" for name in sample.channels})
+        pq.write_table(table, buffer, **{**WRITE_OPTIONS, "compression": codecs})
         sink.file(
             layout.sample_path(f"{self.folder}/series", sample.index, ".parquet"), buffer.getvalue()
         )

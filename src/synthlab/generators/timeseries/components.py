@@ -134,10 +134,13 @@ def channel_values(channel: ChannelParams, t: np.ndarray, rng: np.random.Generat
     """One channel: its components summed or multiplied (zeros when it has none)."""
     if not channel.components:
         return np.zeros(t.shape)
-    parts = [make_component(c, t, rng) for c in channel.components]
-    if channel.combine == "product":
-        return np.prod(parts, axis=0)
-    return np.sum(parts, axis=0)
+    total = make_component(channel.components[0], t, rng)
+    for component in channel.components[1:]:  # in place: no stacked n x k temporary
+        if channel.combine == "product":
+            total *= make_component(component, t, rng)
+        else:
+            total += make_component(component, t, rng)
+    return total
 
 
 def correlated_noise(spec: CorrelatedNoise, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -98,7 +98,9 @@ def place_events(
     taken: list[tuple[int, int]] = []
     placed: list[PlacedEvent] = []
     names = params.channel_names
-    for spec in params.events:
+    # required events are placed first, so optional ones can never take all the room
+    ordered = sorted(params.events, key=lambda spec: spec.condition not in plan.require)
+    for spec in ordered:
         for _ in range(_how_many(spec, plan, rng)):
             phases: list[tuple[str, int]] = []
             if spec.kind == "fall":
@@ -254,10 +256,13 @@ def apply_events(
     if not events:
         return out
     names = params.channel_names
-    with np.errstate(invalid="ignore"):
-        mean = np.nanmean(base, axis=0)
-        spread = np.nanstd(base, axis=0)
-    spread = np.where(spread > 0, spread, 1.0)
+    # only channels some event touches need their statistics (the base holds no NaN)
+    touched = sorted({names.index(c) for e in events for c in e.channels})
+    mean = np.zeros(base.shape[1])
+    spread = np.ones(base.shape[1])
+    mean[touched] = base[:, touched].mean(axis=0)
+    deviation = base[:, touched].std(axis=0)
+    spread[touched] = np.where(deviation > 0, deviation, 1.0)
     for event in events:
         columns = np.array([names.index(c) for c in event.channels])
         window = slice(event.start, event.end)
