@@ -91,7 +91,9 @@ def recorded_recipe(out_dir: Path, manifest: dict[str, Any]) -> Recipe:
         recipe_dir = json.loads(state_file.read_text()).get("recipe_dir")
         if recipe_dir and Path(recipe_dir).is_dir():
             base_dir = Path(recipe_dir)
-    text = json.dumps(manifest["recipe"])  # JSON is YAML
+    # JSON is YAML; ensure_ascii=False because PyYAML reads "\ud83d\ude00" as two lone
+    # surrogates, which would turn an emoji in a recorded recipe into an invalid string
+    text = json.dumps(manifest["recipe"], ensure_ascii=False)
     return load_recipe_text(text, f"{out_dir / MANIFEST}#recipe", base_dir=base_dir)
 
 
