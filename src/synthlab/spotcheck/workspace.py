@@ -159,11 +159,9 @@ def build(out_dir: str | Path, plan: SamplingPlan, seed: int, *, planted: int = 
         }
         for record, sample, change in _planted(dataset, selection, planted, seed)
     ]
-    # planted items go to random places in the review order
-    order: list[dict[str, Any]] = list(real)
-    rng = plan_rng(seed, GOLD_PURPOSE + 1)
-    for item in gold_items:
-        order.insert(int(rng.integers(len(order) + 1)), item)
+    # review in index order; planted copies come from indices outside the sample, so they
+    # sit among the real items without standing out
+    order = sorted(real + gold_items, key=lambda item: (item["index"], "_change" in item))
 
     root = Path(out_dir) / "spotcheck"
     items, gold = [], {}

@@ -28,6 +28,28 @@ from synthlab.spotcheck.overlays.palette import hex_color
 __all__ = ["MAX_CHANNELS", "draw"]
 
 MAX_CHANNELS = 8  # more panels are unreadable at report size
+_COLUMNS = 600  # horizontal pixels of a panel, roughly: more points than 2 per column are not seen
+
+
+def _envelope(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel column's first, min, max and last points, in time order: the drawn line
+    looks the same (spikes included) at a fraction of the points."""
+    n = x.shape[0]
+    if n <= 4 * _COLUMNS:
+        return x, y
+    step = -(-n // _COLUMNS)
+    rows = -(-n // step)
+    pad = rows * step - n
+    ys = np.concatenate([y, np.full(pad, np.nan)]).reshape(rows, step)
+    xs = np.concatenate([x, np.full(pad, x[-1])]).reshape(rows, step)
+    finite = np.where(np.isnan(ys), np.inf, ys)
+    low = np.argmin(finite, axis=1)
+    high = np.argmax(np.where(np.isnan(ys), -np.inf, ys), axis=1)
+    last = np.full(rows, step - 1)
+    last[-1] = step - 1 - pad
+    picks = np.sort(np.stack([np.zeros(rows, np.int64), low, high, last], axis=1), axis=1)
+    take = np.arange(rows)[:, None]
+    return xs[take, picks].ravel(), ys[take, picks].ravel()
 
 
 @dataclass
@@ -85,11 +107,15 @@ def _label_events(canvas: _Canvas, sample: TimeseriesSample, channels: list[str]
                 )
                 canvas.added.append(text)
     bottom = canvas.axes[-1]
+    total = max(sample.length, 1)
     for segment in sample.segments:
         color = hex_color(segment.activity)
         band = bottom.axvspan(
             segment.start / rate, segment.end / rate, ymin=0, ymax=0.06, color=color, lw=0
         )
+        canvas.added.append(band)
+        if (segment.end - segment.start) / total < 0.08:
+            continue  # too narrow to name; its colour still shows
         label = bottom.text(
             segment.start / rate,
             0.07,
@@ -98,7 +124,7 @@ def _label_events(canvas: _Canvas, sample: TimeseriesSample, channels: list[str]
             fontsize=6,
             color=color,
         )
-        canvas.added.extend([band, label])
+        canvas.added.append(label)
 
 
 def draw(sample: Sample) -> Overlay:
@@ -116,7 +142,7 @@ def draw(sample: Sample) -> Overlay:
         zip(canvas.axes, canvas.lines, channels, strict=True)
     ):
         values = sample.values[:, column] if sample.values.ndim == 2 else sample.values
-        line.set_data(seconds, values)
+        line.set_data(*_envelope(seconds, np.asarray(values, dtype=np.float64)))
         axis.relim()
         axis.autoscale_view()
         unit = sample.units[column] if column < len(sample.units) else ""
