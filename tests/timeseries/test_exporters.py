@@ -26,8 +26,12 @@ generator:
     rate_hz: 5
     length: 300
     channels:
-      - {{name: temp, unit: C, components: [{{type: constant, value: 20}}, {{type: arma, ar: [0.8]}}]}}
-      - {{name: vib, unit: g, components: [{{type: seasonal, period: 4}}, {{type: gaussian, std: 0.1}}]}}
+      - name: temp
+        unit: C
+        components: [{{type: constant, value: 20}}, {{type: arma, ar: [0.8]}}]
+      - name: vib
+        unit: g
+        components: [{{type: seasonal, period: 4}}, {{type: gaussian, std: 0.1}}]
     events:
       - {{kind: spike, duration: 0.4, probability: 0.5}}
       - {{kind: level_shift, name: shift, duration: 6, channels: [temp]}}
