@@ -111,8 +111,9 @@ class ValueBank:
         self, name: str, source: src.FakerSource, locale: str
     ) -> Callable[..., Any]:
         generator = self.faker(locale)
-        owner = next((p for p in generator.providers if hasattr(type(p), name)), None)
-        if owner is None or name.startswith("_"):
+        method_name = source.faker
+        owner = next((p for p in generator.providers if hasattr(type(p), method_name)), None)
+        if owner is None:
             raise _problem(name, f"Faker has no provider {source.faker!r} for locale {locale}")
         if type(owner).__module__.startswith(_CLOCK_PROVIDERS):
             raise _problem(
@@ -159,31 +160,23 @@ class ValueBank:
     ) -> Identity:
         person = chosen.get(locale)
         if person is None:
-            pool = self._identities.get(locale)
-            if pool is None:
-                pool = self._identities[locale] = self._identity_pool(locale)
-            person = chosen[locale] = pool[int(rng.random() * len(pool))]
+            if self.params.pool_size == 0:  # live: a Faker seeded from the sample's stream
+                generator = self.faker(locale)
+                generator.seed_instance(library_seed(rng))
+                person = _make_identity(generator, locale, rng)
+            else:
+                pool = self._identities.get(locale)
+                if pool is None:
+                    pool = self._identities[locale] = self._identity_pool(locale)
+                person = pool[int(rng.random() * len(pool))]
+            chosen[locale] = person
         return person
 
     def _identity_pool(self, locale: str) -> list[Identity]:
-        """Names with a romanization that belongs to them: Faker's name pairs for ja_JP,
-        a small hanzi-pinyin table for Chinese, the names themselves (ASCII-folded) else."""
         generator = self.faker(locale)
         rng = pool_rng(self.seed, "\0identity", locale)
         generator.seed_instance(library_seed(rng))
-        people = []
-        for _ in range(max(self.params.pool_size, 1)):
-            if hasattr(generator, "first_name_pair"):
-                first, _, rfirst = generator.first_name_pair()
-                last, _, rlast = generator.last_name_pair()
-            elif locale.startswith("zh"):
-                first, rfirst, last, rlast = _chinese_name(rng)
-            else:
-                first, last = generator.first_name(), generator.last_name()
-                rfirst, rlast = first, last
-            domain = generator.free_email_domain()
-            people.append(Identity(locale, first, last, rfirst, rlast, domain))
-        return people
+        return [_make_identity(generator, locale, rng) for _ in range(self.params.pool_size)]
 
     # -- the other sources -------------------------------------------------------------------
     def _compile(self, name: str, source: Any, base_dir: Path) -> Draw:
@@ -208,6 +201,20 @@ class ValueBank:
         if isinstance(source, src.DateSource):
             return _date_draw(source.date)
         raise TypeError(f"unknown value source {type(source).__name__}")
+
+
+def _make_identity(generator: Any, locale: str, rng: np.random.Generator) -> Identity:
+    """Names with a romanization that belongs to them: Faker's name pairs for ja_JP,
+    a small hanzi-pinyin table for Chinese, the names themselves (ASCII-folded) else."""
+    if hasattr(generator, "first_name_pair"):
+        first, _, rfirst = generator.first_name_pair()
+        last, _, rlast = generator.last_name_pair()
+    elif locale.startswith("zh"):
+        first, rfirst, last, rlast = _chinese_name(rng)
+    else:
+        first, last = generator.first_name(), generator.last_name()
+        rfirst, rlast = first, last
+    return Identity(locale, first, last, rfirst, rlast, generator.free_email_domain())
 
 
 @cache
