@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,36 +11,40 @@ import numpy as np
 __all__ = ["canonical_json", "to_jsonable"]
 
 
-def to_jsonable(value: Any) -> Any:
-    """Turn numpy scalars/arrays, tuples and frozen mappings into plain JSON types."""
-    if isinstance(value, (str, bool)) or value is None:
-        return value
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        number = float(value)
-        if not math.isfinite(number):
-            raise ValueError(f"cannot write non-finite number {number} as JSON")
-        return number
+def _default(value: Any) -> Any:
+    """What json cannot write by itself: numpy scalars and arrays, mappings, `to_json()`."""
     if isinstance(value, np.bool_):
         return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
     if isinstance(value, np.ndarray):
-        return [to_jsonable(v) for v in value.tolist()]
+        return value.tolist()
     if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
+        return dict(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
     if hasattr(value, "to_json"):
-        return to_jsonable(value.to_json())
+        return value.to_json()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def canonical_json(value: Any) -> str:
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON types only (numpy scalars and arrays, tuples and mappings converted)."""
+    return json.loads(canonical_json(value, sort_keys=False))
+
+
+def canonical_json(value: Any, *, sort_keys: bool = True) -> str:
     """Sorted keys, no spaces, UTF-8 text kept as is, shortest float repr, no NaN."""
-    return json.dumps(
-        to_jsonable(value),
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    )
+    try:
+        return json.dumps(
+            value,
+            sort_keys=sort_keys,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            allow_nan=False,
+            default=_default,
+        )
+    except ValueError as err:
+        raise ValueError(f"cannot write a non-finite number as JSON ({err})") from None

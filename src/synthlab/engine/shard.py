@@ -99,11 +99,12 @@ class ShardWriter:
 
     # -- engine side ----------------------------------------------------------------
     def _append(self, stream: str, line: str) -> None:
-        stream = safe_relpath(stream)
         if "\n" in line or "\r" in line:
             raise ValueError(f"a record of stream {stream!r} must be one line")
         handle = self._parts.get(stream)
         if handle is None:
+            if safe_relpath(stream) != stream:  # checked once per stream and shard
+                raise ValueError(f"stream name {stream!r} is not a normalised relative path")
             path = self.staging / "parts" / stream_part_name(stream)
             path.parent.mkdir(parents=True, exist_ok=True)
             handle = self._parts[stream] = open(path, "wb")  # noqa: SIM115 (closed in commit)
