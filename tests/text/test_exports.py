@@ -72,8 +72,8 @@ def test_spacy_docbin_loads_with_spacy(kit, pii_params, tmp_path):
 
 
 def test_spacy_docbin_keeps_nested_spans(kit, pii_params, tmp_path):
-    from spacy.tokens import DocBin
     import spacy
+    from spacy.tokens import DocBin
 
     pii_params["values"]["city"] = {"words": ["Berlin", "大阪"]}
     pii_params["templates"] = [
