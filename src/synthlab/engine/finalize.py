@@ -122,6 +122,13 @@ class _HashingWriter:
     def writable(self) -> bool:
         return True
 
+    def tell(self) -> int:
+        return self.size
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.handle is None or self.handle.closed)
+
     def flush(self) -> None:
         self.handle.flush()
 
