@@ -31,7 +31,9 @@ __all__ = ["Builder"]
 class _Pass:
     """The state of one sample's pass: the pieces written so far and the open spans."""
 
-    __slots__ = ("builder", "identities", "locale", "noise", "parts", "pos", "rng", "spans")
+    __slots__ = (
+        "builder", "fixed", "identities", "locale", "noise", "parts", "pos", "rng", "spans",
+    )  # fmt: skip
 
     def __init__(
         self, builder: Builder, rng: np.random.Generator, locale: str, noise: NoisePlan | None
@@ -46,6 +48,7 @@ class _Pass:
             tuple[int, int, str, str | None, str]
         ] = []  # start, end, label, text, slot
         self.identities: dict[str, Identity] = {}
+        self.fixed: dict[str, str] = {}  # values drawn once for the whole sample
 
     def emit(self, text: str) -> None:
         if text:
@@ -69,7 +72,11 @@ class _Pass:
                 self.expand(part, need, avoid)
 
     def slot(self, node: Slot) -> None:
-        value = self.builder.bank.draws[node.name](self.rng, self.locale, self.identities)
+        value = self.fixed.get(node.name)
+        if value is None:
+            value = self.builder.bank.draws[node.name](self.rng, self.locale, self.identities)
+            if node.name in self.builder.same_per_sample:
+                self.fixed[node.name] = value
         if self.noise is not None:
             value = noisy_value(value, self.noise, self.rng)
         core = value.strip()
@@ -120,9 +127,12 @@ class _Pass:
 
 
 class Builder:
-    def __init__(self, bank: ValueBank, optional_probability: float):
+    def __init__(
+        self, bank: ValueBank, optional_probability: float, same_per_sample: frozenset[str]
+    ):
         self.bank = bank
         self.optional_probability = optional_probability
+        self.same_per_sample = same_per_sample
 
     def build(
         self,

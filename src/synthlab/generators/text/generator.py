@@ -32,7 +32,9 @@ class TextGenerator(Generator):
         super().setup(params, context)
         self.catalog = Catalog.load(params, context.recipe_dir, context.seed)
         self.bank = ValueBank(params, context.recipe_dir, context.seed)
-        self.builder = Builder(self.bank, params.optional_probability)
+        self.builder = Builder(
+            self.bank, params.optional_probability, frozenset(params.same_per_sample)
+        )
         self.locales = tuple(params.locales)
         self.locale_cumulative = list(accumulate(params.locales.values()))
         self.split_tokens = spacy_tokenizer() if params.tokenizer == "spacy" else builtin_tokens

@@ -82,6 +82,10 @@ class TextParams(RecipeModel):
     nested_entities: bool = Field(
         default=False, description="allow [[#LABEL: ...]] groups that contain other entities"
     )
+    same_per_sample: tuple[str, ...] = Field(
+        default=(),
+        description="values drawn once per sample and repeated at each of their placeholders",
+    )
     labels: tuple[str, ...] = Field(
         default=(), description="entity labels used by template files (for quotas and tag sets)"
     )
@@ -137,6 +141,9 @@ class TextParams(RecipeModel):
                 raise ValueError(f"two templates have the id {template.id!r}")
             seen.add(template.id)
             check_template(template, self)
+        unknown = [name for name in self.same_per_sample if name not in self.values]
+        if unknown:
+            raise ValueError(f"same_per_sample names unknown values {unknown}")
         clash = set(self.entity_labels()) & set(self.document_classes())
         if clash:
             raise ValueError(
