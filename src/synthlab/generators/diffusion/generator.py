@@ -33,10 +33,9 @@ from synthlab.generators.diffusion.models import (
     load_pipeline,
     resolve_model,
 )
-from synthlab.generators.diffusion.params import DiffusionParams
+from synthlab.generators.diffusion.params import DiffusionParams, value_options
 from synthlab.generators.diffusion.prompts import FilledPrompt, fill_prompt
 from synthlab.generators.diffusion.variants import CocoSource, SourceImage, carry_labels
-from synthlab.recipe.distributions import Choice, Const, Value
 from synthlab.samples.image import ImageSample, ObjectLabel
 from synthlab.seeding import library_seed, sample_rng
 
@@ -66,18 +65,6 @@ class Request:
 def to_uint8(images: np.ndarray) -> np.ndarray:
     """Pipeline floats in [0, 1] to bytes, rounding half to even like numpy does everywhere."""
     return np.clip(np.rint(images.astype(np.float64) * 255.0), 0, 255).astype(np.uint8)
-
-
-def category_options(value: Value[str] | None) -> tuple[str, ...]:
-    """The strings a recipe value can draw, in recipe order (for stable category ids)."""
-    if isinstance(value, Const):
-        return (str(value.value),)
-    if isinstance(value, Choice):
-        found: list[str] = []
-        for option in value.options:
-            found += [name for name in category_options(option) if name not in found]
-        return tuple(found)
-    return ()
 
 
 def _pil(array: np.ndarray) -> Image.Image:
@@ -122,11 +109,11 @@ class DiffusionGenerator(Generator):
     def _category_names(self) -> tuple[str, ...]:
         params = self.params
         if params.inpaint is not None:
-            return category_options(params.inpaint.category)
+            return value_options(params.inpaint.category)
         if self.coco is not None:
             return tuple(self.coco.categories[key] for key in sorted(self.coco.categories))
         slot = params.prompt.class_slot
-        return category_options(params.prompt.slots[slot]) if slot is not None else ()
+        return value_options(params.prompt.slots[slot]) if slot is not None else ()
 
     # -- drawing --------------------------------------------------------------------------
 

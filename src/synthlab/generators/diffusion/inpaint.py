@@ -41,12 +41,13 @@ def _tight_box(mask: np.ndarray) -> tuple[float, float, float, float]:
 
 def plan_region(params: RegionParams, rng: np.random.Generator, width: int, height: int) -> Region:
     """A box or ellipse of the drawn size at a uniformly drawn place, wholly inside the image."""
+    shape = str(params.shape.sample(rng))
     w = min(width, max(1, round(params.width.sample(rng) * width)))
     h = min(height, max(1, round(params.height.sample(rng) * height)))
     x = int(rng.integers(0, width - w + 1))
     y = int(rng.integers(0, height - h + 1))
     mask = np.zeros((height, width), dtype=bool)
-    if params.shape == "box":
+    if shape == "box":
         mask[y : y + h, x : x + w] = True
     else:
         # pixel centres inside the ellipse inscribed in the w x h cell
@@ -56,7 +57,7 @@ def plan_region(params: RegionParams, rng: np.random.Generator, width: int, heig
         inside = dx * dx + dy * dy <= 1.0
         inside[h // 2, w // 2] = True  # never empty, even for a 1-pixel region
         mask[y : y + h, x : x + w] = inside
-    return Region(params.shape, mask, _tight_box(mask))
+    return Region(shape, mask, _tight_box(mask))
 
 
 def composite(generated: np.ndarray, background: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from synthlab.recipe.distributions import Const, FloatValue, IntValue, StrValue, Value
+from synthlab.recipe.distributions import Choice, Const, FloatValue, IntValue, StrValue, Value
 from synthlab.recipe.model import RecipeModel
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "RegionParams",
     "VariantParams",
     "template_slots",
+    "value_options",
 ]
 
 # `{name}` and nothing else: templates are data, so there is no attribute access, indexing or
@@ -47,6 +48,18 @@ def _check_template(template: str, where: str) -> None:
             f"{where} {template!r} has a stray {leftover.group()!r}: slots are written "
             "{name} with letters, digits and '_'"
         )
+
+
+def value_options(value: Value[str] | None) -> tuple[str, ...]:
+    """The strings a recipe value can draw, in recipe order (for checks and category ids)."""
+    if isinstance(value, Const):
+        return (str(value.value),)
+    if isinstance(value, Choice):
+        found: list[str] = []
+        for option in value.options:
+            found += [name for name in value_options(option) if name not in found]
+        return tuple(found)
+    return ()
 
 
 def _bounds_within(value: Value[float], low: float, high: float, what: str) -> None:
@@ -85,12 +98,15 @@ class PromptParams(RecipeModel):
 
 
 class RegionParams(RecipeModel):
-    shape: Literal["box", "ellipse"] = Field(default="box", description="shape of the mask")
+    shape: StrValue = Field(default=Const("box"), description="box or ellipse (may be drawn)")
     width: FloatValue = Field(description="region width as a fraction of the image width")
     height: FloatValue = Field(description="region height as a fraction of the image height")
 
     @model_validator(mode="after")
     def _fractions(self) -> RegionParams:
+        unknown = [name for name in value_options(self.shape) if name not in ("box", "ellipse")]
+        if unknown:
+            raise ValueError(f"region shape {unknown[0]!r} is not one of box, ellipse")
         _bounds_within(self.width, 0.0, 1.0, "region width")
         _bounds_within(self.height, 0.0, 1.0, "region height")
         return self
