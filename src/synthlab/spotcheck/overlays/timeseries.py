@@ -85,27 +85,34 @@ def _canvas(panels: int) -> _Canvas:
 
 def _label_events(canvas: _Canvas, sample: TimeseriesSample, channels: list[str]) -> None:
     rate = float(sample.rate_hz) or 1.0
-    for row, (axis, channel) in enumerate(zip(canvas.axes, channels, strict=True)):
+    named: set[int] = set()
+    for axis, channel in zip(canvas.axes, channels, strict=True):
         for event in sample.events:
             if event.channels and channel not in event.channels:
                 continue
             color = hex_color(event.kind)
-            span = axis.axvspan(event.start / rate, event.end / rate, color=color, alpha=0.25, lw=0)
+            span = axis.axvspan(event.start / rate, event.end / rate, color=color, alpha=0.3, lw=0)
             canvas.added.append(span)
-            first_panel = row == 0 or channels[0] not in (event.channels or channels)
-            if first_panel:
-                name = event.name if event.phase is None else f"{event.name}:{event.phase}"
-                text = axis.text(
-                    event.start / rate,
-                    1.0,
-                    name,
-                    transform=axis.get_xaxis_transform(),
-                    fontsize=7,
-                    color=color,
-                    va="bottom",
-                    clip_on=False,
+            if event.phase is not None:  # a dotted line where each phase begins
+                canvas.added.append(
+                    axis.axvline(event.start / rate, color=color, lw=0.6, ls=":", alpha=0.9)
                 )
-                canvas.added.append(text)
+            if event.event_id in named:  # named once, on the first panel it shows in
+                continue
+            named.add(event.event_id)
+            phases = [e.phase for e in sample.events if e.event_id == event.event_id and e.phase]
+            name = event.name + (f" ({' > '.join(phases)})" if phases else "")
+            text = axis.text(
+                event.start / rate,
+                1.0,
+                name,
+                transform=axis.get_xaxis_transform(),
+                fontsize=7,
+                color=color,
+                va="bottom",
+                clip_on=False,
+            )
+            canvas.added.append(text)
     bottom = canvas.axes[-1]
     total = max(sample.length, 1)
     for segment in sample.segments:
