@@ -28,6 +28,8 @@ from synthlab.spotcheck.lsrle import mask_to_rle
 
 __all__ = ["export_tasks", "task_for"]
 
+_Task = tuple[dict[str, Any], list[dict[str, Any]]]  # task data, pre-annotation results
+
 
 class _Ids:
     def __init__(self) -> None:
@@ -46,7 +48,7 @@ def _png_uri(pixels: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _image(sample: Sample, ids: _Ids, labels: dict[str, set[str]]) -> tuple[dict, list]:
+def _image(sample: Sample, ids: _Ids, labels: dict[str, set[str]]) -> _Task:
     from synthlab.samples.image import ImageSample
 
     assert isinstance(sample, ImageSample)
@@ -111,7 +113,7 @@ def _utf16(text: str, offset: int) -> int:
     return len(text[:offset].encode("utf-16-le")) // 2
 
 
-def _text(sample: Sample, ids: _Ids, labels: dict[str, set[str]]) -> tuple[dict, list]:
+def _text(sample: Sample, ids: _Ids, labels: dict[str, set[str]]) -> _Task:
     from synthlab.samples.text import TextSample
 
     assert isinstance(sample, TextSample)
@@ -141,7 +143,7 @@ def _text(sample: Sample, ids: _Ids, labels: dict[str, set[str]]) -> tuple[dict,
     return {"text": sample.text}, results
 
 
-def _timeseries(sample: Sample, ids: _Ids, labels: dict[str, set[str]]) -> tuple[dict, list]:
+def _timeseries(sample: Sample, ids: _Ids, labels: dict[str, set[str]]) -> _Task:
     from synthlab.samples.timeseries import TimeseriesSample
 
     assert isinstance(sample, TimeseriesSample)
@@ -171,7 +173,7 @@ def _timeseries(sample: Sample, ids: _Ids, labels: dict[str, set[str]]) -> tuple
     return {"ts": data, "channels": list(sample.channels)}, results
 
 
-def _record(sample: Sample, ids: _Ids, labels: dict[str, set[str]]) -> tuple[dict, list]:
+def _record(sample: Sample, ids: _Ids, labels: dict[str, set[str]]) -> _Task:
     assert isinstance(sample, RecordSample)
     return {"text": json.dumps(dict(sample.values), sort_keys=True, default=str)}, []
 
@@ -229,7 +231,8 @@ def export_tasks(out_dir: str | Path, *, everything: bool = False) -> Path:
         workspace = Workspace.open(out_dir)
         wanted = {i["index"] for i in workspace.items if i["id"] not in workspace.gold}
         records = (r for r in dataset.records() if r["index"] in wanted)
-    ids, labels = _Ids(), {k: set() for k in ("box", "keypoint", "class", "span", "event")}
+    ids = _Ids()
+    labels: dict[str, set[str]] = {k: set() for k in ("box", "keypoint", "class", "span", "event")}
     root = Path(out_dir) / "spotcheck"
     root.mkdir(exist_ok=True)
     path = root / "label-studio.json"

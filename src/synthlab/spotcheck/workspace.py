@@ -73,7 +73,7 @@ class Workspace:
         return str(self.plan_data["digest"])
 
     def overlay_path(self, item: dict[str, Any]) -> Path:
-        return self.root / item["overlay"]
+        return self.root / str(item["overlay"])
 
 
 def _write(path: Path, data: bytes) -> None:
