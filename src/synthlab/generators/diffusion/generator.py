@@ -293,8 +293,8 @@ class DiffusionGenerator(Generator):
             }
             classes = tuple(sorted({o.category for o in objects}))
             return ImageSample(**common, image=image, objects=objects, classes=classes)
-        label = request.prompt.label
-        return ImageSample(**common, image=image, classes=() if label is None else (label,))
+        name = request.prompt.label
+        return ImageSample(**common, image=image, classes=() if name is None else (name,))
 
     # -- the contract ---------------------------------------------------------------------
 

@@ -131,17 +131,17 @@ def resolve_model(name: str, revision: str | None, recipe_dir: Path) -> ModelSou
 
 def load_pipeline(source: ModelSource, task: str, placement: Placement) -> Any:
     """Load `task` ("text2image", "inpaint", "img2img") from the model's folder, once."""
-    import diffusers
-    import transformers
     from diffusers import (
         AutoPipelineForImage2Image,
         AutoPipelineForInpainting,
         AutoPipelineForText2Image,
     )
+    from diffusers.utils import logging as diffusers_logging
+    from transformers.utils import logging as transformers_logging
 
-    diffusers.logging.set_verbosity_error()
-    diffusers.utils.logging.disable_progress_bar()
-    transformers.utils.logging.disable_progress_bar()
+    diffusers_logging.set_verbosity_error()
+    diffusers_logging.disable_progress_bar()
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     loader = {
         "text2image": AutoPipelineForText2Image,
         "inpaint": AutoPipelineForInpainting,

@@ -108,7 +108,7 @@ def carry_labels(
 ) -> tuple[ObjectLabel, ...]:
     """The source's boxes, scaled from its size to width x height."""
     sx, sy = width / source.width, height / source.height
-    labels = []
+    labels: list[ObjectLabel] = []
     for ann in source.annotations:
         box = _scaled_box([float(v) for v in ann["bbox"]], sx, sy, width, height)
         if box is None:
