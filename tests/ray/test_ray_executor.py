@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from synthlab.engine.ray_executor import run_ray
 from synthlab.engine.render import render_dataset
+from synthlab.engine.shard import Job, ShardTask
 from synthlab.errors import RuntimeFailure
 from synthlab.recipe import load_recipe as load
 
@@ -111,6 +113,26 @@ def test_worker_killed_mid_shard_is_retried_and_output_unchanged(
         os.kill(killer.killed, 0)  # it really is gone
     assert result.made == 24
     assert dataset_bytes(tmp_path / "ray") == dataset_bytes(tmp_path / "local")
+    # the killed attempt's half-written shard does not linger
+    assert not (tmp_path / "ray" / ".synthlab" / "staging").exists()
+
+
+def test_worker_killed_beyond_the_retry_limit_asks_for_resume(
+    ray_address: str, tmp_path: Path, debug_recipe: RecipeFactory
+) -> None:
+    recipe = load(debug_recipe(count=6, shard_size=6, delay_ms=60))
+    job = Job(recipe=recipe, out_dir=tmp_path / "out", formats=("jsonl",), job_id="retry-limit")
+    job.state_dir.mkdir(parents=True)
+    killer = _KillFirstWriter(job.out_dir)
+    killer.start()
+    try:
+        with pytest.raises(RuntimeFailure, match="run again with --resume"):
+            run_ray(job, [ShardTask(range(0, 6))], on_done=lambda result: None, max_retries=0)
+    finally:
+        killer.stop.set()
+        killer.join()
+    assert killer.killed is not None
+    assert not (job.state_dir / "shards").exists()  # the shard was never recorded as done
 
 
 def test_killed_driver_resumes_to_identical_output(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import socket
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -133,9 +134,12 @@ def _result_of(ray: Any, ref: Any, shard_id: str) -> ShardResult:
         if isinstance(cause, BaseException):
             raise cause from err  # the generator's own error, as the local executor shows it
         raise RuntimeFailure(f"shard {shard_id} failed on a Ray worker: {err}") from None
-    except (exceptions.WorkerCrashedError, exceptions.NodeDiedError, exceptions.ObjectLostError):
+    except exceptions.RayError as err:
+        # A worker or node lost more often than max_retries allows, Ray's memory monitor, a
+        # cancelled task: nothing wrong with the recipe, so the finished shards stay valid.
         raise RuntimeFailure(
-            f"shard {shard_id}: its Ray worker died more times than the retry limit allows; "
+            f"shard {shard_id} could not be finished on the Ray cluster "
+            f"({type(err).__name__}: {str(err).splitlines()[0] if str(err) else 'no detail'}); "
             "finished shards are kept: run again with --resume"
         ) from None
 
@@ -175,6 +179,9 @@ def run_ray(
             for ref in pending:
                 ray.cancel(ref, force=True)
             raise
+        # Every task has ended: what is left in staging belongs to attempts whose worker was
+        # killed (their retries committed elsewhere), so it can go.
+        shutil.rmtree(job.state_dir / "staging", ignore_errors=True)
     finally:
         if started_here:
             ray.shutdown()
