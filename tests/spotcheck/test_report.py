@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from synthlab.recipe.model import SpotcheckSection
@@ -114,3 +115,22 @@ def test_building_twice_gives_identical_files(fresh_dataset: Path, tmp_path: Pat
     gold = json.loads((second.root / "gold.json").read_text())
     picked = {i["index"] for i in second.items if i["id"] not in gold}
     assert gold and not picked & {g["source"] for g in gold.values()}
+
+
+def test_label_studio_image_task_uses_percent_boxes_and_unique_ids() -> None:
+    from synthlab.spotcheck.labelstudio import _Ids, task_for
+    from synthlab.spotcheck.lsrle import mask_from_rle
+
+    sample = image_sample()
+    ids, labels = _Ids(), {k: set() for k in ("box", "keypoint", "class", "span", "event")}
+    results = task_for(sample, ids, labels)["predictions"][0]["result"]
+    results += task_for(text_sample(), ids, labels)["predictions"][0]["result"]
+    assert len({r["id"] for r in results}) == len(results)
+    box = next(r for r in results if r["type"] == "rectanglelabels")
+    assert box["value"]["x"] == pytest.approx(100 * 10 / 60)
+    assert box["value"]["height"] == pytest.approx(100 * 10 / 40)
+    brush = next(r for r in results if r["type"] == "brushlabels")
+    decoded = mask_from_rle(brush["value"]["rle"], 40, 60)
+    assert np.array_equal(decoded, sample.instance_mask == 1)
+    span = next(r for r in results if r["type"] == "labels" and r["value"]["labels"] == ["PERSON"])
+    assert (span["value"]["start"], span["value"]["end"]) == (36, 39)
