@@ -112,4 +112,6 @@ def test_key_order_is_part_of_the_recipe(write_recipe, tmp_path: Path) -> None:
     assert swapped != text
     first = synthlab.load_recipe(write_recipe(text, name="a.yaml"))
     second = synthlab.load_recipe(write_recipe(swapped, name="b.yaml"))
-    assert content_sha256(first, range(40), ("jsonl",)) != content_sha256(second, range(40), ("jsonl",))
+    assert content_sha256(first, range(40), ("jsonl",)) != content_sha256(
+        second, range(40), ("jsonl",)
+    )

@@ -68,7 +68,9 @@ def test_bad_values_get_clear_messages(raw: object, kind: str, message: str) -> 
     width=st.floats(0, 1e6),
     seed=st.integers(0, 2**32),
 )
-def test_uniform_stays_in_bounds_and_repeats_for_a_seed(low: float, width: float, seed: int) -> None:
+def test_uniform_stays_in_bounds_and_repeats_for_a_seed(
+    low: float, width: float, seed: int
+) -> None:
     value = parse_value({"uniform": [low, low + width]}, "float")
     first = [value.sample(np.random.default_rng(seed)) for _ in range(3)]
     again = [value.sample(np.random.default_rng(seed)) for _ in range(3)]

@@ -50,3 +50,17 @@ def test_regenerate_catches_a_changed_sample(write_recipe, tmp_path: Path) -> No
 def test_verify_of_a_non_dataset(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["verify", str(tmp_path)])
     assert result.exit_code == 1 and "no manifest.json" in result.output
+
+
+def test_regenerate_warns_when_a_value_library_changed(write_recipe, tmp_path: Path) -> None:
+    import json
+
+    out = _dataset(write_recipe, tmp_path)
+    manifest_path = out / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["libraries"]["numpy"] = "0.0.1"
+    manifest_path.write_text(json.dumps(manifest))
+    result = CliRunner().invoke(main, ["verify", str(out), "--regenerate", "2"])
+    assert "warning: numpy" in result.output
+    assert "made with numpy 0.0.1" in result.output
+    assert "regenerated samples may not match" in result.output

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import click
 
-from synthlab.engine.verify import check_files, regenerate_and_compare
+from synthlab.engine.verify import (
+    check_files,
+    library_mismatches,
+    load_manifest,
+    regenerate_and_compare,
+)
 
 __all__ = ["COMMANDS"]
 
@@ -42,6 +47,8 @@ def verify(out: Path, regenerate: int | None, pick_seed: int | None, labels: boo
     if report.ok:
         click.echo("  all files match")
     if regenerate:
+        for warning in library_mismatches(load_manifest(out)):
+            click.echo(f"warning: {warning}", err=True)
         indices, problems = regenerate_and_compare(out, regenerate, pick_seed)
         click.echo(f"regenerated samples {', '.join(map(str, indices))}")
         for problem in problems:

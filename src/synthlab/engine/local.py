@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from synthlab.engine.sampling import THREADS
 from synthlab.engine.shard import Job, ShardResult, ShardTask, close_worker, run_shard
 from synthlab.errors import RuntimeFailure
 
@@ -33,6 +34,9 @@ def _die_with_parent(parent: int) -> None:
 
 def _init_worker(lock_fd: int | None, parent: int) -> None:
     _die_with_parent(parent)
+    # Libraries that start their thread pools later read these when they load.
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = str(THREADS)
     # The driver handles Ctrl-C and stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A forked worker shares the driver's lock file; close our copy so that the lock dies

@@ -207,9 +207,9 @@ def _state_for(job: Job) -> _WorkerState:
     global _worker
     if _worker is None or _worker.job_id != job.job_id:
         close_worker()
-        _worker = _WorkerState(
-            job.job_id, SampleMaker.open(job.recipe), open_exporters(job.formats)
-        )
+        maker = SampleMaker.open(job.recipe)
+        maker.pin_threads()
+        _worker = _WorkerState(job.job_id, maker, open_exporters(job.formats))
     return _worker
 
 

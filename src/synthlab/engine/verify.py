@@ -18,11 +18,13 @@ from synthlab.engine.shard import INDEX_STREAM, STATE_DIR, ShardWriter, open_exp
 from synthlab.engine.storage import file_sha256
 from synthlab.errors import RuntimeFailure
 from synthlab.exporters.base import Layout
+from synthlab.generators.base import get_generator_spec
 from synthlab.recipe import Recipe, load_recipe_text
 
 __all__ = [
     "FileReport",
     "check_files",
+    "library_mismatches",
     "load_manifest",
     "recorded_recipe",
     "regenerate_and_compare",
@@ -105,6 +107,19 @@ def _index_lines(out_dir: Path, wanted: set[int]) -> dict[int, dict[str, Any]]:
             if record["index"] in wanted:
                 found[record["index"]] = record
     return found
+
+
+def library_mismatches(manifest: dict[str, Any]) -> list[str]:
+    """Libraries that draw values whose installed version differs from the recorded one."""
+    spec = get_generator_spec(manifest["generator"]["kind"])
+    recorded = manifest.get("libraries", {})
+    installed = spec.library_versions()
+    return [
+        f"{name} {installed.get(name, 'not installed')} is installed but the dataset was made "
+        f"with {name} {version}; values it draws may differ, so regenerated samples may not match"
+        for name, version in sorted(recorded.items())
+        if installed.get(name) != version
+    ]
 
 
 def regenerate_and_compare(
