@@ -1,12 +1,26 @@
 """Parquet (the default): `parquet/series/<n>.parquet` per series with values and per-point
 labels, and `parquet/events.parquet`, the dataset's event table.
 
-Deterministic bytes: fixed column order and schema, zstd at a fixed level, no pandas
-metadata, one writer library version (recorded in the manifest via pyarrow's version).
+Deterministic bytes: fixed column order, schema and writer settings, no pandas metadata,
+one writer library version (recorded in the manifest via pyarrow's version).
+
+Series files are written for speed (the writer was the largest per-series cost), every
+choice measured with benchmarks/timeseries_throughput.py:
+- channel and target columns: PLAIN, uncompressed, no dictionary. Noisy floats barely
+  compress (zstd saved a few percent at ~10 ms per series) and a dictionary would hash
+  100,000 distinct values only to be abandoned.
+- `timestamp` and `index`: DELTA_BINARY_PACKED. A regular grid packs to a few KB with no
+  codec at all (zstd took ~0.8 MB per column down to about the same size, slower).
+- `anomaly`, `label`, `event_id`, `activity`: dictionary + RLE (long constant runs).
+- one row group per series; statistics only on `timestamp` and `index` (what readers
+  filter on); no page index.
+- columns reach Arrow as zero-copy views of the sample's arrays (`from_buffers`), never
+  through `pa.array`, whose first call imports pandas (seconds per worker).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from collections.abc import Iterator
@@ -24,12 +38,15 @@ from synthlab.samples.timeseries import ACTIVITIES, TimeseriesSample
 
 __all__ = ["EVENT_SCHEMA", "ParquetExporter", "series_table"]
 
-WRITE_OPTIONS: dict[str, Any] = {
+WRITE_OPTIONS: dict[str, Any] = {  # the event table (small, once per dataset)
     "compression": "zstd",
-    "use_dictionary": ["label", "anomaly", "event_id", "activity"],
+    "use_dictionary": ["kind", "name", "phase"],
     "write_statistics": True,
     "version": "2.6",
 }
+_LABEL_COLUMNS = ("anomaly", "label", "event_id", "activity")
+_GRID_COLUMNS = ("timestamp", "index")
+_TIMESTAMP = pa.timestamp("ns", tz="UTC")
 _EVENT_BATCH = 8192  # event rows per row group: memory stays bounded however many events
 
 EVENT_SCHEMA = pa.schema(
@@ -49,15 +66,47 @@ EVENT_SCHEMA = pa.schema(
 )
 
 
+def _numeric(values: np.ndarray, kind: pa.DataType | None = None) -> pa.Array:
+    """A zero-copy Arrow view of a 1-D numeric array (copied only if strided). NaN stays NaN
+    (not null), as `pa.array(..., from_pandas=False)` would keep it."""
+    data = np.ascontiguousarray(values)
+    kind = kind or pa.from_numpy_dtype(data.dtype)
+    return pa.Array.from_buffers(kind, data.shape[0], [None, pa.py_buffer(data)])
+
+
+def _strings(words: tuple[str, ...]) -> pa.Array:
+    encoded = [w.encode("utf-8") for w in words]
+    offsets = np.zeros(len(encoded) + 1, np.int32)
+    offsets[1:] = np.cumsum([len(w) for w in encoded])
+    return pa.Array.from_buffers(
+        pa.string(), len(encoded), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    )
+
+
+_ACTIVITY_NAMES = _strings(ACTIVITIES)
+
+
 def _array(name: str, values: np.ndarray) -> pa.Array:
     if name == "timestamp":
-        # a view, not a conversion: converting int64 to timestamps element-wise is ~100x slower
-        return pa.array(values).view(pa.timestamp("ns", tz="UTC"))
+        return _numeric(values.astype(np.int64, copy=False), _TIMESTAMP)
     if name == "activity":
-        return pa.DictionaryArray.from_arrays(
-            pa.array(values, type=pa.int16()), pa.array(ACTIVITIES, type=pa.string())
-        )
-    return pa.array(values)
+        codes = _numeric(values.astype(np.int16, copy=False))
+        return pa.DictionaryArray.from_arrays(codes, _ACTIVITY_NAMES)
+    return _numeric(values)
+
+
+@functools.lru_cache(maxsize=64)
+def series_write_options(columns: tuple[str, ...]) -> dict[str, Any]:
+    """Writer settings for a series file with these columns (built once per layout)."""
+    labels = [c for c in columns if c in _LABEL_COLUMNS]
+    return {
+        "compression": "none",
+        "use_dictionary": labels,
+        "column_encoding": {c: "DELTA_BINARY_PACKED" for c in _GRID_COLUMNS if c in columns},
+        "write_statistics": [c for c in _GRID_COLUMNS if c in columns],
+        "write_page_index": False,
+        "version": "2.6",
+    }
 
 
 def series_table(sample: TimeseriesSample) -> pa.Table:
@@ -115,14 +164,17 @@ class ParquetExporter(Exporter):
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, TimeseriesSample)
-        buffer = io.BytesIO()
         table = series_table(sample)
-        # noisy floats barely compress: store them plain, compress the label columns
-        codecs = {name: "zstd" for name in table.column_names}
-        codecs.update({name: "none" for name in sample.channels})
-        pq.write_table(table, buffer, **{**WRITE_OPTIONS, "compression": codecs})
+        buffer = pa.BufferOutputStream()
+        pq.write_table(
+            table,
+            buffer,
+            row_group_size=max(1, table.num_rows),  # one row group per series
+            **series_write_options(tuple(table.column_names)),
+        )
         sink.file(
-            layout.sample_path(f"{self.folder}/series", sample.index, ".parquet"), buffer.getvalue()
+            layout.sample_path(f"{self.folder}/series", sample.index, ".parquet"),
+            buffer.getvalue().to_pybytes(),
         )
         for row in event_rows(sample):
             sink.record(f"{self.name}/events", canonical_json(row))
