@@ -111,10 +111,33 @@ def synthlab_dataset(
     return make
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Under pytest-xdist, hand this worker's tally to the controller, which prints the summary.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    tally = session.config.stash.get(_TALLY, None)
+    if workeroutput is not None and tally is not None:
+        workeroutput["synthlab_tally"] = {
+            "rendered": [str(p) for p in tally.rendered],
+            "cached": [str(p) for p in tally.cached],
+        }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    received = getattr(node, "workeroutput", {}).get("synthlab_tally")
+    config = getattr(node, "config", None)
+    if received and config is not None:
+        tally = config.stash[_TALLY]
+        tally.rendered.extend(Path(p) for p in received["rendered"])
+        tally.cached.extend(Path(p) for p in received["cached"])
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     tally = terminalreporter.config.stash.get(_TALLY, None)
     if tally is None or not (tally.rendered or tally.cached):
         return
-    rendered = len(set(tally.rendered))
+    # Renders are counted as events (two xdist workers rendering one dataset would show 2);
+    # cache hits as datasets that were not rendered anywhere in this run.
+    rendered = len(tally.rendered)
     cached = len(set(tally.cached) - set(tally.rendered))
     terminalreporter.write_line(f"synthlab datasets: {rendered} rendered, {cached} from cache")

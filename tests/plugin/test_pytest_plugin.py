@@ -144,10 +144,13 @@ def test_xdist_workers_share_one_render(project: pytest.Pytester) -> None:
     assert len({e["pid"] for e in got}) == 2, "both xdist workers should have taken tests"
     assert len({e["path"] for e in got}) == 1
     assert len({e["inode"] for e in got}) == 1  # rendered once, never replaced under a reader
+    # the workers' tallies reach the controller: one render in all, the other worker waited
+    first.stdout.fnmatch_lines(["synthlab datasets: 1 rendered, 0 from cache"])
 
     second, again = _run(project, "-n", "2")
     second.assert_outcomes(passed=6)
     assert {e["inode"] for e in again} == {got[0]["inode"]}
+    second.stdout.fnmatch_lines(["synthlab datasets: 0 rendered, 1 from cache"])
 
 
 def test_bad_recipe_fails_the_test_with_the_recipe_error(project: pytest.Pytester) -> None:
