@@ -71,7 +71,7 @@ def test_schema_is_json_schema_with_generator_branches() -> None:
 
 
 def test_schema_accepts_a_real_recipe() -> None:
-    import jsonschema  # noqa: PLC0415 (only this test needs it)
+    import jsonschema
 
     schema = json.loads(CliRunner().invoke(main, ["schema"]).output)
     recipe = {

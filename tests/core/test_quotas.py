@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import json
 from pathlib import Path
 
@@ -49,7 +51,7 @@ def test_every_quota_is_met_exactly_and_never_twice(
 def test_quota_samples_are_spread_not_bunched() -> None:
     plan = QuotaPlan.build({"fall": 50}, 1000, seed=3)
     positions = [i for i in range(1000) if plan.conditions_for(i)]
-    gaps = {b - a for a, b in zip(positions, positions[1:], strict=False)}
+    gaps = {b - a for a, b in itertools.pairwise(positions)}
     assert len(positions) == 50
     assert gaps <= {19, 20, 21}  # evenly spaced, one every 20 samples
     assert positions[0] < 20 and positions[-1] >= 980
