@@ -159,7 +159,7 @@ def _data_path(loc: Sequence[str | int], data: Any) -> DocPath:
         in_dict = isinstance(node, dict) and part in node
         in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         if in_dict or in_list:
-            node = node[part]  # type: ignore[index]
+            node = node[part]
             path.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and not path_is_branch(part):
             path.append(part)  # a missing field: still name it
