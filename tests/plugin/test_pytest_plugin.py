@@ -132,6 +132,7 @@ def test_changed_recipe_or_overrides_render_anew(project: pytest.Pytester) -> No
     assert sorted(e["seed"] for e in both) == [1, 2]
 
 
+@pytest.mark.slow  # two pytest-xdist sessions, each starting two worker processes
 def test_xdist_workers_share_one_render(project: pytest.Pytester) -> None:
     many = TEST_FILE + "".join(
         f"\ndef test_{n}(synthlab_dataset):\n"
