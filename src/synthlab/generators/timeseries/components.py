@@ -1,12 +1,15 @@
 """Base signal components, each a whole array at once (no per-point Python loops).
 
-Every function takes the sample times `t` (seconds, possibly jittered) and the base
-stream; parameters are drawn from the recipe's distributions first, then the noise.
+Every function takes the sample times `t` (seconds, possibly jittered; `Timeline`) and the
+base stream; parameters are drawn from the recipe's distributions first, then the noise.
+Everything is computed in float64 (the stored dtype is chosen later, float32 by default):
+float32 phases of a long series would drift visibly and AR filters would lose precision.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import signal
@@ -24,46 +27,84 @@ from synthlab.generators.timeseries.params import (
     Trend,
 )
 
-__all__ = ["channel_values", "colored_noise", "correlated_noise", "make_component"]
+__all__ = ["Timeline", "channel_values", "colored_noise", "correlated_noise", "make_component"]
 
 _BURN_IN = 512  # ARMA warm-up points, discarded, so the series starts near stationarity
+_SIN_BLOCK = 1024  # block width of the angle-addition sine on regular grids
 
 
-def _constant(c: Constant, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    return np.full(t.shape, c.value.sample(rng))
+@dataclass(frozen=True)
+class Timeline:
+    """Sample times in seconds; `regular` when they are exactly `index / rate` (no jitter),
+    which lets periodic components skip a transcendental call per point."""
+
+    t: np.ndarray
+    rate: float
+    regular: bool
+
+    @property
+    def n(self) -> int:
+        return int(self.t.shape[0])
 
 
-def _trend(c: Trend, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def regular_sine(n: int, step: float, phase: float) -> np.ndarray:
+    """sin(step * i + phase) for i < n by angle addition: sin(a + b) = sin a cos b + cos a sin b
+    with a on a coarse grid of blocks and b inside a block. Two outer products replace one
+    sine per point (about 4x faster) and stay within ~1e-15 of the direct formula."""
+    rows = -(-n // _SIN_BLOCK)
+    coarse = step * _SIN_BLOCK * np.arange(rows) + phase
+    fine = step * np.arange(_SIN_BLOCK)
+    out = np.multiply.outer(np.sin(coarse), np.cos(fine))
+    out += np.multiply.outer(np.cos(coarse), np.sin(fine))
+    return out.reshape(-1)[:n]
+
+
+def _constant(c: Constant, line: Timeline, rng: np.random.Generator) -> np.ndarray:
+    return np.full(line.n, c.value.sample(rng))
+
+
+def _trend(c: Trend, line: Timeline, rng: np.random.Generator) -> np.ndarray:
     coefficients = [v.sample(rng) for v in c.coefficients]
-    return np.polynomial.polynomial.polyval(t, coefficients)
+    return np.polynomial.polynomial.polyval(line.t, coefficients)
 
 
-def _seasonal(c: Seasonal, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _sine(line: Timeline, period: float, phase: float, order: int) -> np.ndarray:
+    """sin(2 pi order (t / period + phase))."""
+    if line.regular:
+        step = 2 * np.pi * order / (period * line.rate)
+        return regular_sine(line.n, step, 2 * np.pi * order * phase)
+    angle = line.t * (2 * np.pi * order / period)
+    angle += 2 * np.pi * order * phase
+    return np.sin(angle, out=angle)
+
+
+def _seasonal(c: Seasonal, line: Timeline, rng: np.random.Generator) -> np.ndarray:
     period = c.period.sample(rng)
     amplitude = c.amplitude.sample(rng)
     phase = c.phase.sample(rng)
-    cycles = t / period + phase
-    if c.shape == "square":
-        return amplitude * np.where(np.mod(cycles, 1.0) < 0.5, 1.0, -1.0)
-    if c.shape == "sawtooth":
-        return amplitude * (2.0 * np.mod(cycles, 1.0) - 1.0)
-    angle = 2 * np.pi * cycles
-    wave = np.sin(angle)
+    if c.shape in ("square", "sawtooth"):
+        cycles = np.mod(line.t / period + phase, 1.0)
+        if c.shape == "square":
+            return amplitude * np.where(cycles < 0.5, 1.0, -1.0)
+        return amplitude * (2.0 * cycles - 1.0)
+    wave = _sine(line, period, phase, 1)
     for order, relative in enumerate(c.harmonics, start=2):
-        wave += relative.sample(rng) * np.sin(order * angle)
-    return amplitude * wave
+        wave += relative.sample(rng) * _sine(line, period, phase, order)
+    wave *= amplitude
+    return wave
 
 
-def _random_walk(c: RandomWalk, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    return np.cumsum(rng.normal(0.0, c.step_std.sample(rng), t.shape[0]))
+def _random_walk(c: RandomWalk, line: Timeline, rng: np.random.Generator) -> np.ndarray:
+    steps = rng.normal(0.0, c.step_std.sample(rng), line.n)
+    return np.cumsum(steps, out=steps)
 
 
-def _arma(c: Arma, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _arma(c: Arma, line: Timeline, rng: np.random.Generator) -> np.ndarray:
     ar = [v.sample(rng) for v in c.ar]
     ma = [v.sample(rng) for v in c.ma]
     std = c.std.sample(rng)
     burn = _BURN_IN if ar else 0
-    shocks = rng.normal(0.0, std, t.shape[0] + burn)
+    shocks = rng.normal(0.0, std, line.n + burn)
     filtered = signal.lfilter([1.0, *ma], [1.0, *(-a for a in ar)], shocks)
     return np.asarray(filtered[burn:])
 
@@ -80,11 +121,11 @@ def colored_noise(n: int, exponent: float, rng: np.random.Generator) -> np.ndarr
     return shaped / spread if spread > 0 else shaped
 
 
-def _noise(c: Noise, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _noise(c: Noise, line: Timeline, rng: np.random.Generator) -> np.ndarray:
     std = c.std.sample(rng)
     if c.type == "gaussian":
-        return rng.normal(0.0, std, t.shape[0])
-    return std * colored_noise(t.shape[0], 1.0 if c.type == "pink" else 2.0, rng)
+        return rng.normal(0.0, std, line.n)
+    return std * colored_noise(line.n, 1.0 if c.type == "pink" else 2.0, rng)
 
 
 # An ECG-like beat as Gaussian waves around the R peak: (offset s, width s, height).
@@ -97,7 +138,8 @@ _WAVES = (
 )
 
 
-def _beat(c: Beat, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _beat(c: Beat, line: Timeline, rng: np.random.Generator) -> np.ndarray:
+    t = line.t
     period = c.period.sample(rng)
     jitter = c.jitter.sample(rng)
     amplitude = c.amplitude.sample(rng)
@@ -126,21 +168,24 @@ _MAKERS: dict[type, Callable[..., np.ndarray]] = {
 }
 
 
-def make_component(component: Component, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    return _MAKERS[type(component)](component, t, rng)
+def make_component(component: Component, line: Timeline, rng: np.random.Generator) -> np.ndarray:
+    return _MAKERS[type(component)](component, line, rng)
 
 
-def channel_values(channel: ChannelParams, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One channel: its components summed or multiplied (zeros when it has none)."""
+def channel_values(
+    channel: ChannelParams, line: Timeline, rng: np.random.Generator, out: np.ndarray
+) -> None:
+    """One channel into `out` (a contiguous row): its components summed or multiplied
+    (zeros when it has none), accumulated in place (no stacked n x k temporary)."""
     if not channel.components:
-        return np.zeros(t.shape)
-    total = make_component(channel.components[0], t, rng)
-    for component in channel.components[1:]:  # in place: no stacked n x k temporary
+        out.fill(0.0)
+        return
+    out[...] = make_component(channel.components[0], line, rng)
+    for component in channel.components[1:]:
         if channel.combine == "product":
-            total *= make_component(component, t, rng)
+            out *= make_component(component, line, rng)
         else:
-            total += make_component(component, t, rng)
-    return total
+            out += make_component(component, line, rng)
 
 
 def correlated_noise(spec: CorrelatedNoise, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -251,22 +251,29 @@ def apply_events(
     events: Sequence[PlacedEvent],
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """A copy of `base` (n x channels) with every event written into its window."""
-    out = base.copy()
+    """`base` (n x channels) with every event written into its window.
+
+    Written in place (the caller's clean signal is not kept) unless an event reads the
+    clean signal outside its own window (frequency_change): windows never overlap, so
+    every other event reads only clean values, whatever was written before it."""
     if not events:
-        return out
+        return base
+    reads_outside = any(e.spec.kind == "frequency_change" for e in events)
+    out = base.copy(order="K") if reads_outside else base
     names = params.channel_names
-    # only channels some event touches need their statistics (the base holds no NaN)
-    touched = sorted({names.index(c) for e in events for c in e.channels})
+    # only channels some event touches need their statistics (the base holds no NaN);
+    # each column is contiguous in the channel-major layout, so this is one pass each
     mean = np.zeros(base.shape[1])
     spread = np.ones(base.shape[1])
-    mean[touched] = base[:, touched].mean(axis=0)
-    deviation = base[:, touched].std(axis=0)
-    spread[touched] = np.where(deviation > 0, deviation, 1.0)
+    for column in sorted({names.index(c) for e in events for c in e.channels}):
+        values = base[:, column]
+        mean[column] = values.mean()
+        deviation = values.std()
+        spread[column] = deviation if deviation > 0 else 1.0
     for event in events:
         columns = np.array([names.index(c) for c in event.channels])
         window = slice(event.start, event.end)
-        x = base[window][:, columns]
+        x = base[window][:, columns]  # a copy: clean values, never a view of `out`
         if event.spec.kind == "fall":
             assert params.activity is not None
             out[window, columns] = _fall(

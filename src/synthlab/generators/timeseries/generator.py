@@ -3,6 +3,11 @@
 A sample's stream is split into independent child streams (shape, sampling, activity,
 base, events). Event draws therefore never shift the base signal: a series rendered with
 its events removed is identical outside the event windows, which the tests check.
+
+Memory layout: the signal is built channel-major (one contiguous row per channel) and
+handed out as its transpose, an (n, channels) view. Each channel is then one contiguous
+block for the component code, the event statistics and the exporters (zero-copy columns).
+Values are computed in float64 and cast once, at the end, to the recipe's `dtype`.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import numpy as np
 
 from synthlab.generators.base import Generator, SamplePlan
 from synthlab.generators.timeseries.activity import simulate_activity
-from synthlab.generators.timeseries.components import channel_values, correlated_noise
+from synthlab.generators.timeseries.components import Timeline, channel_values, correlated_noise
 from synthlab.generators.timeseries.events import PlacedEvent, apply_events, place_events
 from synthlab.generators.timeseries.params import ACTIVITIES, TimeseriesParams
 from synthlab.generators.timeseries.sampling import kept_points, sample_times
@@ -33,15 +38,20 @@ def _length(params: TimeseriesParams, rng: np.random.Generator) -> int:
 
 def _base(
     params: TimeseriesParams,
-    t: np.ndarray,
+    line: Timeline,
     base_rng: np.random.Generator,
     activity_rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray | None, tuple[Segment, ...]]:
-    base = np.column_stack([channel_values(c, t, base_rng) for c in params.channels])
+    """The clean signal as an (n, channels) view of a channel-major array."""
+    rows = np.empty((len(params.channels), line.n))
+    for channel, row in zip(params.channels, rows, strict=True):
+        channel_values(channel, line, base_rng, out=row)
+    base = rows.T
     if params.correlated_noise is not None:
-        base += correlated_noise(params.correlated_noise, t.shape[0], base_rng)
+        base += correlated_noise(params.correlated_noise, line.n, base_rng)
     if params.mixing is not None:
-        base = base @ np.asarray(params.mixing, dtype=float).T
+        base = (np.asarray(params.mixing, dtype=float) @ rows).T
+    t = line.t
     if params.activity is None:
         return base, None, ()
     motion = simulate_activity(params.activity, t, params.rate_hz, activity_rng)
@@ -65,6 +75,14 @@ def _point_labels(n: int, events: list[PlacedEvent]) -> tuple[np.ndarray, np.nda
     return anomaly, label, event_id
 
 
+def _nanoseconds(start_ns: int, seconds: np.ndarray) -> np.ndarray:
+    scaled = seconds * 1e9
+    np.rint(scaled, out=scaled)
+    stamps = scaled.astype(np.int64)
+    stamps += start_ns
+    return stamps
+
+
 def make_series(
     params: TimeseriesParams, index: int, rng: np.random.Generator, plan: SamplePlan
 ) -> TimeseriesSample:
@@ -72,7 +90,8 @@ def make_series(
     n = _length(params, shape_rng)
     t = sample_times(params.sampling, n, params.rate_hz, sampling_rng)
     keep = kept_points(params.sampling, n, sampling_rng)
-    base, activity, segments = _base(params, t, base_rng, activity_rng)
+    line = Timeline(t, params.rate_hz, regular=params.sampling.jitter == 0)
+    base, activity, segments = _base(params, line, base_rng, activity_rng)
     placed = place_events(params, n, plan, event_rng)
     values = apply_events(params, base, placed, event_rng)
     anomaly, label, event_id = _point_labels(n, placed)
@@ -99,7 +118,7 @@ def make_series(
         start_ns=params.start_ns,
         length=n,
         grid_index=keep,
-        time_ns=params.start_ns + np.round((t if every else t[keep]) * 1e9).astype(np.int64),
+        time_ns=_nanoseconds(params.start_ns, t if every else t[keep]),
         values=(values if every else values[keep]).astype(params.dtype),
         anomaly=anomaly if every else anomaly[keep],
         label=label if every else label[keep],
