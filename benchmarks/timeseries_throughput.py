@@ -2,7 +2,10 @@
 
 synthlab: N series x 3 channels x P points (AR(1) + Gaussian noise + seasonality, with
 spikes, level shifts and dropouts), rendered to Parquet with per-point labels and the
-event table. Reports labeled points per second and peak memory (largest process).
+event table. Reports labeled points per second and peak memory (largest process), plus
+the CPU seconds the render used and the load average around it: on a shared machine the
+wall-clock rate follows the load, while points per CPU-second (the per-core rate) does not
+nearly as much, so both are printed.
 
 The anchors run in their own virtual environments (never this project's dependencies):
 
@@ -114,9 +117,12 @@ def run_synthlab(series: int, points: int, channels: int, workers: int) -> dict[
         recipe = Path(tmp) / "bench.yaml"
         body = "".join(CHANNEL.format(i=i) for i in range(channels))
         recipe.write_text(RECIPE.format(series=series, points=points, channels=body.rstrip("\n")))
+        load_before = os.getloadavg()[0]
+        cpu_before = _cpu_seconds()
         started = time.perf_counter()
         synthlab.render(recipe, Path(tmp) / "out", workers=workers)
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu_before  # the driver and its (reaped) workers
         size = sum(f.stat().st_size for f in (Path(tmp) / "out").rglob("*") if f.is_file())
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -127,7 +133,17 @@ def run_synthlab(series: int, points: int, channels: int, workers: int) -> dict[
         "points_per_s": total / seconds,
         "peak_rss_mib": max(own, children) / 1024,
         "output_mib": size / 2**20,
+        "cpu_seconds": cpu,
+        "points_per_cpu_s": total / cpu,
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
     }
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def run_anchor(python: str, script: str, *args: int) -> dict[str, float] | None:
@@ -165,6 +181,11 @@ def main() -> None:
         f"  {ours['points_per_s'] / 1e6:.1f} M labeled points/s ({ours['seconds']:.1f} s), "
         f"peak RSS {ours['peak_rss_mib']:.0f} MiB, output {ours['output_mib']:.0f} MiB"
     )
+    print(
+        f"  {ours['points_per_cpu_s'] / 1e6:.1f} M points per CPU-second (per core), "
+        f"{ours['cpu_seconds']:.1f} CPU-s; load average {ours['load_before']:.1f} before, "
+        f"{ours['load_after']:.1f} after"
+    )
 
     print(f"TimeSynth: AR(1) + Gaussian noise, {args.anchor_series} x {args.points} points")
     synth = run_anchor(args.timesynth_python, TIMESYNTH, args.anchor_series, args.points)
@@ -186,6 +207,7 @@ def main() -> None:
             f"  {tag['points_per_s'] / 1e3:.0f} k labeled points/s; synthlab is "
             f"{ours['points_per_s'] / tag['points_per_s']:.0f}x"
         )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     json.dump({"synthlab": ours, "timesynth": synth, "gutentag": tag}, sys.stdout)
     print()
 
