@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("diffusers")
 
 sys.path.insert(0, str(Path(__file__).parent))
-from tiny_models import build_tiny_pipeline
+from tiny_models import build_tiny_controlnet, build_tiny_pipeline
 
 from synthlab.recipe import Recipe, load_recipe
 
@@ -28,6 +28,11 @@ def tiny_t2i(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_inpaint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("tiny-inpaint")
     return build_tiny_pipeline(root / "model", root / "tokenizer-src", inpainting=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_controlnet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_controlnet(tmp_path_factory.mktemp("tiny-controlnet") / "model")
 
 
 @pytest.fixture

@@ -62,3 +62,21 @@ def test_rendered_inpaint_dataset_keeps_regions_exact(tiny_inpaint: Path, tmp_pa
         assert np.array_equal(loaded.instance_mask, made.instance_mask)
         assert np.array_equal(loaded.image, made.image)
         assert loaded.objects[0].bbox == made.objects[0].bbox
+
+
+@pytest.mark.scene
+def test_rendered_controlnet_dataset_passes_the_label_checks(
+    tiny_t2i: Path, tiny_controlnet: Path, recipe_with: Loader, tmp_path: Path
+) -> None:
+    recipe = recipe_with(
+        "diffusion-tiny-controlnet.yaml",
+        f"generator.params.model={tiny_t2i}",
+        f"generator.params.controlnet.model={tiny_controlnet}",
+    )
+    synthlab.render(recipe, tmp_path / "out", workers=1)
+    view = DatasetView.open(tmp_path / "out")
+    reader = get_reader("image")
+    for index in range(recipe.count):
+        assert reader.check_sample(view.load_sample(index)) == []
+    coco = json.loads((tmp_path / "out" / "coco.json").read_text())
+    assert {c["name"] for c in coco["categories"]} == {"ball", "block"}

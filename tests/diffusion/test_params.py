@@ -128,7 +128,12 @@ def test_region_shape_may_be_drawn_but_only_box_or_ellipse() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["diffusion-tiny.yaml", "diffusion-sd15-warehouse.yaml", "diffusion-sd15-inpaint.yaml"],
+    [
+        "diffusion-tiny.yaml",
+        "diffusion-tiny-controlnet.yaml",
+        "diffusion-sd15-warehouse.yaml",
+        "diffusion-sd15-inpaint.yaml",
+    ],
 )
 def test_example_recipes_validate_without_their_weights(name: str) -> None:
     recipe = load_recipe(RECIPES / name)

@@ -14,6 +14,7 @@ from pathlib import Path
 import torch
 from diffusers import (
     AutoencoderKL,
+    ControlNetModel,
     DDIMScheduler,
     StableDiffusionInpaintPipeline,
     StableDiffusionPipeline,
@@ -21,7 +22,7 @@ from diffusers import (
 )
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
-__all__ = ["build_tiny_pipeline"]
+__all__ = ["build_tiny_controlnet", "build_tiny_pipeline"]
 
 HIDDEN = 32
 
@@ -113,4 +114,22 @@ def build_tiny_pipeline(
         requires_safety_checker=False,
     )
     pipeline.save_pretrained(folder)
+    return folder
+
+
+def build_tiny_controlnet(folder: Path, *, seed: int = 1) -> Path:
+    """A tiny ControlNet matching the tiny UNet (its conditioning net halves the size once,
+    as the tiny VAE does)."""
+    torch.manual_seed(seed)
+    controlnet = ControlNetModel(
+        block_out_channels=(32, 64),
+        layers_per_block=1,
+        in_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        cross_attention_dim=HIDDEN,
+        attention_head_dim=8,
+        norm_num_groups=32,
+        conditioning_embedding_out_channels=(16, 32),
+    )
+    controlnet.save_pretrained(folder)
     return folder

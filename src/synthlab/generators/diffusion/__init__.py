@@ -27,14 +27,16 @@ SPEC = GeneratorSpec(
     kind="diffusion",
     description=(
         "diffusers pipelines: prompted images with class labels, inpainting into planned "
-        "regions (box + mask, pixels outside unchanged), img2img variants keeping COCO boxes"
+        "regions (box + mask, pixels outside unchanged), img2img variants keeping COCO boxes, "
+        "ControlNet on scene renders (labels from the 3D geometry)"
     ),
     modality="image",
     params_model=DiffusionParams,
     implementation="synthlab.generators.diffusion.generator:DiffusionGenerator",
     default_formats=("image", "coco"),
     extra="diffusion",
-    requires=("torch", "diffusers", "transformers"),
+    requires=("torch", "diffusers", "transformers"),  # controlnet mode also needs [scene]
     value_libraries=("numpy", "torch", "diffusers", "transformers", "pillow"),
     resources=_resources,
+    quota_conditions=lambda params: params.quota_conditions(),
 )

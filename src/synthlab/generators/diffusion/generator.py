@@ -10,7 +10,7 @@ members of a block draw from their own streams, derived exactly as the engine de
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,13 @@ import torch
 from PIL import Image
 
 from synthlab.errors import RuntimeFailure
-from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
+from synthlab.generators.base import (
+    Generator,
+    GeneratorContext,
+    SamplePlan,
+    get_generator_spec,
+)
+from synthlab.generators.diffusion.controlnet import depth_condition, segmentation_condition
 from synthlab.generators.diffusion.inpaint import (
     Region,
     composite,
@@ -78,8 +84,17 @@ class DiffusionGenerator(Generator):
         super().setup(params, context)
         self.placement: Placement = choose_placement(params.device, context.threads)
         self.model: ModelSource = resolve_model(params.model, params.revision, context.recipe_dir)
-        task = {"prompted": "text2image", "inpaint": "inpaint", "img2img": "img2img"}[params.mode]
-        self.pipeline = load_pipeline(self.model, task, self.placement)
+        task = {"inpaint": "inpaint", "img2img": "img2img"}.get(params.mode, "text2image")
+        self.scene: Generator | None = None
+        self.controlnet_model: ModelSource | None = None
+        if params.controlnet is not None:
+            control = params.controlnet
+            self.controlnet_model = resolve_model(
+                control.model, control.revision, context.recipe_dir, kind="controlnet"
+            )
+            self.scene = get_generator_spec("scene").create()
+            self.scene.setup(control.scene, context)
+        self.pipeline = load_pipeline(self.model, task, self.placement, self.controlnet_model)
         self.background_pipeline: Any = None
         self.background_model: ModelSource | None = None
         self.background_files: list[Any] = []
@@ -298,7 +313,65 @@ class DiffusionGenerator(Generator):
 
     # -- the contract ---------------------------------------------------------------------
 
+    def _controlnet_sample(
+        self, index: int, rng: np.random.Generator, plan: SamplePlan
+    ) -> ImageSample:
+        params, control = self.params, self.params.controlnet
+        assert control is not None and self.scene is not None and self.controlnet_model is not None
+        scene = self.scene.generate(index, rng, plan)  # geometry, labels, quota conditions
+        assert isinstance(scene, ImageSample)
+        present = sorted({o.category for o in scene.objects if o.bbox is not None})
+        prompt = fill_prompt(params.prompt, rng, {"objects": ", ".join(present)})
+        steps = int(params.steps.sample(rng))
+        guidance = float(params.guidance_scale.sample(rng))
+        scale = float(control.scale.sample(rng))
+        seed = library_seed(rng)
+        if control.conditioning == "depth":
+            if scene.depth is None:
+                raise RuntimeFailure("the scene generator returned no depth to condition on")
+            condition = depth_condition(scene.depth)
+        else:
+            if scene.semantic_mask is None:
+                raise RuntimeFailure("the scene generator returned no semantic mask")
+            condition = segmentation_condition(scene.semantic_mask, len(scene.category_names))
+        images, flagged = self._run(
+            self.pipeline,
+            prompt=prompt.text,
+            negative_prompt=prompt.negative,
+            image=_pil(condition),
+            controlnet_conditioning_scale=scale,
+            height=params.height,
+            width=params.width,
+            num_inference_steps=steps,
+            guidance_scale=guidance,
+            generator=self._generators([seed])[0],
+            output_type="np",
+        )
+        metadata = {
+            "scene": dict(scene.metadata),
+            "mode": "controlnet",
+            "model": {"name": self.model.name, **self.model.identity},
+            "controlnet": {
+                "name": self.controlnet_model.name,
+                **self.controlnet_model.identity,
+                "conditioning": control.conditioning,
+                "scale": scale,
+            },
+            **self.placement.describe(),
+            "prompt": prompt.text,
+            "negative_prompt": prompt.negative,
+            "slots": prompt.slots,
+            "steps": steps,
+            "guidance_scale": guidance,
+            "torch_seed": seed,
+            "safety_checker_flagged": flagged[0],
+        }
+        classes = tuple(present) if not scene.classes else scene.classes
+        return replace(scene, image=images[0], metadata=metadata, classes=classes)
+
     def generate(self, index: int, rng: np.random.Generator, plan: SamplePlan) -> ImageSample:
+        if self.scene is not None:
+            return self._controlnet_sample(index, rng, plan)
         if plan.require or plan.forbid:
             raise RuntimeFailure("the diffusion generator offers no quota conditions")
         if index in self._block:
@@ -316,6 +389,9 @@ class DiffusionGenerator(Generator):
         return sample
 
     def close(self) -> None:
+        if self.scene is not None:
+            self.scene.close()
+            self.scene = None
         self.pipeline = None
         self.background_pipeline = None
         self._block = {}

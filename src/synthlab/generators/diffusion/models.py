@@ -94,14 +94,20 @@ def _missing_hub_model(name: str, revision: str | None, why: str) -> RuntimeFail
     )
 
 
-def resolve_model(name: str, revision: str | None, recipe_dir: Path) -> ModelSource:
-    """The folder holding model `name` (a local folder or a hub id) and its identity."""
+def resolve_model(
+    name: str, revision: str | None, recipe_dir: Path, *, kind: str = "pipeline"
+) -> ModelSource:
+    """The folder holding model `name` (a local folder or a hub id) and its identity.
+
+    `kind` is "pipeline" (a whole pipeline, model_index.json) or "controlnet" (one model,
+    config.json)."""
+    marker = "model_index.json" if kind == "pipeline" else "config.json"
     local = (recipe_dir / Path(name).expanduser()).resolve()
     if local.is_dir():
-        if not (local / "model_index.json").is_file():
+        if not (local / marker).is_file():
             raise RuntimeFailure(
-                f"{local} is not a diffusers pipeline folder (no model_index.json); "
-                "save one with pipeline.save_pretrained(folder)"
+                f"{local} is not a diffusers {kind} folder (no {marker}); "
+                "save one with .save_pretrained(folder)"
             )
         return ModelSource(name, local, {"sha256": folder_digest(local)})
     if _looks_like_path(name):
@@ -110,27 +116,42 @@ def resolve_model(name: str, revision: str | None, recipe_dir: Path) -> ModelSou
             "resolved against the recipe's folder)"
         )
     from diffusers import DiffusionPipeline
+    from huggingface_hub import snapshot_download
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
+    def fetch(local_only: bool) -> str:
+        if kind == "pipeline":  # diffusers picks the files the pipeline needs
+            return str(
+                DiffusionPipeline.download(name, revision=revision, local_files_only=local_only)
+            )
+        return snapshot_download(
+            name,
+            revision=revision,
+            allow_patterns=["*.json", "*.safetensors"],
+            local_files_only=local_only,
+        )
+
     try:  # the cache first: no request at all when the model is already here
-        folder = DiffusionPipeline.download(name, revision=revision, local_files_only=True)
+        folder = fetch(local_only=True)
     except (OSError, ValueError, LocalEntryNotFoundError):
         if _offline():
-            raise _missing_hub_model(
-                name, revision, "HF_HUB_OFFLINE is set and it is not in the cache"
-            ) from None
+            why = "HF_HUB_OFFLINE is set and it is not in the cache"
+            raise _missing_hub_model(name, revision, why) from None
         try:
-            folder = DiffusionPipeline.download(name, revision=revision)
+            folder = fetch(local_only=False)
         except (OSError, ValueError, HfHubHTTPError) as err:
             reason = f"the download failed: {type(err).__name__}: {str(err).splitlines()[0][:200]}"
             raise _missing_hub_model(name, revision, reason) from None
-    folder = Path(folder)
+    path = Path(folder)
     # A cache snapshot lives in snapshots/<commit>: the commit names the content exactly.
-    return ModelSource(name, folder, {"revision": folder.name, "requested": revision or "main"})
+    return ModelSource(name, path, {"revision": path.name, "requested": revision or "main"})
 
 
-def load_pipeline(source: ModelSource, task: str, placement: Placement) -> Any:
-    """Load `task` ("text2image", "inpaint", "img2img") from the model's folder, once."""
+def load_pipeline(
+    source: ModelSource, task: str, placement: Placement, controlnet: ModelSource | None = None
+) -> Any:
+    """Load `task` ("text2image", "inpaint", "img2img") from the model's folder, once; with
+    `controlnet`, the text-to-image pipeline conditioned by that ControlNet."""
     from diffusers import (
         AutoPipelineForImage2Image,
         AutoPipelineForInpainting,
@@ -147,12 +168,19 @@ def load_pipeline(source: ModelSource, task: str, placement: Placement) -> Any:
         "inpaint": AutoPipelineForInpainting,
         "img2img": AutoPipelineForImage2Image,
     }[task]
+    extra: dict[str, Any] = {}
     try:
         with warnings.catch_warnings():
             # newer diffusers renamed torch_dtype; the old name works across the versions we allow
             warnings.simplefilter("ignore", FutureWarning)
+            if controlnet is not None:
+                from diffusers import ControlNetModel
+
+                extra["controlnet"] = ControlNetModel.from_pretrained(  # type: ignore[no-untyped-call]
+                    controlnet.folder, torch_dtype=placement.dtype, local_files_only=True
+                )
             pipeline = loader.from_pretrained(
-                source.folder, torch_dtype=placement.dtype, local_files_only=True
+                source.folder, torch_dtype=placement.dtype, local_files_only=True, **extra
             )
     except (OSError, ValueError) as err:
         raise RuntimeFailure(

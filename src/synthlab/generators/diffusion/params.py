@@ -12,11 +12,13 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from synthlab.generators.scene.params import SceneParams
 from synthlab.recipe.distributions import Choice, Const, FloatValue, IntValue, StrValue, Value
 from synthlab.recipe.model import RecipeModel
 
 __all__ = [
     "BackgroundParams",
+    "ControlParams",
     "DiffusionParams",
     "InpaintParams",
     "PromptParams",
@@ -164,12 +166,24 @@ class VariantParams(RecipeModel):
         return self
 
 
+class ControlParams(RecipeModel):
+    model: str = Field(description="ControlNet folder (save_pretrained) or hub id")
+    revision: str | None = Field(default=None, description="hub revision of the ControlNet")
+    conditioning: Literal["depth", "segmentation"] = Field(
+        default="depth", description="which scene render conditions the ControlNet"
+    )
+    scale: FloatValue = Field(
+        default=Const(1.0), description="controlnet_conditioning_scale: how strictly to follow"
+    )
+    scene: SceneParams = Field(description="the scene generator's params (geometry and labels)")
+
+
 class DiffusionParams(RecipeModel):
     model: str = Field(
         description="a local save_pretrained folder (relative to the recipe) or a hub id"
     )
     revision: str | None = Field(default=None, description="hub revision (branch, tag, commit)")
-    mode: Literal["prompted", "inpaint", "img2img"] = Field(default="prompted")
+    mode: Literal["prompted", "inpaint", "img2img", "controlnet"] = Field(default="prompted")
     prompt: PromptParams
     width: int = Field(default=512, ge=8, description="image width in pixels (multiple of 8)")
     height: int = Field(default=512, ge=8, description="image height in pixels (multiple of 8)")
@@ -185,6 +199,11 @@ class DiffusionParams(RecipeModel):
     )
     inpaint: InpaintParams | None = None
     img2img: VariantParams | None = None
+    controlnet: ControlParams | None = None
+
+    def quota_conditions(self) -> tuple[str, ...]:
+        """In controlnet mode, the scene's conditions (its labels decide them); else none."""
+        return self.controlnet.scene.quota_conditions() if self.controlnet is not None else ()
 
     @model_validator(mode="after")
     def _consistent(self) -> DiffusionParams:
@@ -195,13 +214,13 @@ class DiffusionParams(RecipeModel):
             raise ValueError(f"steps must be >= 1, but it can draw {self.steps.bounds()[0]}")
         if self.guidance_scale.bounds()[0] < 0:
             raise ValueError("guidance_scale must be >= 0")
-        wanted = {"inpaint": self.inpaint, "img2img": self.img2img}
+        wanted = {"inpaint": self.inpaint, "img2img": self.img2img, "controlnet": self.controlnet}
         for mode, section in wanted.items():
             if mode == self.mode and section is None:
                 raise ValueError(f"mode {mode} needs an {mode}: section")
             if mode != self.mode and section is not None:
                 raise ValueError(f"the {mode}: section is only used with mode: {mode}")
-        provided = {"category"} if self.mode == "inpaint" else set()
+        provided = {"inpaint": {"category"}, "controlnet": {"objects"}}.get(self.mode, set())
         missing = self.prompt.missing_slots(provided)
         if missing:
             raise ValueError(f"prompt uses slots that no value fills: {', '.join(missing)}")
@@ -212,6 +231,18 @@ class DiffusionParams(RecipeModel):
                     "img2img denoises int(steps * strength) steps, which can be 0 here "
                     f"(steps down to {self.steps.bounds()[0]:g}, strength down to "
                     f"{self.img2img.strength.bounds()[0]:g}): raise steps or strength"
+                )
+        if self.controlnet is not None:
+            scene_size = tuple(self.controlnet.scene.camera.resolution)
+            if scene_size != (self.width, self.height):
+                raise ValueError(
+                    f"controlnet.scene.camera.resolution {list(scene_size)} must equal "
+                    f"[width, height] = [{self.width}, {self.height}]: the labels are the scene's"
+                )
+            if self.batch_size > 1:
+                raise ValueError(
+                    "controlnet mode makes one image per call (batch_size: 1): each scene's "
+                    "quota plan is only known when its index is asked for"
                 )
         if self.batch_size > 1:
             varying = [n for n in ("steps", "guidance_scale") if not getattr(self, n).is_constant]
