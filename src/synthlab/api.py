@@ -29,8 +29,11 @@ def render(
     resume: bool = False,
     overwrite: bool = False,
     quiet: bool = True,
+    executor: str = "local",
+    address: str | None = None,
 ) -> RenderResult:
-    """Render a recipe into `out_dir` (as `synthlab render` does)."""
+    """Render a recipe into `out_dir` (as `synthlab render` does); `executor="ray"` runs
+    shards as Ray tasks on the cluster at `address` (or a local one)."""
     return render_dataset(
         _as_recipe(recipe),
         Path(out_dir),
@@ -40,6 +43,8 @@ def render(
         resume=resume,
         overwrite=overwrite,
         quiet=quiet,
+        executor=executor,
+        address=address,
     )
 
 

@@ -179,3 +179,32 @@ def test_generator_error_stops_the_run_without_retries(
     with pytest.raises(RuntimeFailure, match="told to fail at sample 5"):
         render_dataset(recipe, tmp_path / "ray", executor="ray")
     assert not (tmp_path / "ray" / "manifest.json").exists()
+
+
+def test_cli_executor_ray_joins_the_cluster(
+    ray_address: str, tmp_path: Path, debug_recipe: RecipeFactory
+) -> None:
+    from click.testing import CliRunner
+
+    from synthlab.cli import main
+
+    path = debug_recipe(count=12, shard_size=4)
+    runner = CliRunner()
+    local = runner.invoke(main, ["render", str(path), "-o", str(tmp_path / "l"), "-j", "1", "-q"])
+    assert local.exit_code == 0, local.output
+    on_ray = runner.invoke(
+        main,
+        [
+            "render",
+            str(path),
+            "-o",
+            str(tmp_path / "r"),
+            "--executor",
+            "ray",
+            "--address",
+            ray_address,
+            "-q",
+        ],
+    )
+    assert on_ray.exit_code == 0, on_ray.output
+    assert dataset_bytes(tmp_path / "r") == dataset_bytes(tmp_path / "l")

@@ -52,6 +52,18 @@ def parse_indices(text: str) -> list[int]:
 @click.option("--resume", is_flag=True, help="Continue an interrupted run in OUT.")
 @click.option("--overwrite", is_flag=True, help="Replace a synthlab dataset already in OUT.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help='Where shards run: worker processes here, or Ray tasks (pip install "synthlab[ray]").',
+)
+@click.option(
+    "--address",
+    metavar="ADDRESS",
+    help="Ray cluster to join (auto, or ray://host:10001); default: start a local one.",
+)
 def render(
     recipe: Path,
     seed: int | None,
@@ -64,23 +76,28 @@ def render(
     resume: bool,
     overwrite: bool,
     quiet: bool,
+    executor: str,
+    address: str | None,
 ) -> None:
     """Render RECIPE into a dataset directory.
 
-    The same recipe and seed give byte-identical output whatever the worker count or shard
-    size. An interrupted run (Ctrl-C, kill, full disk) continues with --resume.
+    The same recipe and seed give byte-identical output whatever the worker count, shard
+    size or executor. An interrupted run (Ctrl-C, kill, full disk) continues with --resume.
     """
     loaded = load_from_options(recipe, seed, count, sets)
     target = out or Path("synthlab-out") / loaded.name
     result = render_dataset(
         loaded,
         target,
-        workers=workers or default_workers(),
+        # for Ray, -j caps the shards in flight; without it the cluster's size decides
+        workers=workers or (default_workers() if executor == "local" else None),
         shard_size=shard_size,
         only=parse_indices(only) if only else None,
         resume=resume,
         overwrite=overwrite,
         quiet=quiet,
+        executor=executor,
+        address=address,
     )
     if result.up_to_date and not quiet:
         click.echo(
