@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, NullLocator
 
 from synthlab.samples import Sample
 from synthlab.samples.timeseries import TimeseriesSample
@@ -69,15 +69,19 @@ def _canvas(panels: int) -> _Canvas:
         figure = Figure(figsize=(7.5, height), dpi=80)
         FigureCanvasAgg(figure)
         # fixed margins: tight_layout measures every tick label and costs most of the drawing
-        figure.subplots_adjust(left=0.11, right=0.98, top=1 - 0.3 / height, bottom=0.45 / height)
-        axes = list(figure.subplots(panels, 1, sharex=True, squeeze=False)[:, 0])
+        figure.subplots_adjust(left=0.13, right=0.98, top=1 - 0.3 / height, bottom=0.45 / height)
+        # not sharex: shared axes share one tick locator, and only the bottom panel has ticks
+        axes = list(figure.subplots(panels, 1, squeeze=False)[:, 0])
         lines = []
         for axis in axes:
             (line,) = axis.plot([0, 1], [0, 1], linewidth=0.8, color="#333333")
             lines.append(line)
             axis.tick_params(labelsize=7)
-            axis.yaxis.set_major_locator(MaxNLocator(3))
-            axis.xaxis.set_major_locator(MaxNLocator(6))
+            # tick labels are most of the cost of a panel: the y range is written as two
+            # numbers per sample instead, and only the bottom panel has a time axis
+            axis.yaxis.set_major_locator(NullLocator())
+            axis.xaxis.set_major_locator(NullLocator())
+        axes[-1].xaxis.set_major_locator(MaxNLocator(6))
         axes[-1].set_xlabel("seconds from start", fontsize=8)
         _canvases[panels] = _Canvas(figure, axes, lines)
     return _canvases[panels]
@@ -149,11 +153,24 @@ def draw(sample: Sample) -> Overlay:
         zip(canvas.axes, canvas.lines, channels, strict=True)
     ):
         values = sample.values[:, column] if sample.values.ndim == 2 else sample.values
-        line.set_data(*_envelope(seconds, np.asarray(values, dtype=np.float64)))
-        axis.relim()
-        axis.autoscale_view()
+        xs, ys = _envelope(seconds, np.asarray(values, dtype=np.float64))
+        line.set_data(xs, ys)
+        finite = ys[np.isfinite(ys)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        pad = (high - low) * 0.06 or 0.5
+        axis.set_ylim(low - pad, high + pad)
+        axis.set_xlim(
+            float(seconds[0]) if seconds.size else 0.0,
+            float(seconds[-1]) if seconds.size > 1 else 1.0,
+        )
+        for y, text, align in ((1, f"{high:.3g}", "top"), (0, f"{low:.3g}", "bottom")):
+            canvas.added.append(
+                axis.text(
+                    -0.005, y, text, transform=axis.transAxes, fontsize=7, ha="right", va=align
+                )
+            )
         unit = sample.units[column] if column < len(sample.units) else ""
-        axis.set_ylabel(f"{channel}\n[{unit}]" if unit else channel, fontsize=8)
+        axis.set_ylabel(f"{channel}\n[{unit}]" if unit else channel, fontsize=8, labelpad=22)
     _label_events(canvas, sample, channels)
     buffer = io.BytesIO()
     # no Software/CreationDate metadata: equal samples give equal bytes
