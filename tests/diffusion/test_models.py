@@ -34,7 +34,7 @@ def test_missing_hub_model_offline_says_what_to_download(
     message = caught.value.show()
     assert "'synthlab-tests/not-a-model' is not available here" in message
     assert "HF_HUB_OFFLINE" in message
-    assert "huggingface-cli download synthlab-tests/not-a-model" in message
+    assert "hf download synthlab-tests/not-a-model" in message
     assert "set `model:` to its path" in message
     assert time.monotonic() - started < 60
 
@@ -60,7 +60,7 @@ def test_a_failed_download_is_a_clear_error_not_a_hang(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
     )
     assert "the download failed" in result.stdout, result.stderr[-2000:]
-    assert "huggingface-cli download synthlab-tests/not-a-model" in result.stdout
+    assert "hf download synthlab-tests/not-a-model" in result.stdout
 
 
 def test_missing_local_folder_is_named(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ def _missing_hub_model(name: str, revision: str | None, why: str) -> RuntimeFail
     at = f"@{revision}" if revision else ""
     return RuntimeFailure(
         f"diffusion model {name!r}{at} is not available here ({why}). Download it on a machine "
-        f"with network, e.g. `huggingface-cli download {name}"
+        f"with network, e.g. `hf download {name}"
         f"{f' --revision {revision}' if revision else ''} --local-dir models/{name.split('/')[-1]}`"
         f" (or `DiffusionPipeline.from_pretrained({name!r}).save_pretrained(...)`), copy that "
         "folder next to the recipe and set `model:` to its path; or fill the Hugging Face cache "
@@ -140,7 +140,9 @@ def resolve_model(
         try:
             folder = fetch(local_only=False)
         except (OSError, ValueError, HfHubHTTPError) as err:
-            reason = f"the download failed: {type(err).__name__}: {str(err).splitlines()[0][:200]}"
+            first_line = str(err).splitlines()[0] if str(err) else ""
+            shown = first_line if len(first_line) <= 300 else first_line[:300] + "..."
+            reason = f"the download failed: {type(err).__name__}: {shown}"
             raise _missing_hub_model(name, revision, reason) from None
     path = Path(folder)
     # A cache snapshot lives in snapshots/<commit>: the commit names the content exactly.
