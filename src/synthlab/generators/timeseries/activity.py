@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
 
 from synthlab.generators.timeseries.params import ACTIVITIES, ActivityParams
 from synthlab.samples.timeseries import Segment
@@ -106,6 +105,9 @@ def simulate_activity(
             )
             amplitude[number] = _GAIT_AMPLITUDE[segment.activity] * rng.uniform(0.8, 1.2)
     codes = np.repeat(state_codes, lengths)
+    # imported here: only recipes with an activity model pay scipy's import in each worker
+    from scipy.ndimage import uniform_filter1d
+
     # posture: per-segment gravity, smoothed so transitions take a moment, kept at 1 g
     down = np.repeat(gravity, lengths, axis=0)
     window = max(1, round(_SMOOTH_S * rate))

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import signal
 
+from synthlab.generators.timeseries.filters import arma_filter
 from synthlab.generators.timeseries.params import (
     Arma,
     Beat,
@@ -105,8 +105,7 @@ def _arma(c: Arma, line: Timeline, rng: np.random.Generator) -> np.ndarray:
     std = c.std.sample(rng)
     burn = _BURN_IN if ar else 0
     shocks = rng.normal(0.0, std, line.n + burn)
-    filtered = signal.lfilter([1.0, *ma], [1.0, *(-a for a in ar)], shocks)
-    return np.asarray(filtered[burn:])
+    return arma_filter(shocks, ar, ma)[burn:]
 
 
 def colored_noise(n: int, exponent: float, rng: np.random.Generator) -> np.ndarray:
