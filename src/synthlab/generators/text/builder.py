@@ -95,7 +95,8 @@ class _Pass:
     def group(self, node: Group, need: frozenset[str], avoid: frozenset[str]) -> None:
         rng = self.rng
         inner_need = need - {node.label} if node.label else need
-        u_include, u_choice = rng.random(2).tolist()
+        u_include = rng.random()
+        u_choice = rng.random()
         if node.optional and not need:
             wanted = u_include < self.builder.optional_probability
             if not wanted or node.label in avoid or not can_make(node, frozenset(), avoid):

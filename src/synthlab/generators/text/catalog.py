@@ -3,7 +3,10 @@ plus the constraint-aware choice of a template for one sample's quota plan."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +29,10 @@ class CompiledTemplate:
     classes: frozenset[str]
     split: str
 
+    @cached_property
+    def sorted_classes(self) -> tuple[str, ...]:
+        return tuple(sorted(self.classes))
+
     @property
     def labels(self) -> frozenset[str]:
         return self.tree.may
@@ -36,7 +43,7 @@ class Catalog:
     templates: tuple[CompiledTemplate, ...]
     labels: tuple[str, ...]  # every entity label, sorted
     classes: tuple[str, ...]  # every document class, sorted
-    cumulative: np.ndarray  # cumulative template weights, for the unconstrained choice
+    cumulative: list[float]  # cumulative template weights, for the unconstrained choice
     _fitting_cache: dict[tuple[frozenset[str], frozenset[str]], tuple[int, ...]] = field(
         default_factory=dict, repr=False
     )
@@ -75,8 +82,8 @@ class Catalog:
         )
         labels = set(params.labels).union(*(t.labels for t in compiled))
         classes = set(params.classes).union(*(t.classes for t in compiled))
-        weights = np.array([t.weight for t in compiled], dtype=float)
-        return cls(compiled, tuple(sorted(labels)), tuple(sorted(classes)), np.cumsum(weights))
+        cumulative = list(accumulate(t.weight for t in compiled))
+        return cls(compiled, tuple(sorted(labels)), tuple(sorted(classes)), cumulative)
 
     def choose(
         self, u: float, need: frozenset[str], avoid: frozenset[str]
@@ -84,7 +91,7 @@ class Catalog:
         """A template by weight (u uniform in [0, 1)) among those that can meet the plan;
         returns it and the entity labels its expansion must still produce."""
         if not need and not avoid:
-            position = int(np.searchsorted(self.cumulative, u * self.cumulative[-1], "right"))
+            position = bisect_right(self.cumulative, u * self.cumulative[-1])
             return self.templates[min(position, len(self.templates) - 1)], need
         fitting = self._fitting(need, avoid)
         if not fitting:

@@ -72,11 +72,16 @@ def _split_at(offsets: Offsets, cuts: Sequence[int], text: str) -> Offsets:
 def tokenize(
     text: str, spans: Iterable[EntitySpan], split: Callable[[str], Offsets] = builtin_tokens
 ) -> tuple[Token, ...]:
-    cuts = sorted({edge for span in spans for edge in (span.start, span.end)})
     offsets = split(text)
+    cuts = {edge for span in spans for edge in (span.start, span.end)}
     if cuts:
-        offsets = _split_at(offsets, cuts, text)
-    return tuple(Token(start, end, text[start:end]) for start, end in offsets)
+        # Usually every span edge already is a token edge: then nothing needs splitting.
+        edges = {start for start, _ in offsets}
+        edges.update(end for _, end in offsets)
+        if not cuts <= edges:
+            offsets = _split_at(offsets, sorted(cuts), text)
+    make = Token._make
+    return tuple([make((start, end, text[start:end])) for start, end in offsets])
 
 
 def outermost(spans: Sequence[EntitySpan]) -> list[EntitySpan]:
