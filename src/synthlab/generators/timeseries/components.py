@@ -54,7 +54,7 @@ def regular_sine(n: int, step: float, phase: float) -> np.ndarray:
     rows = -(-n // _SIN_BLOCK)
     coarse = step * _SIN_BLOCK * np.arange(rows) + phase
     fine = step * np.arange(_SIN_BLOCK)
-    out = np.multiply.outer(np.sin(coarse), np.cos(fine))
+    out: np.ndarray = np.multiply.outer(np.sin(coarse), np.cos(fine))
     out += np.multiply.outer(np.cos(coarse), np.sin(fine))
     return out.reshape(-1)[:n]
 

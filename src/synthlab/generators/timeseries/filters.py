@@ -93,7 +93,7 @@ def _ar_filter(x: np.ndarray, ar: tuple[float, ...]) -> np.ndarray:
     ends = states[:, -1, :].copy()
     _scan(ends, _block_powers(ar, blocks))
     inherited = _inherited(ar)  # (offset, p)
-    out = states[0]
+    out: np.ndarray = states[0]
     for j in range(p):  # every block but the first adds the response to its inherited state
         out[:, 1:] += np.multiply.outer(inherited[:, j], ends[j, :-1])
     return out.T.reshape(-1)[:n]
