@@ -46,17 +46,17 @@ def _strings(value: Any) -> Iterable[str]:
 def _walk(node: Any, depth: int, found: set[str]) -> None:
     if depth > _MAX_DEPTH:
         return
-    if isinstance(node, Mapping):
+    if isinstance(node, dict):  # parsed JSON: plain dicts and lists
         for key, value in node.items():
             dimension = STRATUM_FIELDS.get(str(key))
             if dimension is not None:
                 for text in _strings(value):
                     found.add(f"{dimension}={text}")
-            if isinstance(value, (Mapping, list, tuple)):
+            if isinstance(value, (dict, list)):
                 _walk(value, depth + 1, found)
     elif isinstance(node, (list, tuple)):
         for item in node:
-            if isinstance(item, (Mapping, list, tuple)):
+            if isinstance(item, (dict, list)):
                 _walk(item, depth + 1, found)
 
 

@@ -28,6 +28,7 @@ from synthlab.spotcheck.overlays.palette import hex_color
 __all__ = ["MAX_CHANNELS", "draw"]
 
 MAX_CHANNELS = 8  # more panels are unreadable at report size
+_DPI = 72
 _COLUMNS = 600  # horizontal pixels of a panel, roughly: more points than 2 per column are not seen
 
 
@@ -66,7 +67,7 @@ _canvases: dict[int, _Canvas] = {}
 def _canvas(panels: int) -> _Canvas:
     if panels not in _canvases:
         height = 0.5 + 1.2 * panels
-        figure = Figure(figsize=(7.5, height), dpi=80)
+        figure = Figure(figsize=(7.5, height), dpi=_DPI)
         FigureCanvasAgg(figure)
         # fixed margins: tight_layout measures every tick label and costs most of the drawing
         figure.subplots_adjust(left=0.13, right=0.98, top=1 - 0.3 / height, bottom=0.45 / height)
