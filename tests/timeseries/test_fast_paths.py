@@ -81,10 +81,30 @@ def test_series_file_layout(make: Any, sensor: dict[str, Any]) -> None:
         assert columns[name].compression == "UNCOMPRESSED"
         assert not columns[name].is_stats_set
     assert "DELTA_BINARY_PACKED" in columns["timestamp"].encodings
-    assert "RLE_DICTIONARY" in columns["label"].encodings
+    assert columns["label"].compression == "SNAPPY"
+    assert columns["label"].total_compressed_size < columns["label"].total_uncompressed_size / 10
     assert columns["index"].statistics.min == 0
     table = pq.read_table(io.BytesIO(data))
     assert np.array_equal(table.column("index").to_numpy(), sample.grid_index)
     for number, name in enumerate(sample.channels):
         column = table.column(name).to_numpy()
         assert np.array_equal(column, sample.values[:, number], equal_nan=True)
+
+
+def test_activity_column_stays_a_dictionary(make: Any) -> None:
+    axes = ["ax", "ay", "az"]
+    raw = {
+        "rate_hz": 50,
+        "length": 3000,
+        "channels": [{"name": a} for a in axes],
+        "activity": {"axes": axes},
+    }
+    sample = make(raw)
+    sink = _Sink()
+    ParquetExporter().write_sample(sample, sink, Layout(1))
+    (data,) = sink.files.values()
+    group = pq.ParquetFile(io.BytesIO(data)).metadata.row_group(0)
+    encodings = {group.column(i).path_in_schema: group.column(i).encodings for i in range(9)}
+    assert "RLE_DICTIONARY" in encodings["activity"]
+    names = pq.read_table(io.BytesIO(data)).column("activity").to_pylist()
+    assert names == [sample.activities[code] for code in sample.activity]
