@@ -45,6 +45,12 @@ def test_rendered_prompted_dataset_is_independent_of_workers_and_shards(
     coco = json.loads((tmp_path / "one" / "coco.json").read_text())
     assert [c["name"] for c in coco["categories"]] == ["cat", "dog", "forklift"]
 
+    manifest = json.loads((tmp_path / "one" / "manifest.json").read_text())
+    provenance = manifest["generator"]["provenance"]
+    assert provenance["device"] == "cpu" and provenance["dtype"] == "float32"
+    assert provenance["threads"] == 1
+    assert len(provenance["model"]["sha256"]) == 64 or "revision" in provenance["model"]
+
 
 def test_rendered_inpaint_dataset_keeps_regions_exact(tiny_inpaint: Path, tmp_path: Path) -> None:
     from test_inpaint import inpaint_recipe, make_backgrounds

@@ -37,6 +37,7 @@ class ShardRecord:
     parts: dict[str, str]
     conditions: dict[str, int]
     seconds: float
+    provenance: dict[str, Any]
 
     @classmethod
     def load(cls, path: Path) -> ShardRecord:
@@ -45,7 +46,15 @@ class ShardRecord:
         indices: Sequence[int] = (
             range(raw[0], raw[1]) if isinstance(raw, list) else tuple(raw["list"])
         )
-        return cls(path, data["shard"], indices, data["parts"], data["conditions"], data["seconds"])
+        return cls(
+            path,
+            data["shard"],
+            indices,
+            data["parts"],
+            data["conditions"],
+            data["seconds"],
+            data.get("provenance", {}),
+        )
 
     def files(self) -> list[tuple[str, str, int]]:
         """The shard's per-sample files, read when needed so that memory stays bounded."""
@@ -145,6 +154,16 @@ def _check_coverage(records: Sequence[ShardRecord], selection: Sequence[int]) ->
         raise RuntimeFailure("some samples were not made; run again with --resume")
 
 
+def _provenance(records: Sequence[ShardRecord]) -> Any:
+    """The workers' provenance: one mapping when they all agree, else each distinct one (a
+    mixed cluster, say, with GPUs of two kinds), in first-seen order."""
+    distinct: dict[str, dict[str, Any]] = {}
+    for record in records:
+        distinct.setdefault(json.dumps(record.provenance, sort_keys=True), record.provenance)
+    values = list(distinct.values())
+    return values[0] if len(values) == 1 else values
+
+
 def manifest_header(
     job: Job, selection: Sequence[int], records: Sequence[ShardRecord]
 ) -> dict[str, Any]:
@@ -165,7 +184,11 @@ def manifest_header(
         "seed": recipe.seed,
         "count": recipe.count,
         "selection": "all" if isinstance(selection, range) else list(selection),
-        "generator": {"kind": spec.kind, "modality": spec.modality},
+        "generator": {
+            "kind": spec.kind,
+            "modality": spec.modality,
+            "provenance": _provenance(records),
+        },
         "libraries": spec.library_versions(),
         "threads_per_worker": THREADS,
         "seed_derivation": DERIVATION,

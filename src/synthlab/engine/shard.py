@@ -139,7 +139,13 @@ class ShardWriter:
         )
         self._append(INDEX_STREAM, line)
 
-    def commit(self, task: ShardTask, conditions: Counter[str], seconds: float) -> ShardResult:
+    def commit(
+        self,
+        task: ShardTask,
+        conditions: Counter[str],
+        seconds: float,
+        provenance: dict[str, Any] | None = None,
+    ) -> ShardResult:
         state = self.out_dir / STATE_DIR
         parts_dir = state / "parts" / self.shard_id
         parts: dict[str, str] = {}
@@ -173,6 +179,7 @@ class ShardWriter:
             "files": self.files,
             "parts": parts,
             "conditions": dict(sorted(conditions.items())),
+            "provenance": provenance or {},
             "seconds": round(seconds, 3),
         }
         write_bytes_atomic(state / "shards" / f"{self.shard_id}.json", json.dumps(record).encode())
@@ -242,7 +249,8 @@ def run_shard(job: Job, task: ShardTask) -> ShardResult:
             digest = write_sample(writer, sample, state.exporters, layout)
             writer.index_record(sample, digest)
             conditions.update(sample.conditions)
-        return writer.commit(task, conditions, time.perf_counter() - started)
+        provenance = state.maker.generator.provenance()
+        return writer.commit(task, conditions, time.perf_counter() - started, provenance)
     except BaseException:
         writer.abandon()
         raise

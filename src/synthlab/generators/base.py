@@ -76,6 +76,11 @@ class Generator(ABC):
     def close(self) -> None:  # noqa: B027
         """Release what setup acquired."""
 
+    def provenance(self) -> dict[str, Any]:
+        """What, beyond the recipe, decided this worker's output (a model's hash, device,
+        dtype, threads), as plain JSON. Recorded in the manifest; called after `setup`."""
+        return {}
+
 
 @dataclass(frozen=True)
 class GeneratorSpec:

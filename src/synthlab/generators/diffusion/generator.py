@@ -388,6 +388,20 @@ class DiffusionGenerator(Generator):
         self._block = samples  # only the current block is kept: memory stays bounded
         return sample
 
+    def provenance(self) -> dict[str, Any]:
+        """Model identity (directory hash or hub revision), device, dtype and threads."""
+        found: dict[str, Any] = {
+            "model": {"name": self.model.name, **self.model.identity},
+            **self.placement.describe(),
+            "torch": torch.__version__,
+        }
+        if self.background_model is not None and self.background_model is not self.model:
+            found["background_model"] = {
+                "name": self.background_model.name,
+                **self.background_model.identity,
+            }
+        return found
+
     def close(self) -> None:
         if self.scene is not None:
             self.scene.close()
