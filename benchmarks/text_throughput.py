@@ -2,25 +2,55 @@
 """Text generator throughput, end to end: JSONL with spans and BIO tags written.
 
 A realistic recipe (three entities per sentence: PERSON, EMAIL, IBAN or PHONE; four
-locales; pooled Faker values) rendered with the real engine. Prints samples/s for 1 and 2
-workers and the peak memory (max RSS of this process and of its worker processes).
+locales; pooled Faker values) rendered with the real engine (`render_dataset`, shards,
+digests, index lines, finalize). Prints, each with `os.getloadavg()` (the machine is shared):
 
-    .venv/bin/python benchmarks/text_throughput.py --count 200000
-    .venv/bin/python benchmarks/text_throughput.py --count 1000000 --workers 2   # memory
+- samples/s with 1 worker, side by side with presidio-evaluator's `PresidioSentenceFaker`
+  on the same templates (alternatives expanded), alternating rounds in this one run;
+- samples/s with 2 workers;
+- optionally the peak memory of a large run (max RSS of this process and of its largest
+  worker; the run happens in a child process so earlier rounds do not count).
+
+presidio-evaluator lives in its own environment, never in synthlab's dependencies::
+
+    python3 -m venv /tmp/presidio-venv && /tmp/presidio-venv/bin/pip install presidio-evaluator==0.3.2
+    .venv/bin/python benchmarks/text_throughput.py --count 100000 --presidio-python /tmp/presidio-venv/bin/python
+    .venv/bin/python benchmarks/text_throughput.py --workers 2 --rounds 1 --memory-count 1000000
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from synthlab.engine.render import render_dataset
 from synthlab.recipe import load_recipe_text
+
+TEMPLATES = {
+    "a": "Please refund {{name:PERSON}} ({{email:EMAIL}}) to {{iban:IBAN}}.",
+    "b": "Hi, I am {{name:PERSON}}; call me at {{phone:PHONE}} or mail {{email:EMAIL}}.",
+    "c": "[[Dear|Hello]] {{name:PERSON}}, we sent {{iban:IBAN}} details to {{email:EMAIL}}.",
+    "d": "Contact {{name:PERSON}} on {{phone:PHONE}} about account {{iban:IBAN}}[[? today]].",
+}
+# The same sentences in presidio's syntax: its templates have no alternatives, so each
+# alternative is its own template (presidio picks templates uniformly).
+PRESIDIO_TEMPLATES = [
+    "Please refund {{name}} ({{email}}) to {{iban}}.",
+    "Hi, I am {{name}}; call me at {{phone_number}} or mail {{email}}.",
+    "Dear {{name}}, we sent {{iban}} details to {{email}}.",
+    "Hello {{name}}, we sent {{iban}} details to {{email}}.",
+    "Contact {{name}} on {{phone_number}} about account {{iban}}.",
+    "Contact {{name}} on {{phone_number}} about account {{iban}} today.",
+]
 
 RECIPE = {
     "version": 1,
@@ -38,80 +68,134 @@ RECIPE = {
                 "iban": {"faker": "iban"},
                 "phone": {"faker": "phone_number"},
             },
-            "templates": [
-                {
-                    "id": "a",
-                    "text": "Please refund {{name:PERSON}} ({{email:EMAIL}}) to {{iban:IBAN}}.",
-                },
-                {
-                    "id": "b",
-                    "text": "Hi, I am {{name:PERSON}}; call me at {{phone:PHONE}} or mail {{email:EMAIL}}.",
-                },
-                {
-                    "id": "c",
-                    "text": "[[Dear|Hello]] {{name:PERSON}}, we sent {{iban:IBAN}} details to {{email:EMAIL}}.",
-                },
-                {
-                    "id": "d",
-                    "text": "Contact {{name:PERSON}} on {{phone:PHONE}} about account {{iban:IBAN}}[[? today]].",
-                },
-            ],
+            "templates": [{"id": key, "text": text} for key, text in TEMPLATES.items()],
         },
     },
-    "output": {"formats": ["text-jsonl"], "shard_size": 2000},
+    "output": {"formats": ["text-jsonl"], "shard_size": 5000},
 }
 
+# Runs inside presidio's environment; times generation only (not its import or set-up).
+PRESIDIO_SCRIPT = """
+import json, os, sys, time, warnings
+warnings.simplefilter("ignore")
+count, templates = int(sys.argv[1]), json.loads(sys.argv[2])
+sys.stdout, real = open(os.devnull, "w"), sys.stdout  # its set-up and tqdm print a lot
+sys.stderr = sys.stdout
+from presidio_evaluator.data_generator import PresidioSentenceFaker
+faker = PresidioSentenceFaker("en_US", lower_case_ratio=0.0, sentence_templates=templates,
+                              random_seed=1)
+wall, cpu = time.perf_counter(), time.process_time()
+made = faker.generate_new_fake_sentences(count)
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+spans = sum(len(s.spans) for s in made) / count
+real.write(json.dumps({"wall": wall, "cpu": cpu, "spans": spans}) + "\\n")
+"""
 
-def run(count: int, workers: int, out: Path) -> float:
-    data = dict(RECIPE, count=count)
-    recipe = load_recipe_text(json.dumps(data), "<bench>")
-    started = time.perf_counter()
-    render_dataset(recipe, out, workers=workers, overwrite=True)
-    return time.perf_counter() - started
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f}"
 
 
-def generator_only(count: int) -> None:
-    """The generator and the JSONL row alone, in this process: separates the text
-    generator's cost from the engine's per-sample cost (stream, digest, index line)."""
-    from synthlab.engine.sampling import SampleMaker
-    from synthlab.exporters.text.common import dumps
-    from synthlab.exporters.text.jsonl import jsonl_row
-    from synthlab.seeding import sample_rng
+def cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
+
+def render_rate(count: int, workers: int, out: Path) -> tuple[float, float, float]:
+    """(samples/s wall, samples/s per CPU second, entities per sentence) of one render."""
     recipe = load_recipe_text(json.dumps(dict(RECIPE, count=count)), "<bench>")
-    maker = SampleMaker.open(recipe)
-    generator = maker.generator
-    rngs = [sample_rng(recipe.seed, i) for i in range(count)]
-    for i in range(min(count, 2000)):  # build the value pools first
-        generator.generate(i, sample_rng(recipe.seed, i), maker.plan(i))
-    started = time.perf_counter()
-    for i in range(count):
-        dumps(jsonl_row(generator.generate(i, rngs[i], maker.plan(i))))
-    seconds = time.perf_counter() - started
-    print(f"generator+row only, 1 process: {count / seconds:,.0f} samples/s")
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    render_dataset(recipe, out, workers=workers, overwrite=True)
+    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+    with (out / "text" / "train.jsonl").open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for _, line in zip(range(1000), lines, strict=False)]
+    spans = sum(len(row["spans"]) for row in rows) / len(rows)
+    assert all(row["tags"] and row["tokens"] for row in rows)  # BIO tags really written
+    shutil.rmtree(out, ignore_errors=True)
+    return count / wall, count / cpu, spans
+
+
+def presidio_rate(python: str, count: int) -> tuple[float, float, float]:
+    done = subprocess.run(
+        [python, "-c", PRESIDIO_SCRIPT, str(count), json.dumps(PRESIDIO_TEMPLATES)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return count / result["wall"], count / result["cpu"], result["spans"]
+
+
+def side_by_side(count: int, rounds: int, python: str | None, scratch: Path) -> None:
+    ours: list[float] = []
+    theirs: list[float] = []
+    for round_number in range(rounds):
+        rate, per_cpu, spans = render_rate(count, 1, scratch / "w1")
+        ours.append(rate)
+        print(f"[{round_number}] synthlab workers=1: {rate:,.0f} samples/s "
+              f"({per_cpu:,.0f}/CPU-s, {spans:.2f} entities/sentence) {load()}")  # fmt: skip
+        if python:
+            rate, per_cpu, spans = presidio_rate(python, count)
+            theirs.append(rate)
+            print(f"[{round_number}] presidio-evaluator:  {rate:,.0f} samples/s "
+                  f"({per_cpu:,.0f}/CPU-s, {spans:.2f} entities/sentence) {load()}")  # fmt: skip
+    if theirs:
+        ratio = statistics.median(ours) / statistics.median(theirs)
+        print(f"median ratio synthlab/presidio with one worker: {ratio:.2f}x "
+              f"(target >= 3x) {load()}")  # fmt: skip
+
+
+def memory_run(count: int, workers: int) -> None:
+    """A large render in a fresh child process; its peak RSS and its largest worker's."""
+    code = (
+        "import sys, json, resource, tempfile, shutil, time\n"
+        "sys.path.insert(0, sys.argv[3])\n"
+        "from pathlib import Path\n"
+        "from text_throughput import render_rate\n"
+        "out = Path(tempfile.mkdtemp(prefix='text-mem-'))\n"
+        "rate, _, _ = render_rate(int(sys.argv[1]), int(sys.argv[2]), out / 'd')\n"
+        "shutil.rmtree(out, ignore_errors=True)\n"
+        "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(json.dumps({'rate': rate, 'main': own, 'worker': kids}))\n"
+    )
+    here = str(Path(__file__).parent)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(count), str(workers), here],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    total = result["main"] + result["worker"] * workers
+    print(f"memory: count={count:,} workers={workers}: {result['rate']:,.0f} samples/s, "
+          f"peak RSS main {result['main']:.0f} MB, largest worker {result['worker']:.0f} MB, "
+          f"at most {total:.0f} MB together (target < 500 MB) {load()}")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--count", type=int, default=200_000)
-    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
-    parser.add_argument("--generator-only", type=int, default=20_000, metavar="N")
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating 1-worker rounds")
+    parser.add_argument("--workers", type=int, nargs="*", default=[2], help="then these runs")
+    default_python = "/tmp/presidio-venv/bin/python"
+    parser.add_argument(
+        "--presidio-python",
+        default=default_python if Path(default_python).exists() else None,
+        help="python of an environment with presidio-evaluator 0.3.2",
+    )
+    parser.add_argument("--memory-count", type=int, default=0, metavar="N")
     args = parser.parse_args()
-    if args.generator_only:
-        generator_only(args.generator_only)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {load()}")
     scratch = Path(tempfile.mkdtemp(prefix="text-bench-"))
     try:
+        if args.rounds:
+            side_by_side(args.count, args.rounds, args.presidio_python, scratch)
         for workers in args.workers:
-            seconds = run(args.count, workers, scratch / f"w{workers}")
-            lines = (scratch / f"w{workers}" / "text" / "train.jsonl").open().readline()
-            spans = len(json.loads(lines)["spans"])
-            print(
-                f"workers={workers} count={args.count} seconds={seconds:.2f} "
-                f"samples/s={args.count / seconds:,.0f} (entities in sample 0: {spans})"
-            )
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"peak RSS: main {own:.0f} MB, largest worker {children:.0f} MB")
+            rate, per_cpu, spans = render_rate(args.count, workers, scratch / f"w{workers}")
+            print(f"synthlab workers={workers} count={args.count:,}: {rate:,.0f} samples/s "
+                  f"({per_cpu:,.0f}/CPU-s, {spans:.2f} entities/sentence; target >= 30,000 "
+                  f"with 2 workers) {load()}")  # fmt: skip
+        if args.memory_count:
+            memory_run(args.memory_count, max(args.workers or [2]))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

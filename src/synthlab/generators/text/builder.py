@@ -143,7 +143,9 @@ class Builder:
         rng: np.random.Generator,
         locale: str,
         noise: NoisePlan | None,
-    ) -> tuple[str, tuple[EntitySpan, ...]]:
+    ) -> tuple[str, tuple[EntitySpan, ...], list[str]]:
+        """The text, its spans sorted by (start, -end, label), and the pieces it was joined
+        from (non-empty; they let the tokenizer reuse the tokens of repeated pieces)."""
         state = _Pass(self, rng, locale, noise)
         state.expand(tree, need, avoid)
         text = "".join(state.parts)
@@ -158,4 +160,4 @@ class Builder:
                 value = text[start:end]
             spans.append(EntitySpan(start, end, label, value, slot))
         spans.sort(key=lambda s: (s.start, -s.end, s.label))
-        return text, tuple(spans)
+        return text, tuple(spans), state.parts

@@ -57,27 +57,26 @@ def ascii_fold(text: str) -> str:
 
 
 class Identity:
-    """One fake person: the name, email and username agree with each other."""
+    """One fake person: the name, email and username agree with each other. The fields are
+    spelled out once when the person is made (pooled people are picked many times)."""
 
-    __slots__ = ("domain", "first", "last", "locale", "roman_first", "roman_last")
+    __slots__ = ("fields", "locale")
 
     def __init__(self, locale: str, first: str, last: str, rfirst: str, rlast: str, domain: str):
-        self.locale, self.first, self.last, self.domain = locale, first, last, domain
-        self.roman_first = ascii_fold(rfirst) or "user"
-        self.roman_last = ascii_fold(rlast) or "x"
+        self.locale = locale
+        roman_first = ascii_fold(rfirst) or "user"
+        roman_last = ascii_fold(rlast) or "x"
+        full = f"{last}{first}" if locale in _FAMILY_NAME_FIRST else f"{first} {last}"
+        self.fields = {
+            "first_name": first,
+            "last_name": last,
+            "name": full,
+            "email": f"{roman_first}.{roman_last}@{domain}".lower(),
+            "username": f"{roman_first[:1]}{roman_last}".lower(),
+        }
 
     def field(self, name: str) -> str:
-        if name == "first_name":
-            return self.first
-        if name == "last_name":
-            return self.last
-        if name == "name":
-            if self.locale in _FAMILY_NAME_FIRST:
-                return f"{self.last}{self.first}"
-            return f"{self.first} {self.last}"
-        if name == "email":
-            return f"{self.roman_first}.{self.roman_last}@{self.domain}".lower()
-        return f"{self.roman_first[:1]}{self.roman_last}".lower()  # username
+        return self.fields[name]
 
 
 def _pick(rng: np.random.Generator, values: tuple[str, ...]) -> str:
@@ -184,7 +183,7 @@ class ValueBank:
             return self._faker_draw(name, source)
         if isinstance(source, src.IdentitySource):
             field = source.identity
-            return lambda rng, locale, chosen: self.identity(rng, locale, chosen).field(field)
+            return lambda rng, locale, chosen: self.identity(rng, locale, chosen).fields[field]
         if isinstance(source, src.WordsSource):
             return _list_draw(source.words, source.weights)
         if isinstance(source, src.FileSource):
