@@ -42,7 +42,7 @@ def _annotation(sample: ImageSample, label: ObjectLabel) -> dict[str, Any] | Non
             return None
         segmentation: Any = _rle(mask)
     else:
-        area = int(round(w * h))
+        area = round(w * h)
         segmentation = [[x, y, x + w, y, x + w, y + h, x, y + h]]
     entry: dict[str, Any] = {
         "category": label.category,

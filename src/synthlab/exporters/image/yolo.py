@@ -90,7 +90,10 @@ class YoloExporter(Exporter):
             names = tuple(line.split("\t"))
             break
         listing = "".join(f"  {i}: {name}\n" for i, name in enumerate(names))
-        text = f"# YOLO dataset written by synthlab\npath: .\ntrain: images\nval: images\nnames:\n{listing}"
+        text = (
+            "# YOLO dataset written by synthlab\npath: .\ntrain: images\nval: images\n"
+            f"names:\n{listing}"
+        )
         with dataset.open("data.yaml") as handle:
             handle.write(text.encode("utf-8"))
 

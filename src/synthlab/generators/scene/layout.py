@@ -164,8 +164,14 @@ def _fixtures(params: SceneParams, rng: np.random.Generator) -> tuple[PlacedObje
     return tuple(fixtures)
 
 
-def _tuck_behind(objects: list[PlacedObject], slots: dict[int, int], packer: _Packer, name: str,
-                 eye: np.ndarray, rng: np.random.Generator) -> None:
+def _tuck_behind(
+    objects: list[PlacedObject],
+    slots: dict[int, int],
+    packer: _Packer,
+    name: str,
+    eye: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
     """Move the first `name` object just behind another labeled object, seen from `eye`."""
     target = next((i for i, o in enumerate(objects) if o.category == name and i in slots), None)
     others = [i for i, o in enumerate(objects) if o.category != name and i in slots]

@@ -15,6 +15,10 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("PYOPENGL_PLATFORM", "egl")  # must precede the first OpenGL import
+# llvmpipe's own render threads do not survive fork: a worker forked from a process that
+# already rendered would hang. Single-threaded llvmpipe also fits the engine's rule of one
+# thread per worker (parallelism comes from worker processes). No effect on GPU drivers.
+os.environ.setdefault("LP_NUM_THREADS", "0")
 
 import numpy as np
 
