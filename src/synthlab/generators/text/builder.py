@@ -143,9 +143,7 @@ class Builder:
         rng: np.random.Generator,
         locale: str,
         noise: NoisePlan | None,
-    ) -> tuple[str, tuple[EntitySpan, ...], list[str]]:
-        """The text, its spans sorted by (start, -end, label), and the pieces it was joined
-        from (non-empty; they let the tokenizer reuse the tokens of repeated pieces)."""
+    ) -> tuple[str, tuple[EntitySpan, ...]]:
         state = _Pass(self, rng, locale, noise)
         state.expand(tree, need, avoid)
         text = "".join(state.parts)
@@ -160,4 +158,4 @@ class Builder:
                 value = text[start:end]
             spans.append(EntitySpan(start, end, label, value, slot))
         spans.sort(key=lambda s: (s.start, -s.end, s.label))
-        return text, tuple(spans), state.parts
+        return text, tuple(spans)

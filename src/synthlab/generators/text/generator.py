@@ -14,7 +14,6 @@ from synthlab.generators.text.builder import Builder
 from synthlab.generators.text.catalog import Catalog
 from synthlab.generators.text.noise import NoisePlan
 from synthlab.generators.text.params import TextParams
-from synthlab.generators.text.piece_tokens import PieceTokens
 from synthlab.generators.text.stream import BlockStream
 from synthlab.generators.text.tokenize import (
     bio_tags,
@@ -43,9 +42,6 @@ class TextGenerator(Generator):
         self.locale_cumulative = list(accumulate(params.locales.values()))
         self.split_tokens = spacy_tokenizer() if params.tokenizer == "spacy" else builtin_tokens
         self.noise_on = params.noise.active
-        # Noise makes most pieces new strings, so caching their tokens would not pay.
-        builtin = self.split_tokens is builtin_tokens
-        self.pieces = PieceTokens() if builtin and not self.noise_on else None
         self.tagging = params.tagging
         self.seed = context.seed
 
@@ -62,11 +58,8 @@ class TextGenerator(Generator):
         template, need = self.catalog.choose(u_template, plan.require, plan.forbid)
         locale = self._locale(u_locale) if len(self.locales) > 1 else self.locales[0]
         noise = NoisePlan(self.params.noise, stream) if self.noise_on else None
-        text, spans, pieces = self.builder.build(
-            template.tree, need, plan.forbid, stream, locale, noise
-        )
-        offsets = self.pieces.offsets(pieces) if self.pieces is not None else None
-        tokens = tokenize(text, spans, self.split_tokens, offsets)
+        text, spans = self.builder.build(template.tree, need, plan.forbid, stream, locale, noise)
+        tokens = tokenize(text, spans, self.split_tokens)
         classes = template.sorted_classes
         return _text_sample(
             index=index,

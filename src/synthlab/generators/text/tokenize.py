@@ -70,15 +70,9 @@ def _split_at(offsets: Offsets, cuts: Sequence[int], text: str) -> Offsets:
 
 
 def tokenize(
-    text: str,
-    spans: Iterable[EntitySpan],
-    split: Callable[[str], Offsets] = builtin_tokens,
-    offsets: Offsets | None = None,
+    text: str, spans: Iterable[EntitySpan], split: Callable[[str], Offsets] = builtin_tokens
 ) -> tuple[Token, ...]:
-    """Tokens of `text`, split at span edges. `offsets`, when given, are `split(text)`
-    already known (the generator gets them from the tokens of the text's pieces)."""
-    if offsets is None:
-        offsets = split(text)
+    offsets = split(text)
     cuts = {edge for span in spans for edge in (span.start, span.end)}
     if cuts:
         # Usually every span edge already is a token edge: then nothing needs splitting.
