@@ -55,7 +55,7 @@ def _labels(objects):
 
 
 def test_unit_cube_box_matches_projected_corners_within_one_pixel():
-    scene, frame = _labels([_box(1, (0.0, 0.0, 0.0))])
+    _scene, frame = _labels([_box(1, (0.0, 0.0, 0.0))])
     corners = np.array([[x, y, z] for x in (-0.5, 0.5) for y in (-0.5, 0.5) for z in (0.0, 1.0)])
     uv = _project_independently(corners, scene.camera.K)
     (label,) = frame.objects
@@ -63,7 +63,7 @@ def test_unit_cube_box_matches_projected_corners_within_one_pixel():
     assert abs(x - uv[:, 0].min()) <= 1 and abs(x + w - uv[:, 0].max()) <= 1
     assert abs(y - uv[:, 1].min()) <= 1 and abs(y + h - uv[:, 1].max()) <= 1
     # the amodal box is the exact projection of the mesh
-    ax, ay, aw, ah = label.amodal_bbox
+    ax, ay, _aw, ah = label.amodal_bbox
     assert ax == pytest.approx(uv[:, 0].min(), abs=1e-6)
     assert ay + ah == pytest.approx(uv[:, 1].max(), abs=1e-6)
     assert label.visible_fraction == 1.0
@@ -71,7 +71,7 @@ def test_unit_cube_box_matches_projected_corners_within_one_pixel():
 
 
 def test_box_is_tight_bound_of_mask_and_depth_matches_geometry():
-    scene, frame = _labels([_box(1, (0.0, 0.0, 0.0))])
+    _scene, frame = _labels([_box(1, (0.0, 0.0, 0.0))])
     (label,) = frame.objects
     mask = frame.instance_mask == 1
     rows, cols = np.nonzero(mask)
@@ -87,7 +87,7 @@ def test_box_is_tight_bound_of_mask_and_depth_matches_geometry():
 
 
 def test_keypoints_project_where_the_geometry_says():
-    scene, frame = _labels([_box(1, (0.0, 0.0, 0.0))])
+    _scene, frame = _labels([_box(1, (0.0, 0.0, 0.0))])
     (label,) = frame.objects
     top, bottom = label.keypoints
     uv = _project_independently(np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]), scene.camera.K)
@@ -100,19 +100,19 @@ def test_keypoints_project_where_the_geometry_says():
 def test_half_hidden_cube_has_visible_fraction_about_half():
     # a wall between camera and cube covering x < 0 hides the left half of the projection
     wall = _box(0, (-1.5, -2.0, -1.0), size=(3.0, 0.1, 3.0))
-    scene, frame = _labels([_box(1, (0.0, 0.0, 0.0)), wall])
+    _scene, frame = _labels([_box(1, (0.0, 0.0, 0.0)), wall])
     (label,) = frame.objects
     assert label.visible_fraction == pytest.approx(0.5, abs=0.08)
     assert label.attributes["unoccluded_pixels"] > label.attributes["visible_pixels"]
     # the visible box is still the tight bound of what is seen
-    rows, cols = np.nonzero(frame.instance_mask == 1)
+    _rows, cols = np.nonzero(frame.instance_mask == 1)
     assert label.bbox[0] == cols.min() and label.bbox[0] + label.bbox[2] == cols.max() + 1
 
 
 def test_two_cubes_masks_never_overlap_and_nearer_wins():
     near = _box(1, (0.2, -1.5, 0.0))
     far = _box(2, (0.0, 0.5, 0.0))
-    scene, frame = _labels([near, far])
+    _scene, frame = _labels([near, far])
     labels = {o.instance_id: o for o in frame.objects}
     assert labels[1].visible_fraction == 1.0
     assert labels[2].visible_fraction < 1.0
