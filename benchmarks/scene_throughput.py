@@ -32,7 +32,8 @@ generator:
       barrel: {{asset: barrel, count: 3, material: {{color: blue}}}}
       traffic_cone: {{asset: traffic_cone, count: 3, material: {{color: orange}}}}
     surface: {{spread: 4}}
-    camera: {{resolution: [640, 480], distance: {{uniform: [8, 10]}}, azimuth: {{uniform: [0, 360]}}}}
+    camera:
+      {{resolution: [640, 480], distance: {{uniform: [8, 10]}}, azimuth: {{uniform: [0, 360]}}}}
 output:
   formats: [image, coco]
 """

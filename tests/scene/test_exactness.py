@@ -57,7 +57,7 @@ def _labels(objects):
 def test_unit_cube_box_matches_projected_corners_within_one_pixel():
     _scene, frame = _labels([_box(1, (0.0, 0.0, 0.0))])
     corners = np.array([[x, y, z] for x in (-0.5, 0.5) for y in (-0.5, 0.5) for z in (0.0, 1.0)])
-    uv = _project_independently(corners, scene.camera.K)
+    uv = _project_independently(corners, _scene.camera.K)
     (label,) = frame.objects
     x, y, w, h = label.bbox
     assert abs(x - uv[:, 0].min()) <= 1 and abs(x + w - uv[:, 0].max()) <= 1
@@ -90,7 +90,7 @@ def test_keypoints_project_where_the_geometry_says():
     _scene, frame = _labels([_box(1, (0.0, 0.0, 0.0))])
     (label,) = frame.objects
     top, bottom = label.keypoints
-    uv = _project_independently(np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]), scene.camera.K)
+    uv = _project_independently(np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]), _scene.camera.K)
     assert (top.x, top.y) == pytest.approx(tuple(uv[0]), abs=1e-6)
     assert (bottom.x, bottom.y) == pytest.approx(tuple(uv[1]), abs=1e-6)
     # both lie inside the cube's silhouette edge but on hidden faces' centres' lines
