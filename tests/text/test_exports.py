@@ -144,3 +144,17 @@ def test_reader_reports_a_broken_span(kit, pii_params):
     problems = check_text_sample(broken)
     assert problems and "the text there is" in problems[0]
     assert outermost(sample.spans) == list(sample.spans)
+
+
+def test_jsonl_line_is_the_canonical_json_of_the_row(kit, pii_params):
+    from synthlab.exporters.text.common import dumps
+    from synthlab.exporters.text.jsonl import jsonl_line, jsonl_row
+    from synthlab.jsonio import canonical_json
+
+    params = dict(pii_params, noise={"typo": 0.3, "whitespace": 0.3, "uppercase": 0.2})
+    made = kit.samples(kit.recipe_dict(params, count=200))
+    assert any("\r\n" in s.text for s in made) and any("👍🏽" in s.text for s in made)
+    for sample in made:
+        line = jsonl_line(sample)
+        assert line == dumps(jsonl_row(sample)) == canonical_json(jsonl_row(sample))
+        assert json.loads(line)["tokens"] == [t.text for t in sample.tokens]

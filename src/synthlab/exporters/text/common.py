@@ -21,9 +21,13 @@ __all__ = [
 ]
 
 
+# One encoder for every row: `json.dumps` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(row: Any) -> str:
     """`canonical_json` for rows that already hold only str/int/float/list/dict (faster)."""
-    return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(row)
 
 
 def text_sample(sample: Sample) -> TextSample:

@@ -7,14 +7,15 @@ recipe seed; the sample's stream is `SeedSequence(seed, spawn_key=(index,))`).
 
 from __future__ import annotations
 
+from json.encoder import encode_basestring as _quote  # what json.dumps(ensure_ascii=False) uses
 from typing import ClassVar
 
 from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
-from synthlab.exporters.text.common import dumps, split_streams, text_sample
+from synthlab.exporters.text.common import split_streams, text_sample
 from synthlab.samples import Sample
 from synthlab.samples.text import TextSample
 
-__all__ = ["TextJsonlExporter", "jsonl_row"]
+__all__ = ["TextJsonlExporter", "jsonl_line", "jsonl_row"]
 
 FOLDER = "text/"
 
@@ -36,6 +37,25 @@ def jsonl_row(sample: TextSample) -> dict[str, object]:
     }
 
 
+def jsonl_line(sample: TextSample) -> str:
+    """`dumps(jsonl_row(sample))`, spelled out: the keys in sorted order and each string
+    escaped by the json module's own function, so the bytes are the same, at half the cost
+    of building the dicts and sorting their keys for every sample."""
+    spans = ",".join(
+        [
+            f'{{"end":{s.end},"label":{_quote(s.label)},"start":{s.start},"text":{_quote(s.text)}}}'
+            for s in sample.spans
+        ]
+    )
+    return (
+        f'{{"classes":[{",".join(map(_quote, sample.classes))}],"index":{int(sample.index)},'
+        f'"locale":{_quote(sample.locale)},"seed":{int(sample.seed)},"spans":[{spans}],'
+        f'"split":{_quote(sample.split)},"tags":[{",".join(map(_quote, sample.tags))}],'
+        f'"template":{_quote(sample.template_id)},"text":{_quote(sample.text)},'
+        f'"tokens":[{",".join([_quote(t.text) for t in sample.tokens])}]}}'
+    )
+
+
 class TextJsonlExporter(Exporter):
     name: ClassVar[str] = "text-jsonl"
     description: ClassVar[str] = "text/<split>.jsonl: text, spans, classes, tokens, BIO tags"
@@ -43,7 +63,7 @@ class TextJsonlExporter(Exporter):
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         text = text_sample(sample)
-        sink.record(f"{FOLDER}{text.split}.jsonl", dumps(jsonl_row(text)))
+        sink.record(f"{FOLDER}{text.split}.jsonl", jsonl_line(text))
 
     def owns_stream(self, stream: str) -> bool:
         return stream.startswith(FOLDER) and stream.endswith(".jsonl")
