@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -18,7 +19,7 @@ from synthlab.engine.local import run_local
 from synthlab.engine.outdir import OutputDir, RunState
 from synthlab.engine.progress import Progress
 from synthlab.engine.shard import Job, ShardResult, ShardTask, open_exporters
-from synthlab.errors import UsageError
+from synthlab.errors import RuntimeFailure, UsageError
 from synthlab.generators.base import get_generator_spec
 from synthlab.jsonio import to_jsonable
 from synthlab.recipe import Recipe
@@ -111,6 +112,18 @@ def _check_executor(executor: str, address: str | None) -> None:
         import_ray()
 
 
+def _write_failure(error: OSError, out: Path) -> RuntimeFailure:
+    """A failed write as a message a person can act on; finished shards stay for --resume."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        cause = f"no space left on the device that holds {out}"
+        action = "free some space, then run the same command with --resume"
+    else:
+        cause = f"cannot write in {out}: {error.strerror or error}"
+        action = "fix that, then run the same command with --resume"
+    where = f" ({error.filename})" if error.filename else ""
+    return RuntimeFailure(f"{cause}{where}; finished shards are kept: {action}")
+
+
 def render_dataset(
     recipe: Recipe,
     out_dir: str | Path,
@@ -159,13 +172,16 @@ def render_dataset(
             progress.advance(result.samples)
 
         tasks = plan_tasks(selection, done, size)
-        if executor == "ray":
-            from synthlab.engine.ray_executor import run_ray
+        try:
+            if executor == "ray":
+                from synthlab.engine.ray_executor import run_ray
 
-            run_ray(job, tasks, on_done=on_done, address=address, workers=workers_asked)
-        else:
-            run_local(job, tasks, workers=workers, lock_fd=outdir.lock_fd, on_done=on_done)
-        manifest = finalize(job, selection, open_exporters(formats))
+                run_ray(job, tasks, on_done=on_done, address=address, workers=workers_asked)
+            else:
+                run_local(job, tasks, workers=workers, lock_fd=outdir.lock_fd, on_done=on_done)
+            manifest = finalize(job, selection, open_exporters(formats))
+        except OSError as error:
+            raise _write_failure(error, out) from error
         seconds = time.monotonic() - started
         made = len(selection) - reused
         run_info.update({"seconds": round(seconds, 3), "made": made, "reused": reused})
