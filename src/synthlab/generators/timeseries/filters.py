@@ -65,12 +65,14 @@ def _scan(states: np.ndarray, powers: Sequence[np.ndarray]) -> None:
     inputs, so len(powers) must be at least log2(m). Shifting along axis 1 keeps every
     operand a contiguous run of whole rows (fast), whatever follows."""
     p, m = states.shape[0], states.shape[1]
+    scratch = np.empty(states.shape[1:]) if p == 1 else None  # one buffer for all levels
     shift = 1
     for power in powers:
         if shift >= m:
             break
-        if p == 1:  # the product is a fresh array, so no copy of the old values is needed
-            states[0, shift:] += power[0, 0] * states[0, :-shift]
+        if scratch is not None:  # the product goes to scratch first: reads see old values
+            product = np.multiply(states[0, :-shift], power[0, 0], out=scratch[: m - shift])
+            states[0, shift:] += product
         else:
             earlier = states[:, :-shift].copy()
             for i in range(p):
@@ -83,19 +85,21 @@ def _scan(states: np.ndarray, powers: Sequence[np.ndarray]) -> None:
 def _ar_filter(x: np.ndarray, ar: tuple[float, ...]) -> np.ndarray:
     n, p = x.shape[0], len(ar)
     blocks = -(-n // _BLOCK)
-    padded = np.zeros(blocks * _BLOCK)
-    padded[:n] = x
     # (p, offset in block, block): the scan runs over offsets for all blocks at once
     states = np.zeros((p, _BLOCK, blocks))
-    states[0] = padded.reshape(blocks, _BLOCK).T
+    whole = n // _BLOCK
+    states[0, :, :whole] = x[: whole * _BLOCK].reshape(whole, _BLOCK).T
+    if whole < blocks:  # a last, partial block (the rest of it stays zero)
+        states[0, : n - whole * _BLOCK, whole] = x[whole * _BLOCK :]
     _scan(states, _powers(ar, _BLOCK.bit_length() - 1))  # each block from a zero state
     # chain the blocks: the true end state of block q is its own plus A**B times block q-1's
     ends = states[:, -1, :].copy()
     _scan(ends, _block_powers(ar, blocks))
     inherited = _inherited(ar)  # (offset, p)
     out: np.ndarray = states[0]
+    response = np.empty((_BLOCK, blocks - 1))
     for j in range(p):  # every block but the first adds the response to its inherited state
-        out[:, 1:] += np.multiply.outer(inherited[:, j], ends[j, :-1])
+        out[:, 1:] += np.multiply.outer(inherited[:, j], ends[j, :-1], out=response)
     return out.T.reshape(-1)[:n]
 
 
@@ -116,11 +120,12 @@ def _block_powers(ar: tuple[float, ...], blocks: int) -> tuple[np.ndarray, ...]:
 
 def arma_filter(shocks: np.ndarray, ar: Sequence[float], ma: Sequence[float]) -> np.ndarray:
     """x[t] = e[t] + sum_k ma[k] e[t-k-1], then y[t] = x[t] + sum_k ar[k] y[t-k-1]."""
-    x = shocks.astype(np.float64, copy=True)
+    # a copy only when the MA part writes (the AR part copies into its own layout)
+    x = shocks.astype(np.float64, copy=bool(ma))
     for lag, weight in enumerate(ma, start=1):
         if lag < x.shape[0]:
             x[lag:] += weight * shocks[:-lag]
     coefficients = tuple(float(a) for a in ar)
     if not coefficients or x.shape[0] == 0:
-        return x
+        return x if ma else x.copy()  # always a new array, never the caller's
     return _ar_filter(x, coefficients)
