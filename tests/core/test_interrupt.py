@@ -86,3 +86,36 @@ def test_sigkill_then_resume_is_byte_identical(tmp_path: Path, digest_tree) -> N
     assert digest_tree(killed) == digest_tree(clean)
     verify = subprocess.run(_synthlab("verify", str(killed)), capture_output=True, text=True)
     assert verify.returncode == 0, verify.stdout
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_and_resumes(tmp_path: Path, digest_tree) -> None:
+    recipe = tmp_path / "slow.yaml"
+    recipe.write_text(RECIPE)
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    process = subprocess.Popen(
+        _synthlab("render", str(recipe), "-o", str(out), "-j", "2", "-q"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    shards = out / ".synthlab" / "shards"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if shards.exists() and len(list(shards.glob("*.json"))) >= 2:
+            break
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted" in stderr and "--resume" in stderr
+    assert "Traceback" not in stderr
+    time.sleep(0.5)
+    assert _processes_writing(out) == []
+
+    resumed = subprocess.run(
+        _synthlab("render", str(recipe), "-o", str(out), "--resume", "-q"), capture_output=True
+    )
+    assert resumed.returncode == 0
+    subprocess.run(_synthlab("render", str(recipe), "-o", str(clean), "-q"), check=True)
+    assert digest_tree(out) == digest_tree(clean)
