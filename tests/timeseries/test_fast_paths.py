@@ -4,6 +4,8 @@ lfilter, the angle-addition sine with np.sin, and series files have the document
 from __future__ import annotations
 
 import io
+import multiprocessing
+import sys
 from typing import Any
 
 import numpy as np
@@ -15,6 +17,7 @@ from synthlab.exporters.base import Layout
 from synthlab.exporters.timeseries.parquet import ParquetExporter
 from synthlab.generators.timeseries.components import regular_sine
 from synthlab.generators.timeseries.filters import arma_filter
+from synthlab.generators.timeseries.memory import keep_freed_memory
 
 
 @pytest.mark.parametrize(
@@ -108,3 +111,18 @@ def test_activity_column_stays_a_dictionary(make: Any) -> None:
     assert "RLE_DICTIONARY" in encodings["activity"]
     names = pq.read_table(io.BytesIO(data)).column("activity").to_pylist()
     assert names == [sample.activities[code] for code in sample.activity]
+
+
+def _worker_sets_thresholds(queue: Any) -> None:
+    queue.put(keep_freed_memory())
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="glibc's mallopt")
+def test_malloc_thresholds_only_in_worker_processes() -> None:
+    assert keep_freed_memory() is False  # never in the user's own interpreter
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    worker = context.Process(target=_worker_sets_thresholds, args=(queue,))
+    worker.start()
+    assert queue.get(timeout=30) is True
+    worker.join()

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from synthlab.generators.base import Generator, SamplePlan
+from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
 from synthlab.generators.timeseries.activity import simulate_activity
 from synthlab.generators.timeseries.components import Timeline, channel_values, correlated_noise
 from synthlab.generators.timeseries.events import PlacedEvent, apply_events, place_events
+from synthlab.generators.timeseries.memory import keep_freed_memory
 from synthlab.generators.timeseries.params import ACTIVITIES, TimeseriesParams
 from synthlab.generators.timeseries.sampling import kept_points, sample_times
 from synthlab.samples.timeseries import Segment, TimeseriesSample, kind_code
@@ -133,6 +134,10 @@ def make_series(
 
 class TimeseriesGenerator(Generator):
     params: TimeseriesParams
+
+    def setup(self, params: TimeseriesParams, context: GeneratorContext) -> None:
+        super().setup(params, context)
+        keep_freed_memory()
 
     def generate(self, index: int, rng: np.random.Generator, plan: SamplePlan) -> TimeseriesSample:
         return make_series(self.params, index, rng, plan)
