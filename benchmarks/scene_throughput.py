@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import tempfile
 import time
@@ -52,6 +53,8 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    # the machine is shared: the load average says how much of it this run really had
+    print("load average before (1/5/15 min):", os.getloadavg(), "cpus:", os.cpu_count())
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.yaml"
         path.write_text(RECIPE.format(count=args.count))
@@ -79,6 +82,8 @@ def main() -> None:
         stages = {k: v / n * 1000 for k, v in generator.timings.items()}
         stages["encode(png+rle+json)"] = encode / n * 1000
         print("per image, ms:", {k: round(v, 1) for k, v in stages.items()})
+        print(f"one process, all stages: {sum(stages.values()):.0f} ms per image")
+    print("load average after (1/5/15 min):", os.getloadavg())
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS: driver {peak_self:.0f} MiB, largest worker {peak_children:.0f} MiB")
