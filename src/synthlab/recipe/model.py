@@ -23,7 +23,11 @@ class RecipeModel(BaseModel):
     """Base for every recipe section: frozen, and unknown keys are errors (the loader adds
     the accepted keys and a "did you mean" from `accepted_keys`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # validate_default: a default such as `amplitude: FloatValue = 1.0` must become a Value
+    # (with `.sample`) like a value written in the recipe does
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, validate_default=True
+    )
 
 
 # A quota is an exact count (an integer) or a fraction of `count` (a float in (0, 1], or "5%").

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from synthlab.errors import did_you_mean
 from synthlab.recipe.distributions import FloatValue, IntValue, StrValue
@@ -26,8 +26,7 @@ Matrix = tuple[tuple[float, ...], ...]
 
 
 class _Model(RecipeModel):
-    # defaults such as `magnitude: FloatValue = 3.0` must become Value objects too
-    model_config = ConfigDict(**RecipeModel.model_config, validate_default=True)
+    """Base of the time-series params (RecipeModel validates defaults into Values)."""
 
 
 class Constant(_Model):
