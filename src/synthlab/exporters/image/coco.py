@@ -4,7 +4,8 @@ data_path="images", labels_path="coco.json")`).
 
 Masks are RLE (pycocotools' own encoder), `area` is the mask's pixel count, `iscrowd` is 0,
 objects with no visible pixel get no annotation, category ids start at the generator's
-`category_id_start` (default 1), keypoints follow the category's keypoint names.
+`category_id_start` (default 1), keypoints follow the category's keypoint names. `synthlab_instance_id` ties an
+annotation to the instance mask value and the label file's `instance_id`.
 """
 
 from __future__ import annotations
@@ -131,6 +132,9 @@ class CocoExporter(Exporter):
                 record = json.loads(line)
                 for entry in record["annotations"]:
                     entry = {k: v for k, v in entry.items() if k != "keypoint_names"}
+                    # FiftyOne turns extra keys into Detection attributes and reserves
+                    # `instance_id` there (its import fails on it), hence the prefix
+                    entry["synthlab_instance_id"] = entry.pop("instance_id")
                     entry["id"] = next_id
                     entry["image_id"] = record["image"]["id"]
                     entry["category_id"] = ids[entry.pop("category")]
