@@ -4,8 +4,9 @@ data_path="images", labels_path="coco.json")`).
 
 Masks are RLE (pycocotools' own encoder), `area` is the mask's pixel count, `iscrowd` is 0,
 objects with no visible pixel get no annotation, category ids start at the generator's
-`category_id_start` (default 1), keypoints follow the category's keypoint names. `synthlab_instance_id` ties an
-annotation to the instance mask value and the label file's `instance_id`.
+`category_id_start` (default 1), keypoints follow the category's keypoint names.
+`synthlab_instance_id` ties an annotation to the instance mask value and the label file's
+`instance_id`.
 """
 
 from __future__ import annotations
