@@ -65,7 +65,7 @@ def _constant(c: Constant, line: Timeline, rng: np.random.Generator) -> np.ndarr
 
 def _trend(c: Trend, line: Timeline, rng: np.random.Generator) -> np.ndarray:
     coefficients = [v.sample(rng) for v in c.coefficients]
-    return np.polynomial.polynomial.polyval(line.t, coefficients)
+    return np.asarray(np.polynomial.polynomial.polyval(line.t, coefficients))
 
 
 def _sine(line: Timeline, period: float, phase: float, order: int) -> np.ndarray:
@@ -194,4 +194,4 @@ def correlated_noise(spec: CorrelatedNoise, n: int, rng: np.random.Generator) ->
     eigenvalues, vectors = np.linalg.eigh(matrix)
     root = vectors * np.sqrt(np.clip(eigenvalues, 0.0, None))
     std = spec.std.sample(rng)
-    return std * (rng.normal(size=(n, matrix.shape[0])) @ root.T)
+    return np.asarray(std * (rng.normal(size=(n, matrix.shape[0])) @ root.T))

@@ -184,11 +184,11 @@ def _shape(
     if kind == "spike":
         return x + sign * m * scale * np.bartlett(size + 2)[1:-1, None]
     if kind == "level_shift":
-        return x + sign * m * scale
+        return np.asarray(x + sign * m * scale)
     if kind == "trend_change":
-        return x + sign * m * scale * ramp[:, None]
+        return np.asarray(x + sign * m * scale * ramp[:, None])
     if kind == "drift":
-        return x + sign * m * scale * (ramp**2)[:, None]
+        return np.asarray(x + sign * m * scale * (ramp**2)[:, None])
     if kind == "variance_change":
         centre = x.mean(axis=0)
         return centre + (x - centre) * m
@@ -207,7 +207,7 @@ def _shape(
         return x + rng.normal(size=x.shape) * (m * scale)
     if kind == "pattern":
         centre = x.mean(axis=0)
-        return centre + m * scale * np.sign(x - centre)
+        return np.asarray(centre + m * scale * np.sign(x - centre))
     raise ValueError(f"unknown event kind {kind!r}")
 
 
