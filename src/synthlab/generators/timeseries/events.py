@@ -191,7 +191,7 @@ def _shape(
         return np.asarray(x + sign * m * scale * (ramp**2)[:, None])
     if kind == "variance_change":
         centre = x.mean(axis=0)
-        return centre + (x - centre) * m
+        return np.asarray(centre + (x - centre) * m)
     if kind == "frequency_change":
         source = np.minimum(event.start + np.arange(size) * m, base.shape[0] - 1)
         grid = np.arange(base.shape[0])
