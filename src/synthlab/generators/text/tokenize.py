@@ -14,6 +14,7 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from itertools import accumulate, repeat
 from typing import Any
 
 from synthlab.samples.text import EntitySpan, Token
@@ -31,6 +32,9 @@ _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u309
 _WORD = rf"[^\W_][\w{_MARKS}]*(?:[.,:'’@/+\-][^\W_][\w{_MARKS}]*)*"
 _OTHER = rf"\S(?:\u200d\S|[\ufe0e\ufe0f\U0001F3FB-\U0001F3FF{_MARKS}])*"
 _TOKEN = re.compile(f"{_WORD}|{_OTHER}")
+# The same pattern as one group: `split` returns [gap, token, gap, token, ..., gap] in one
+# call (gaps are whitespace: every non-space character starts a token).
+_TOKEN_SPLIT = re.compile(f"({_WORD}|{_OTHER})")
 
 Offsets = list[tuple[int, int]]
 
@@ -69,11 +73,28 @@ def _split_at(offsets: Offsets, cuts: Sequence[int], text: str) -> Offsets:
     return out
 
 
+def _builtin_tokenize(text: str, cuts: set[int]) -> tuple[Token, ...] | None:
+    """The built-in tokenizer's tokens, or None when a span edge falls inside a token. About
+    twice as fast as matching token by token: the offsets are running sums of lengths."""
+    parts = _TOKEN_SPLIT.split(text)
+    edges = list(accumulate(map(len, parts)))  # the end of each gap and of each token
+    if cuts and not cuts.issubset(edges):
+        return None
+    return tuple(map(_new_token, repeat(Token), edges[0::2], edges[1::2], parts[1::2]))
+
+
+_new_token = Token.__new__
+
+
 def tokenize(
     text: str, spans: Iterable[EntitySpan], split: Callable[[str], Offsets] = builtin_tokens
 ) -> tuple[Token, ...]:
-    offsets = split(text)
     cuts = {edge for span in spans for edge in (span.start, span.end)}
+    if split is builtin_tokens:
+        tokens = _builtin_tokenize(text, cuts)
+        if tokens is not None:
+            return tokens
+    offsets = split(text)
     if cuts:
         # Usually every span edge already is a token edge: then nothing needs splitting.
         edges = {start for start, _ in offsets}
