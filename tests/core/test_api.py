@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -94,3 +95,21 @@ def test_generators_lists_state_and_description() -> None:
 def test_version_flag() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert synthlab.__version__ in result.output
+
+
+def test_a_generator_whose_extra_is_missing_says_what_to_install(tmp_path, monkeypatch) -> None:
+    from synthlab.generators.base import _registered, register_generator
+    from synthlab.generators.debug import SPEC as DEBUG
+
+    fake = dataclasses.replace(
+        DEBUG, kind="needs-extra", requires=("synthlab_no_such_module",), extra="scene"
+    )
+    monkeypatch.setitem(_registered, fake.kind, register_generator(fake))
+    listing = CliRunner().invoke(main, ["generators"])
+    assert 'needs-extra  record      needs: pip install "synthlab[scene]"' in listing.output
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("version: 1\nname: x\nseed: 1\ncount: 2\ngenerator: {kind: needs-extra}\n")
+    result = CliRunner().invoke(main, ["render", str(recipe), "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 1
+    assert "needs synthlab_no_such_module, which is not installed" in result.output
+    assert 'pip install "synthlab[scene]"' in result.output

@@ -142,7 +142,9 @@ def render_dataset(
     _check_executor(executor, address)
     out = Path(out_dir)
     formats = resolve_formats(recipe)
-    open_exporters(formats)  # fail early, before locking, if a format's extra is missing
+    # fail early, before locking, if the generator's or a format's extra is missing
+    get_generator_spec(recipe.generator.kind).check_installed()
+    open_exporters(formats)
     selection = _selection(recipe, only)
     job_id = content_sha256(recipe, selection, formats)
     job = Job(recipe=recipe, out_dir=out, formats=formats, job_id=job_id)

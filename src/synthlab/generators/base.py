@@ -117,13 +117,16 @@ class GeneratorSpec:
                 found[name] = "not installed"
         return found
 
-    def create(self) -> Generator:
+    def check_installed(self) -> None:
         missing = self.missing_modules()
         if missing:
             raise RuntimeFailure(
                 f"generator {self.kind!r} needs {', '.join(missing)}, which is not installed; "
                 f"run: {self.install_hint()}"
             )
+
+    def create(self) -> Generator:
+        self.check_installed()
         module_name, _, class_name = self.implementation.partition(":")
         cls = getattr(importlib.import_module(module_name), class_name)
         generator = cls()
