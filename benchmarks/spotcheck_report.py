@@ -11,11 +11,13 @@ Target: 200 items of a 10,000-sample dataset in under 10 seconds.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
 
 import synthlab
+import synthlab.readers
 from synthlab.recipe.model import SpotcheckSection
 from synthlab.spotcheck.plans import resolve_plan
 from synthlab.spotcheck.workspace import build
@@ -55,15 +57,28 @@ def main() -> None:
         started = time.perf_counter()
         synthlab.render(recipe, out)
         print(f"rendered {args.count} samples in {time.perf_counter() - started:.1f}s -> {out}")
-    plan = resolve_plan(SpotcheckSection(), args.count, n=args.n)
+    count = synthlab.readers.DatasetView.open(out).count
+    plan = resolve_plan(SpotcheckSection(), count, n=args.n)
+    load_before = os.getloadavg()
+    cpu_before = os.times()
     started = time.perf_counter()
     workspace = build(out, plan, seed=0, planted=args.planted)
     elapsed = time.perf_counter() - started
+    cpu_after = os.times()
+    # CPU of this process and of the drawing workers it waited for
+    cpu = sum(cpu_after[:4]) - sum(cpu_before[:4])
     size = (workspace.root / "index.html").stat().st_size / 1e6
+    modality = workspace.plan_data["dataset"]["modality"]
     print(
-        f"spot-check of {len(workspace.items)} items from {args.count} samples: {elapsed:.2f}s "
-        f"(report {size:.1f} MB)"
+        f"spot-check of {len(workspace.items)} items from {count} {modality} samples: "
+        f"{elapsed:.2f}s wall, {cpu:.2f}s CPU incl. workers (report {size:.1f} MB); "
+        f"{os.cpu_count()} CPUs, load average (1, 5, 15 min) before {_load(load_before)}, "
+        f"after {_load(os.getloadavg())}"
     )
+
+
+def _load(averages: tuple[float, float, float]) -> str:
+    return "(" + ", ".join(f"{value:.2f}" for value in averages) + ")"
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from synthlab.readers import DatasetView, get_reader
 from synthlab.samples import Sample
 from synthlab.seeding import plan_rng
 from synthlab.spotcheck.gold import plant
-from synthlab.spotcheck.overlays import Overlay, draw
+from synthlab.spotcheck.overlays import Overlay, draw, draw_module
 from synthlab.spotcheck.plans import SamplingPlan
 from synthlab.spotcheck.selection import Selection, choose
 from synthlab.spotcheck.strata import strata_of
@@ -95,19 +95,38 @@ def _provenance(record: dict[str, Any], recipe_seed: int) -> dict[str, Any]:
     }
 
 
-def _load_and_draw(job: tuple[str, dict[str, Any]]) -> Overlay:
-    out_dir, record = job
-    dataset = DatasetView.open(out_dir)
+_worker_dataset: DatasetView | None = None
+
+
+def _open_in_worker(out_dir: str) -> None:
+    """Pool initializer: open the dataset once per worker, not once per item (a manifest
+    can be megabytes of JSON)."""
+    global _worker_dataset
+    _worker_dataset = DatasetView.open(out_dir)
+
+
+def _load_and_draw_in_worker(record: dict[str, Any]) -> Overlay:
+    assert _worker_dataset is not None
+    return _load_and_draw(_worker_dataset, record)
+
+
+def _load_and_draw(dataset: DatasetView, record: dict[str, Any]) -> Overlay:
     return draw(get_reader(dataset.modality).load_sample(dataset, record))
 
 
 def _draw_all(dataset: DatasetView, records: list[dict[str, Any]]) -> list[Overlay]:
-    jobs = [(str(dataset.path), r) for r in records]
     workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < _PARALLEL_FROM or workers < 2:
-        return [_load_and_draw(job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_load_and_draw, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+    if len(records) < _PARALLEL_FROM or workers < 2:
+        return [_load_and_draw(dataset, record) for record in records]
+    # import the reader and the overlay module before the pool forks, so that workers
+    # inherit them instead of each importing pyarrow, Pillow...
+    get_reader(dataset.modality)
+    draw_module(dataset.modality)
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_open_in_worker, initargs=(str(dataset.path),)
+    ) as pool:
+        chunk = max(1, len(records) // (4 * workers))
+        return list(pool.map(_load_and_draw_in_worker, records, chunksize=chunk))
 
 
 def _planted(

@@ -1,8 +1,8 @@
 """Label overlays: one picture or HTML panel per sample, with its labels drawn on.
 
 `draw(sample)` dispatches on the sample's modality; each modality's drawing lives in its
-own module, imported only when a sample of that modality is drawn (matplotlib for time
-series, Pillow for images).
+own module, imported only when a sample of that modality is drawn (Pillow for images and
+time series, HTML for text and records).
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from __future__ import annotations
 import base64
 import importlib
 from dataclasses import dataclass
+from types import ModuleType
 
 from synthlab.samples import Sample
 
-__all__ = ["Overlay", "draw"]
+__all__ = ["Overlay", "draw", "draw_module"]
 
 _MODULES = {
     "image": "synthlab.spotcheck.overlays.image",
@@ -35,11 +36,15 @@ class Overlay:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
+def draw_module(modality: str) -> ModuleType:
+    """The module that draws `modality` (imported on first use)."""
+    return importlib.import_module(_MODULES.get(modality, _MODULES["record"]))
+
+
 def draw(sample: Sample) -> Overlay:
-    module = _MODULES.get(sample.modality)
-    if module is None:
+    if sample.modality not in _MODULES:
         from synthlab.spotcheck.overlays.record import draw_generic
 
         return draw_generic(sample)
-    drawn: Overlay = importlib.import_module(module).draw(sample)
+    drawn: Overlay = draw_module(sample.modality).draw(sample)
     return drawn
