@@ -1,6 +1,6 @@
 """The static report: OUT/spotcheck/index.html, one self-contained file.
 
-Overlays are inlined (PNG as data URIs, text panels as HTML made from escaped text), there
+Overlays are inlined (pictures as data URIs, text panels as HTML made from escaped text), there
 are no scripts and no external resources, and a Content-Security-Policy forbids them, so
 the page opens offline from disk and generated text such as `<script>` shows as text.
 Planted (gold) items are not listed: the report shows the dataset's own samples.
@@ -48,11 +48,12 @@ details pre { background: #f8f8f8; padding: 8px; overflow: auto; max-height: 240
 
 
 def overlay_html(path: Path) -> str:
-    """An overlay file as inline HTML: PNGs become data-URI images, panels are used as is
+    """An overlay file as inline HTML: pictures become data-URI images, panels are used as is
     (they were built from escaped text)."""
-    if path.suffix == ".png":
+    mime = {".png": "image/png", ".jpg": "image/jpeg"}.get(path.suffix)
+    if mime is not None:
         data = base64.b64encode(path.read_bytes()).decode("ascii")
-        return f'<img alt="label overlay" src="data:image/png;base64,{data}">'
+        return f'<img alt="label overlay" src="data:{mime};base64,{data}">'
     return path.read_text(encoding="utf-8")
 
 

@@ -5,7 +5,7 @@ Layout::
 
     OUT/spotcheck/plan.json        the sampling plan, what it means, and the items in review
                                    order (ids say nothing about which are planted)
-    OUT/spotcheck/overlays/ID.*    one picture (.png) or HTML panel (.html) per item
+    OUT/spotcheck/overlays/ID.*    one picture (.png, .jpg) or HTML panel (.html)
     OUT/spotcheck/gold.json        which items are planted copies and what was changed
     OUT/spotcheck/index.html       the static report of the sampled (real) items
     OUT/spotcheck/verdicts.jsonl   reviewers' verdicts, appended by `synthlab review`
@@ -37,6 +37,9 @@ __all__ = ["GOLD_PURPOSE", "Workspace", "build"]
 
 GOLD_PURPOSE = 7002
 _PARALLEL_FROM = 48  # draw overlays in worker processes from this many items on
+# modalities whose overlays are HTML panels (under a millisecond each): a pool of workers
+# would cost more to start than it saves
+_HTML_PANELS = frozenset({"text", "record"})
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ def _load_and_draw(dataset: DatasetView, record: dict[str, Any]) -> Overlay:
 
 def _draw_all(dataset: DatasetView, records: list[dict[str, Any]]) -> list[Overlay]:
     workers = min(os.cpu_count() or 1, 8)
-    if len(records) < _PARALLEL_FROM or workers < 2:
+    if len(records) < _PARALLEL_FROM or workers < 2 or dataset.modality in _HTML_PANELS:
         return [_load_and_draw(dataset, record) for record in records]
     # import the reader and the overlay module before the pool forks, so that workers
     # inherit them instead of each importing pyarrow, Pillow...
@@ -187,8 +190,7 @@ def build(out_dir: str | Path, plan: SamplingPlan, seed: int, *, planted: int = 
     for position, item in enumerate(order, start=1):
         item_id = f"item-{position:04d}"
         overlay: Overlay = item.pop("_overlay")
-        suffix = ".png" if overlay.png is not None else ".html"
-        data = overlay.png if overlay.png is not None else (overlay.html or "").encode("utf-8")
+        data, suffix = overlay.picture or ((overlay.html or "").encode("utf-8"), ".html")
         _write(root / "overlays" / f"{item_id}{suffix}", data)
         if "_change" in item:
             gold[item_id] = {"source": item["index"], "change": item.pop("_change")}

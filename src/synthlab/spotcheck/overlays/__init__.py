@@ -26,14 +26,28 @@ _MODULES = {
 
 @dataclass(frozen=True)
 class Overlay:
-    """A PNG picture (`png`) or an HTML fragment whose data is already escaped (`html`)."""
+    """A PNG picture (`png`), a JPEG picture (`jpeg`, for large photographs, where PNG
+    costs ~0.4 s and ~400 kB per 640x480 picture), or an HTML fragment whose data is already
+    escaped (`html`)."""
 
     png: bytes | None = None
     html: str | None = None
+    jpeg: bytes | None = None
+
+    @property
+    def picture(self) -> tuple[bytes, str] | None:
+        """The picture's bytes and file suffix, or None for an HTML panel."""
+        if self.png is not None:
+            return self.png, ".png"
+        if self.jpeg is not None:
+            return self.jpeg, ".jpg"
+        return None
 
     def data_uri(self) -> str:
-        assert self.png is not None
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+        picture = self.picture
+        assert picture is not None
+        mime = "image/png" if picture[1] == ".png" else "image/jpeg"
+        return f"data:{mime};base64," + base64.b64encode(picture[0]).decode("ascii")
 
 
 def draw_module(modality: str) -> ModuleType:
