@@ -94,6 +94,15 @@ def _seasonal(c: Seasonal, line: Timeline, rng: np.random.Generator) -> np.ndarr
     return wave
 
 
+def _gaussian(rng: np.random.Generator, std: float, n: int) -> np.ndarray:
+    """n draws of N(0, std) in float64. The standard normals are drawn as float32 (the
+    ziggurat is ~25% faster in single precision) and scaled in float64: the values are
+    stored as float32 by default anyway, and noise needs no more than 24 bits of mantissa."""
+    draws = rng.standard_normal(n, dtype=np.float32).astype(np.float64)
+    draws *= std
+    return draws
+
+
 def _random_walk(c: RandomWalk, line: Timeline, rng: np.random.Generator) -> np.ndarray:
     steps = rng.normal(0.0, c.step_std.sample(rng), line.n)
     return np.cumsum(steps, out=steps)
@@ -104,7 +113,7 @@ def _arma(c: Arma, line: Timeline, rng: np.random.Generator) -> np.ndarray:
     ma = [v.sample(rng) for v in c.ma]
     std = c.std.sample(rng)
     burn = _BURN_IN if ar else 0
-    shocks = rng.normal(0.0, std, line.n + burn)
+    shocks = _gaussian(rng, std, line.n + burn)
     return arma_filter(shocks, ar, ma)[burn:]
 
 
@@ -123,7 +132,7 @@ def colored_noise(n: int, exponent: float, rng: np.random.Generator) -> np.ndarr
 def _noise(c: Noise, line: Timeline, rng: np.random.Generator) -> np.ndarray:
     std = c.std.sample(rng)
     if c.type == "gaussian":
-        return rng.normal(0.0, std, line.n)
+        return _gaussian(rng, std, line.n)
     return std * colored_noise(line.n, 1.0 if c.type == "pink" else 2.0, rng)
 
 
