@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-__all__ = ["atomic_write", "file_sha256", "fsync_dir", "safe_relpath", "write_bytes_atomic"]
+__all__ = ["atomic_write", "file_sha256", "fsync_path", "safe_relpath", "write_bytes_atomic"]
 
 
 def safe_relpath(relpath: str) -> str:
@@ -29,7 +29,9 @@ def safe_relpath(relpath: str) -> str:
     return path.as_posix()
 
 
-def fsync_dir(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Make a file's data, or a directory's entries, durable (a read-only descriptor
+    suffices on Linux: fsync flushes the inode, whoever wrote it)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
