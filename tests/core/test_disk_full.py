@@ -51,3 +51,33 @@ def test_full_disk_then_resume(write_recipe, tmp_path: Path, tiny_disk: Path, di
     clean = tmp_path / "clean"
     assert CliRunner().invoke(main, ["render", str(recipe), "-o", str(clean), "-q"]).exit_code == 0
     assert digest_tree(out) == digest_tree(clean)
+
+
+def test_failed_background_flush_fails_the_shard_then_resumes(
+    write_recipe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, digest_tree
+) -> None:
+    """Staged files are fsynced by a thread beside the worker; a flush that fails (a disk
+    error surfacing only at fsync) must still stop the run before the shard is recorded."""
+    from synthlab.engine import shard
+
+    real_fsync = shard.fsync_path
+
+    def failing_fsync(path: Path) -> None:
+        if "staging" in path.parts and path.name.endswith(".bin"):
+            raise OSError(5, "Input/output error", str(path))
+        real_fsync(path)
+
+    recipe = write_recipe(count=12)
+    out = tmp_path / "out"
+    args = ["render", str(recipe), "-o", str(out), "-j", "1", "-q"]
+    monkeypatch.setattr(shard, "fsync_path", failing_fsync)
+    failed = CliRunner().invoke(main, args)
+    assert failed.exit_code == 1, failed.output
+    assert "Input/output error" in failed.output and "--resume" in failed.output
+    assert not list((out / ".synthlab" / "shards").glob("*.json"))
+
+    monkeypatch.setattr(shard, "fsync_path", real_fsync)
+    assert CliRunner().invoke(main, [*args, "--resume"]).exit_code == 0
+    clean = tmp_path / "clean"
+    assert CliRunner().invoke(main, ["render", str(recipe), "-o", str(clean), "-q"]).exit_code == 0
+    assert digest_tree(out) == digest_tree(clean)
