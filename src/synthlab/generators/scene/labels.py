@@ -32,7 +32,7 @@ class FrameLabels:
     instance_mask: np.ndarray
     semantic_mask: np.ndarray
     depth: np.ndarray
-    solo_passes: int
+    solo_passes: int  # objects that needed a solo silhouette (they share draw passes)
 
 
 @dataclass
@@ -119,23 +119,26 @@ def compute_labels(
                 float(uv[:, 1].max()),
             )
     counts = np.bincount(instance.ravel(), minlength=len(scene.objects) + 1)
+    # objects that something nearer may hide need a solo pass; the others cannot be hidden
+    hideable = {
+        position: mine.box
+        for position, mine in enumerate(projected)
+        if scene.objects[position].instance_id
+        and mine.far > camera.znear
+        and any(
+            other is not mine and other.near < mine.far and _overlaps(mine.box, other.box)
+            for other in projected
+        )
+    }
+    solo = loaded.solo_counts(hideable) if hideable else {}
     labels = []
-    solo_passes = 0
     for position, placed in enumerate(scene.objects):
         if placed.instance_id == 0:
             continue
         mine = projected[position]
         visible = int(counts[placed.instance_id]) if placed.instance_id < counts.size else 0
-        if mine.far <= camera.znear:  # wholly behind the camera
-            alone = 0
-        elif any(
-            other is not mine and other.near < mine.far and _overlaps(mine.box, other.box)
-            for other in projected
-        ):
-            alone = int(np.count_nonzero(loaded.solo(position)))
-            solo_passes += 1
-        else:
-            alone = visible
+        # wholly behind the camera: covers nothing; not hideable: covers what is visible
+        alone = 0 if mine.far <= camera.znear else solo.get(position, visible)
         if visible == 0 and not keep_invisible:
             continue
         mask = instance == placed.instance_id if visible else None
@@ -179,4 +182,4 @@ def compute_labels(
         if placed.instance_id:
             lookup[placed.instance_id] = class_names.index(str(placed.category)) + 1
     semantic = lookup[np.minimum(instance, lookup.size - 1)]
-    return FrameLabels(tuple(labels), instance, semantic, depth, solo_passes)
+    return FrameLabels(tuple(labels), instance, semantic, depth, len(solo))

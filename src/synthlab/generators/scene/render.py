@@ -1,4 +1,4 @@
-"""The rasterizer: the one module that imports pyrender (and through it OpenGL).
+"""The rasterizer: with readback.py, the only modules that import pyrender (and OpenGL).
 
 Everything else talks to the narrow `Rasterizer` interface (labels pass, solo pass, colour
 pass), so another rasterizer can be added later without touching labels or layout.
@@ -31,6 +31,7 @@ import trimesh
 
 from synthlab.generators.scene.layout import PlacedObject, SceneDescription
 from synthlab.generators.scene.materials import Material, box_project_uv
+from synthlab.generators.scene.readback import ReadbackRenderer as _ReadbackRenderer
 
 __all__ = ["LabelPass", "LoadedScene", "PyrenderRasterizer"]
 
@@ -116,62 +117,144 @@ class LoadedScene:
             pose=camera.gl_pose,
         )
 
-    def labels(self) -> LabelPass:
-        seg_map = {node: _UNLABELED for node in self.fixture_nodes}
-        for node, placed in zip(self.object_nodes, self.description.objects, strict=True):
-            ident = placed.instance_id
-            seg_map[node] = (ident & 255, (ident >> 8) & 255, 0)
-        color, depth = self.rasterizer.draw(
-            self.scene, pyrender.RenderFlags.SEG, seg_map, self.size
-        )
-        instance = color[..., 0].astype(np.uint16) | (color[..., 1].astype(np.uint16) << 8)
-        return LabelPass(instance, np.ascontiguousarray(depth, dtype=np.float32))
+    def _ids(self, positions: list[int]) -> dict[pyrender.Node, tuple[int, int, int]]:
+        seg_map = {}
+        for position in positions:
+            ident = self.description.objects[position].instance_id
+            seg_map[self.object_nodes[position]] = (ident & 255, (ident >> 8) & 255, 0)
+        return seg_map
 
-    def solo(self, position: int) -> np.ndarray:
-        """Where object `position` (in description.objects) would cover with nothing else."""
-        seg_map = {self.object_nodes[position]: (255, 255, 255)}
-        color, _ = self.rasterizer.draw(self.scene, pyrender.RenderFlags.SEG, seg_map, self.size)
-        return color[..., 0] > 0
+    def labels(self) -> LabelPass:
+        # everything is drawn (distractors and fixtures as id 0), so all of it occludes
+        seg_map = self._ids(list(range(len(self.object_nodes))))
+        seg_map.update(dict.fromkeys(self.fixture_nodes, _UNLABELED))
+        ids, depth = self.rasterizer.draw_ids(self.scene, seg_map, self.size)
+        assert depth is not None
+        return LabelPass(ids, depth)
+
+    def solo_counts(
+        self, boxes: dict[int, tuple[float, float, float, float] | None]
+    ) -> dict[int, int]:
+        """Pixels each object (by position in description.objects, with its projected
+        x0 y0 x1 y1 box or None where unknown) would cover with nothing else drawn.
+
+        Objects whose boxes are apart share one pass: a pixel can only be covered by an
+        object whose projected box holds the pixel's centre, so such objects cannot touch
+        each other's pixels. Boxes get a pixel of margin against rounding between NumPy's
+        projection and OpenGL's. Each pass clears, draws and reads only its region."""
+        width, height = self.size
+        groups: list[tuple[list[int], list[tuple[int, int, int, int]]]] = []
+        for position, box in boxes.items():
+            if box is None:
+                region = (0, 0, width, height)
+            else:
+                region = (
+                    max(int(np.floor(box[0])) - 1, 0),
+                    max(int(np.floor(box[1])) - 1, 0),
+                    min(int(np.ceil(box[2])) + 2, width),
+                    min(int(np.ceil(box[3])) + 2, height),
+                )
+            if region[0] >= region[2] or region[1] >= region[3]:
+                region = (0, 0, 0, 0)  # wholly outside the image: nothing to draw
+            for members, regions in groups:
+                if box is not None and all(not _touch(region, r) for r in regions):
+                    members.append(position)
+                    regions.append(region)
+                    break
+            else:
+                groups.append(([position], [region]))
+        counts: dict[int, int] = {}
+        for members, regions in groups:
+            x0 = min(r[0] for r in regions)
+            y0 = min(r[1] for r in regions)
+            x1 = max(r[2] for r in regions)
+            y1 = max(r[3] for r in regions)
+            if x0 >= x1 or y0 >= y1:
+                counts.update(dict.fromkeys(members, 0))
+                continue
+            ids = self.rasterizer.draw_ids(
+                self.scene, self._ids(members), self.size, region=(x0, y0, x1, y1)
+            )[0]
+            found = np.bincount(ids.ravel())
+            for position in members:
+                ident = self.description.objects[position].instance_id
+                counts[position] = int(found[ident]) if ident < found.size else 0
+        return counts
 
     def color(self, shadows: bool) -> np.ndarray:
         flags = pyrender.RenderFlags.RGBA
         if shadows:
             flags |= pyrender.RenderFlags.SHADOWS_DIRECTIONAL | pyrender.RenderFlags.SHADOWS_SPOT
-        rgba, _ = self.rasterizer.draw(self.scene, flags, None, self.size)
-        # the clear colour is transparent black, so edges come out premultiplied
-        rgb = rgba[..., :3].astype(np.float32)
-        alpha = rgba[..., 3:4].astype(np.float32) / 255.0
-        out = rgb + self.description.background.astype(np.float32) * (1.0 - alpha)
-        return np.clip(np.round(out), 0, 255).astype(np.uint8)
+        rgba = self.rasterizer.draw_color(self.scene, flags, self.size)
+        # The clear colour is transparent black, so edges come out premultiplied: add the
+        # background by the uncovered share, in integers (rounded to nearest).
+        alpha = rgba[..., 3:4].astype(np.uint16)
+        out = rgba[..., :3].astype(np.uint16)
+        out += (self.description.background * (255 - alpha) + 127) // 255
+        return np.minimum(out, 255).astype(np.uint8)
+
+
+def _touch(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 class PyrenderRasterizer:
-    """One offscreen OpenGL renderer, opened lazily in the process that uses it."""
+    """One offscreen OpenGL context and renderer, opened lazily in the process that uses it
+    (after a worker forked) and kept current for the life of the process."""
 
     name = "pyrender-egl"
 
     def __init__(self) -> None:
-        self._renderer: pyrender.OffscreenRenderer | None = None
+        self._platform: object | None = None
+        self._renderer: _ReadbackRenderer | None = None
+
+    def _open(self, size: tuple[int, int]) -> _ReadbackRenderer:
+        width, height = size
+        if self._renderer is None:
+            from pyrender.platforms import egl
+
+            device = egl.get_device_by_index(int(os.environ.get("EGL_DEVICE_ID", "0")))
+            platform = egl.EGLPlatform(width, height, device=device)
+            platform.init_context()
+            platform.make_current()
+            self._platform = platform
+            self._renderer = _ReadbackRenderer(width, height)
+        else:
+            self._platform.make_current()  # type: ignore[attr-defined]
+        self._renderer.viewport_width, self._renderer.viewport_height = width, height
+        return self._renderer
 
     def load(self, scene: SceneDescription) -> LoadedScene:
         return LoadedScene(self, scene)
 
-    def draw(
+    def draw_ids(
         self,
         scene: pyrender.Scene,
-        flags: int,
-        seg_map: dict | None,  # type: ignore[type-arg]
+        seg_map: dict[pyrender.Node, tuple[int, int, int]],
         size: tuple[int, int],
-    ) -> tuple[np.ndarray, np.ndarray]:
-        width, height = size
-        if self._renderer is None:
-            self._renderer = pyrender.OffscreenRenderer(width, height)
-        elif (self._renderer.viewport_width, self._renderer.viewport_height) != (width, height):
-            self._renderer.viewport_width, self._renderer.viewport_height = width, height
-        color, depth = self._renderer.render(scene, flags=flags, seg_node_map=seg_map)
-        return np.asarray(color), np.asarray(depth)
+        region: tuple[int, int, int, int] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Instance ids (uint16, from the red and green bytes) of the nodes in `seg_map`,
+        with linear depth for a full frame; a `region` (x0 y0 x1 y1) draws and reads only
+        that rectangle and gives no depth."""
+        renderer = self._open(size)
+        renderer.region = region
+        flags = pyrender.RenderFlags.SEG | pyrender.RenderFlags.OFFSCREEN
+        try:
+            renderer.render(scene, flags, seg_map)
+        finally:
+            renderer.region = None
+        return renderer.ids, renderer.depth
+
+    def draw_color(self, scene: pyrender.Scene, flags: int, size: tuple[int, int]) -> np.ndarray:
+        renderer = self._open(size)
+        renderer.render(scene, flags | pyrender.RenderFlags.OFFSCREEN)
+        return renderer.rgba
 
     def close(self) -> None:
         if self._renderer is not None:
+            self._platform.make_current()  # type: ignore[attr-defined]
             self._renderer.delete()
+            self._platform.delete_context()  # type: ignore[attr-defined]
             self._renderer = None
+            self._platform = None

@@ -1,0 +1,117 @@
+"""pyrender's renderer with read-back cut to what each of our passes needs.
+
+Import it through `render.py`, which sets PYOPENGL_PLATFORM before OpenGL first loads.
+
+pyrender draws every pass into a 4-sample framebuffer, resolves colour and depth into a
+single-sample one, reads both back and linearises depth in NumPy, whatever the caller uses.
+On llvmpipe that fixed cost (about 12 ms at 640x480) exceeded the drawing itself for our
+label passes. Here:
+
+* segmentation passes (instance ids) draw straight into the single-sample framebuffer.
+  They rasterise without multisampling anyway (pyrender disables GL_MULTISAMPLE for them),
+  so every pixel takes the id of the surface under its centre: the same pixels as before;
+* a segmentation pass may be limited to a region (scissor): it clears, draws and reads only
+  that rectangle (solo passes for the visible fraction cover one object's box);
+* ids are read as two bytes per pixel (red = low byte, green = high byte) and viewed as
+  little-endian uint16 without arithmetic; depth is read only for full label passes;
+* the colour pass resolves and reads colour only.
+
+pyrender 0.1.45 is unmaintained and pinned, so overriding its two private hooks
+(`_configure_forward_pass_viewport`, `_read_main_framebuffer`) is a stable contract.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+import pyrender
+from OpenGL import GL
+from OpenGL.raw.GL.VERSION.GL_1_0 import glReadPixels as _raw_read_pixels
+from pyrender.constants import RenderFlags
+
+__all__ = ["ReadbackRenderer"]
+
+
+class ReadbackRenderer(pyrender.Renderer):  # type: ignore[misc]
+    def __init__(self, width: int, height: int) -> None:
+        super().__init__(width, height)
+        self.region: tuple[int, int, int, int] | None = None  # x0 y0 x1 y1, image rows
+        self.ids: np.ndarray = np.zeros((0, 0), np.uint16)
+        self.depth: np.ndarray | None = None
+        self.rgba: np.ndarray = np.zeros((0, 0, 4), np.uint8)
+
+    def _gl_rect(self) -> tuple[int, int, int, int]:
+        """The region as OpenGL's x, y (from the bottom), width, height."""
+        height = self.viewport_height
+        if self.region is None:
+            return 0, 0, self.viewport_width, height
+        x0, y0, x1, y1 = self.region
+        return x0, height - y1, x1 - x0, y1 - y0
+
+    def _configure_forward_pass_viewport(self, flags: int) -> None:
+        if not flags & RenderFlags.SEG:
+            GL.glDisable(GL.GL_SCISSOR_TEST)
+            super()._configure_forward_pass_viewport(flags)
+            return
+        self._configure_main_framebuffer()
+        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, self._main_fb)
+        GL.glViewport(0, 0, self.viewport_width, self.viewport_height)
+        if self.region is None:
+            GL.glDisable(GL.GL_SCISSOR_TEST)
+        else:
+            GL.glEnable(GL.GL_SCISSOR_TEST)  # limits the clear that follows, and drawing
+            GL.glScissor(*self._gl_rect())
+        GL.glEnable(GL.GL_DEPTH_TEST)
+        GL.glDepthMask(GL.GL_TRUE)
+        GL.glDepthFunc(GL.GL_LESS)
+        GL.glDepthRange(0.0, 1.0)
+
+    def _read_main_framebuffer(self, scene: pyrender.Scene, flags: int) -> None:
+        GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)
+        if flags & RenderFlags.SEG:
+            self._read_ids(scene)
+        else:
+            self._read_color()
+
+    def _read_ids(self, scene: pyrender.Scene) -> None:
+        x, y, width, height = self._gl_rect()
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._main_fb)
+        self.ids = _read(x, y, width, height, GL.GL_RG, GL.GL_UNSIGNED_BYTE, "<u2")
+        self.depth = None
+        if self.region is None:
+            window = _read(x, y, width, height, GL.GL_DEPTH_COMPONENT, GL.GL_FLOAT, np.float32)
+            self.depth = _linear_depth(window, scene.main_camera_node.camera)
+        GL.glDisable(GL.GL_SCISSOR_TEST)
+
+    def _read_color(self) -> None:
+        width, height = self.viewport_width, self.viewport_height
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._main_fb_ms)
+        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, self._main_fb)
+        GL.glBlitFramebuffer(
+            0, 0, width, height, 0, 0, width, height, GL.GL_COLOR_BUFFER_BIT, GL.GL_LINEAR
+        )
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._main_fb)
+        pixels = _read(0, 0, width, height, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, np.uint32)
+        self.rgba = pixels.view(np.uint8).reshape(height, width, 4)
+
+
+def _read(
+    x: int, y: int, width: int, height: int, fmt: int, kind: int, dtype: object
+) -> np.ndarray:
+    """glReadPixels straight into a fresh array, rows flipped to image order (a view).
+    The raw entry point: PyOpenGL's wrapper knows no GL_RG and copies through bytes."""
+    out = np.empty((height, width), dtype=dtype)  # type: ignore[call-overload]
+    _raw_read_pixels(x, y, width, height, fmt, kind, ctypes.c_void_p(out.ctypes.data))
+    return out[::-1]
+
+
+def _linear_depth(window: np.ndarray, camera: pyrender.Camera) -> np.ndarray:
+    """Window depth in [0, 1] to metres along the optical axis, 0 where nothing was hit;
+    the same float32 operations, in the same order, as pyrender's own read-back."""
+    near, far = camera.znear, camera.zfar
+    ndc = 2.0 * window - 1.0
+    with np.errstate(divide="ignore"):
+        metres = (2.0 * near * far) / (far + near - ndc * (far - near))
+    metres[window == 1.0] = 0.0
+    return metres
