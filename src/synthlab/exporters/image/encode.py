@@ -1,13 +1,20 @@
 """Byte-deterministic encodings shared by the image exporters and the reader.
 
-PNGs are written by Pillow with fixed settings and no text chunks or timestamps; 16-bit
-masks and depth are single-channel PNGs. Depth is stored in millimetres (0 = nothing hit,
-values clipped to 65535). Label JSON uses canonical_json, floats rounded to 1e-6.
+PNGs are written here, not by Pillow: Pillow tries all five row filters on every row, which
+cost 18 ms of a 640x480 RGB image at zlib level 1 and 5 ms of a depth map. Rendered images
+compress as well without a filter (308 KB against Pillow's 324 KB on the benchmark scene, in
+10 ms), and 16-bit depth and masks compress best with the Up filter (row minus the row
+above: 1.7 ms). No text chunks or timestamps, so the bytes depend only on the pixels (and on
+the zlib version). 16-bit masks and depth are single-channel. Depth is stored in
+millimetres (0 = nothing hit, values clipped to 65535). Label JSON uses canonical_json,
+floats rounded to 1e-6.
 """
 
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from typing import Any
 
 import numpy as np
@@ -28,16 +35,43 @@ __all__ = [
 
 DEPTH_SCALE = 0.001  # metres per unit of the 16-bit depth PNG
 PNG_LEVEL = 1  # fast; the level changes the bytes, so it is fixed
+_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_NONE, _UP = 0, 2  # PNG row filter types
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def encode_png(array: np.ndarray) -> bytes:
+    """HxW uint16 (grey, 16 bit), HxW or HxWx3 uint8 (grey or RGB) to PNG bytes."""
+    height, width = array.shape[:2]
     if array.dtype == np.uint16:
-        image = Image.fromarray(np.ascontiguousarray(array), mode=None)
+        if array.ndim != 2:
+            raise ValueError(f"16-bit PNGs here are single-channel, got shape {array.shape}")
+        raw = array.astype(">u2").view(np.uint8).reshape(height, width * 2)
+        depth, color_type, row_filter = 16, 0, _UP
     else:
-        image = Image.fromarray(np.ascontiguousarray(array.astype(np.uint8)))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=PNG_LEVEL, optimize=False)
-    return buffer.getvalue()
+        raw = np.asarray(array, dtype=np.uint8).reshape(height, -1)
+        depth, color_type, row_filter = 8, 2 if array.ndim == 3 else 0, _NONE
+        if array.ndim == 3 and array.shape[2] != 3:
+            raise ValueError(f"8-bit PNGs here are grey or RGB, got shape {array.shape}")
+    rows = np.empty((height, raw.shape[1] + 1), dtype=np.uint8)
+    rows[:, 0] = row_filter
+    if row_filter == _UP:  # byte-wise difference to the row above, modulo 256
+        rows[0, 1:] = raw[0]
+        np.subtract(raw[1:], raw[:-1], out=rows[1:, 1:])
+    else:
+        rows[:, 1:] = raw
+    header = struct.pack(">IIBBBBB", width, height, depth, color_type, 0, 0, 0)
+    return b"".join(
+        (
+            _SIGNATURE,
+            _chunk(b"IHDR", header),
+            _chunk(b"IDAT", zlib.compress(rows.tobytes(), PNG_LEVEL)),
+            _chunk(b"IEND", b""),
+        )
+    )
 
 
 def decode_png(data: bytes) -> np.ndarray:

@@ -125,21 +125,21 @@ class SceneGenerator(Generator):
         clock = self.timings
         for attempt in range(params.max_attempts):
             scene_rng, image_rng, scene_key = self._streams(index, attempt, rng)
-            started = time.perf_counter()
+            started = time.process_time()
             hide = self._hide(plan) if attempt > 0 else None
             scene = build_scene(
                 params, self.shapes, scene_rng, image_rng, self.backgrounds, overrides, hide
             )
             loaded = self.rasterizer.load(scene)
-            clock["scene"] += time.perf_counter() - started
-            started = time.perf_counter()
+            clock["scene"] += time.process_time() - started
+            started = time.process_time()
             label_pass = loaded.labels()
-            clock["render_labels"] += time.perf_counter() - started
-            started = time.perf_counter()
+            clock["render_labels"] += time.process_time() - started
+            started = time.process_time()
             frame = compute_labels(
                 scene, loaded, label_pass, self.class_names, params.keep_invisible
             )
-            clock["masks"] += time.perf_counter() - started
+            clock["masks"] += time.process_time() - started
             carried, achieved = frame_conditions(frame.objects, self.class_names, params.conditions)
             if plan.require <= carried and not plan.forbid & carried:
                 break
@@ -151,12 +151,12 @@ class SceneGenerator(Generator):
                 f"{'avoided ' + ', '.join(sorted(plan.forbid)) if plan.forbid else ''}; "
                 "widen the condition's ranges, raise max_attempts or lower the quota"
             )
-        started = time.perf_counter()
+        started = time.process_time()
         color = loaded.color(params.shadows)
-        clock["render_color"] += time.perf_counter() - started
-        started = time.perf_counter()
+        clock["render_color"] += time.process_time() - started
+        started = time.process_time()
         image, effects = apply_effects(color, frame.depth, params.effects, image_rng)
-        clock["effects"] += time.perf_counter() - started
+        clock["effects"] += time.process_time() - started
         metadata = {
             "seed": self.context.seed,
             "scene_key": scene_key,
