@@ -1,11 +1,12 @@
 """Exporters for image datasets (scene rendering, diffusion): the canonical layout, COCO,
-YOLO detection/segmentation and Label Studio. Heavy encoders (pycocotools, contourpy) are
-imported inside the functions that use them."""
+float depth (.npy), YOLO detection/segmentation and Label Studio. Heavy encoders
+(pycocotools, contourpy) are imported inside the functions that use them."""
 
 from __future__ import annotations
 
 from synthlab.exporters.image.canonical import CanonicalImageExporter
 from synthlab.exporters.image.coco import CocoExporter
+from synthlab.exporters.image.depth import DepthNpyExporter
 from synthlab.exporters.image.labelstudio import LabelStudioExporter
 from synthlab.exporters.image.yolo import YoloExporter, YoloSegExporter
 
@@ -14,6 +15,7 @@ __all__ = ["EXPORTERS"]
 EXPORTERS = (
     CanonicalImageExporter(),
     CocoExporter(),
+    DepthNpyExporter(),
     YoloExporter(),
     YoloSegExporter(),
     LabelStudioExporter(),
