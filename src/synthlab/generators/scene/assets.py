@@ -46,9 +46,10 @@ class Shape:
 
 
 def _box(extents: tuple[float, float, float], at: tuple[float, float, float]) -> trimesh.Trimesh:
-    return trimesh.creation.box(
+    mesh: trimesh.Trimesh = trimesh.creation.box(
         extents=extents, transform=trimesh.transformations.translation_matrix(at)
     )
+    return mesh
 
 
 def _cylinder(
@@ -58,7 +59,9 @@ def _cylinder(
     axis: str = "z",
     sections: int = 24,
 ) -> trimesh.Trimesh:
-    mesh = trimesh.creation.cylinder(radius=radius, height=height, sections=sections)
+    mesh: trimesh.Trimesh = trimesh.creation.cylinder(
+        radius=radius, height=height, sections=sections
+    )
     if axis == "x":
         mesh.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, (0, 1, 0)))
     elif axis == "y":
@@ -276,7 +279,9 @@ def load_user_mesh(
     shift = np.array([-(low[0] + high[0]) / 2, -(low[1] + high[1]) / 2, -low[2]])
     mesh.apply_translation(shift)
     points = [
-        Keypoint3D(name, tuple(float(v) for v in np.asarray(xyz, float) * scale + shift))
-        for name, xyz in keypoints.items()
+        Keypoint3D(name, (float(x), float(y), float(z)))
+        for name, (x, y, z) in (
+            (name, np.asarray(xyz, float) * scale + shift) for name, xyz in keypoints.items()
+        )
     ]
-    return Shape.of(path.stem, [Part(mesh)], points)  # type: ignore[arg-type]
+    return Shape.of(path.stem, [Part(mesh)], points)

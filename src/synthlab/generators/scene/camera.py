@@ -108,4 +108,5 @@ def draw_camera(
 def project(K: np.ndarray, points_cam: np.ndarray) -> np.ndarray:
     """Nx3 OpenCV camera-frame points -> Nx2 pixel coordinates (z must be > 0)."""
     uvw = points_cam @ K.T
-    return uvw[:, :2] / uvw[:, 2:3]
+    pixels: np.ndarray = uvw[:, :2] / uvw[:, 2:3]
+    return pixels

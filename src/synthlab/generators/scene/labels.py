@@ -14,12 +14,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from synthlab.generators.scene.camera import project
 from synthlab.generators.scene.layout import PlacedObject, SceneDescription
 from synthlab.samples.image import Keypoint, ObjectLabel
+
+if TYPE_CHECKING:  # the renderer imports OpenGL; labels need only its two result types
+    from synthlab.generators.scene.render import LabelPass, LoadedScene
 
 __all__ = ["FrameLabels", "compute_labels"]
 
@@ -99,9 +103,9 @@ def _keypoints(
 
 def compute_labels(
     scene: SceneDescription,
-    loaded,
-    label_pass,
-    class_names: tuple[str, ...],  # type: ignore[no-untyped-def]
+    loaded: LoadedScene,
+    label_pass: LabelPass,
+    class_names: tuple[str, ...],
     keep_invisible: bool,
 ) -> FrameLabels:
     camera = scene.camera

@@ -34,11 +34,14 @@ class PlacedObject:
     pose: np.ndarray  # rigid 4x4 object-to-world
     keypoints: tuple[Keypoint3D, ...] = ()
     bounds: np.ndarray = field(default_factory=lambda: np.zeros((2, 3)))  # object frame
-    drawn: Mapping[str, object] = field(default_factory=dict)
+    # what was sampled, for the sample's metadata; a redraw that tucks the object behind
+    # another one updates it, so it is a dict although the dataclass is frozen
+    drawn: dict[str, object] = field(default_factory=dict)
 
     def world_vertices(self) -> np.ndarray:
         points = np.concatenate([np.asarray(mesh.vertices) for mesh, _ in self.parts])
-        return points @ self.pose[:3, :3].T + self.pose[:3, 3]
+        world: np.ndarray = points @ self.pose[:3, :3].T + self.pose[:3, 3]
+        return world
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,7 +62,8 @@ class SceneDescription:
 def _random_rotation(rng: np.random.Generator) -> np.ndarray:
     quaternion = rng.normal(size=4)
     quaternion /= np.linalg.norm(quaternion)
-    return trimesh.transformations.quaternion_matrix(quaternion)
+    matrix: np.ndarray = trimesh.transformations.quaternion_matrix(quaternion)
+    return matrix
 
 
 def _scaled(
@@ -194,8 +198,8 @@ def _tuck_behind(
     packer.taken[slots[target]] = (float(x), float(y), radius)
     moved = objects[target]
     moved.pose[0, 3], moved.pose[1, 3] = x, y
-    dict.__setitem__(moved.drawn, "position", moved.pose[:3, 3].round(6).tolist())  # type: ignore[arg-type]
-    dict.__setitem__(moved.drawn, "tucked_behind", cover)  # type: ignore[arg-type]
+    moved.drawn["position"] = moved.pose[:3, 3].round(6).tolist()
+    moved.drawn["tucked_behind"] = cover
 
 
 def build_scene(

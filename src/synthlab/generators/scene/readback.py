@@ -101,7 +101,7 @@ def _read(
 ) -> np.ndarray:
     """glReadPixels straight into a fresh array, rows flipped to image order (a view).
     The raw entry point: PyOpenGL's wrapper knows no GL_RG and copies through bytes."""
-    out = np.empty((height, width), dtype=dtype)  # type: ignore[call-overload]
+    out: np.ndarray = np.empty((height, width), dtype=dtype)  # type: ignore[call-overload]
     _raw_read_pixels(x, y, width, height, fmt, kind, ctypes.c_void_p(out.ctypes.data))
     return out[::-1]
 
@@ -112,6 +112,6 @@ def _linear_depth(window: np.ndarray, camera: pyrender.Camera) -> np.ndarray:
     near, far = camera.znear, camera.zfar
     ndc = 2.0 * window - 1.0
     with np.errstate(divide="ignore"):
-        metres = (2.0 * near * far) / (far + near - ndc * (far - near))
+        metres: np.ndarray = (2.0 * near * far) / (far + near - ndc * (far - near))
     metres[window == 1.0] = 0.0
     return metres

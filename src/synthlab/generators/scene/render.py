@@ -28,6 +28,7 @@ if not hasattr(np, "infty"):
 
 import pyrender
 import trimesh
+from pyrender.platforms.base import Platform
 
 from synthlab.generators.scene.layout import PlacedObject, SceneDescription
 from synthlab.generators.scene.materials import Material, box_project_uv
@@ -73,6 +74,7 @@ def _mesh(placed: PlacedObject) -> pyrender.Mesh:
     primitives = []
     for material, meshes in groups.values():
         merged = meshes[0] if len(meshes) == 1 else trimesh.util.concatenate(meshes)
+        assert isinstance(merged, trimesh.Trimesh)  # concatenating triangle meshes gives one
         if material.image is not None:
             merged = box_project_uv(merged, material.texture_scale)
         built = pyrender.Mesh.from_trimesh(merged, material=_material(material), smooth=False)
@@ -205,22 +207,21 @@ class PyrenderRasterizer:
     name = "pyrender-egl"
 
     def __init__(self) -> None:
-        self._platform: object | None = None
+        self._platform: Platform | None = None
         self._renderer: _ReadbackRenderer | None = None
 
     def _open(self, size: tuple[int, int]) -> _ReadbackRenderer:
         width, height = size
-        if self._renderer is None:
+        if self._renderer is None or self._platform is None:
             from pyrender.platforms import egl
 
             device = egl.get_device_by_index(int(os.environ.get("EGL_DEVICE_ID", "0")))
-            platform = egl.EGLPlatform(width, height, device=device)
-            platform.init_context()
-            platform.make_current()
-            self._platform = platform
+            self._platform = egl.EGLPlatform(width, height, device=device)
+            self._platform.init_context()
+            self._platform.make_current()
             self._renderer = _ReadbackRenderer(width, height)
         else:
-            self._platform.make_current()  # type: ignore[attr-defined]
+            self._platform.make_current()
         self._renderer.viewport_width, self._renderer.viewport_height = width, height
         return self._renderer
 
@@ -252,9 +253,9 @@ class PyrenderRasterizer:
         return renderer.rgba
 
     def close(self) -> None:
-        if self._renderer is not None:
-            self._platform.make_current()  # type: ignore[attr-defined]
+        if self._renderer is not None and self._platform is not None:
+            self._platform.make_current()
             self._renderer.delete()
-            self._platform.delete_context()  # type: ignore[attr-defined]
+            self._platform.delete_context()
             self._renderer = None
             self._platform = None
