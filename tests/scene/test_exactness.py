@@ -119,3 +119,31 @@ def test_two_cubes_masks_never_overlap_and_nearer_wins():
     # one id per pixel by construction; counts add up to the labeled pixels
     total = sum(o.attributes["visible_pixels"] for o in frame.objects)
     assert total == int(np.count_nonzero(frame.instance_mask))
+
+
+def test_shared_scissored_solo_passes_count_what_separate_full_passes_count():
+    from synthlab.generators.scene.labels import _to_camera
+    from synthlab.generators.scene.render import PyrenderRasterizer
+
+    # a row of cubes: neighbours' boxes touch (separate passes), every other one's do not
+    cubes = [_box(i + 1, (-2.4 + 1.2 * i, 0.3 * (i % 2), 0.0), (0.9, 0.9, 0.9)) for i in range(5)]
+    scene = _scene(cubes)
+    rasterizer = PyrenderRasterizer()
+    try:
+        loaded = rasterizer.load(scene)
+        boxes = {}
+        for position, placed in enumerate(scene.objects):
+            uv = project_points(scene, _to_camera(scene.camera.world_to_camera, placed).points)
+            boxes[position] = (uv[:, 0].min(), uv[:, 1].min(), uv[:, 0].max(), uv[:, 1].max())
+        shared = loaded.solo_counts(boxes)
+        alone = {p: loaded.solo_counts({p: None})[p] for p in boxes}  # one full frame each
+    finally:
+        rasterizer.close()
+    assert shared == alone
+    assert all(count > 0 for count in alone.values())
+
+
+def project_points(scene: SceneDescription, points: np.ndarray) -> np.ndarray:
+    from synthlab.generators.scene.camera import project
+
+    return project(scene.camera.K, points)
