@@ -21,7 +21,6 @@ from synthlab.errors import RuntimeFailure
 from synthlab.exporters.base import Exporter, Layout
 from synthlab.generators.base import get_generator_spec
 from synthlab.recipe import Recipe
-from synthlab.seeding import DERIVATION
 
 __all__ = ["ShardRecord", "finalize", "read_shard_records"]
 
@@ -191,7 +190,7 @@ def manifest_header(
         },
         "libraries": spec.library_versions(),
         "threads_per_worker": THREADS,
-        "seed_derivation": DERIVATION,
+        "seed_derivation": spec.seed_derivation,
         "sample_seeds": f"spawn_key of every sample is listed in {INDEX_STREAM}",
         "formats": list(job.formats),
         "quotas": {k: {"asked": v, "got": got.get(k, 0)} for k, v in asked.items()},

@@ -1,4 +1,5 @@
-"""Making one sample: its stream, its plan, pinned threads, and the check of its conditions.
+"""Making samples: their streams, their plans, pinned threads, and the check of their
+conditions, one at a time or, for generators that offer it, a batch at a time.
 
 The worker, `synthlab verify --regenerate`, `Dataset[i]` and `generate()` all come through
 here, which is what makes "sample i regenerated alone" identical to sample i of a run.
@@ -6,6 +7,7 @@ here, which is what makes "sample i regenerated alone" identical to sample i of 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,11 +20,15 @@ from synthlab.recipe import Recipe
 from synthlab.samples import Sample
 from synthlab.seeding import sample_rng
 
-__all__ = ["THREADS", "SampleMaker"]
+__all__ = ["BATCH", "THREADS", "SampleMaker"]
 
 # Libraries whose results can depend on their thread count (BLAS reductions, torch) get one
 # thread per worker while a sample is made; parallelism comes from worker processes.
 THREADS = 1
+
+# Samples per `make_batch` call of a batched generator: large enough that per-batch work
+# (numpy calls) is spread thin, small enough that a batch's samples take little memory.
+BATCH = 512
 
 
 @dataclass
@@ -52,6 +58,8 @@ class SampleMaker:
         return cls(recipe, generator, quotas)
 
     def plan(self, index: int) -> SamplePlan:
+        if not self.quotas.all_names:
+            return SamplePlan(index)
         return SamplePlan(
             index=index,
             require=self.quotas.conditions_for(index),
@@ -74,29 +82,84 @@ class SampleMaker:
     def make(self, index: int) -> Sample:
         if not 0 <= index < self.recipe.count:
             raise IndexError(f"sample index {index} is outside 0..{self.recipe.count - 1}")
+        if self.generator.batched:
+            return next(self.make_many((index,)))
         plan = self.plan(index)
-        kind = self.recipe.generator.kind
         try:
             sample = self._generate(index, plan)
         except SynthlabError:
             raise
         except Exception as err:
+            raise self._failure(index, err) from err
+        return self._checked(index, plan, sample)
+
+    def make_many(self, indices: Iterable[int]) -> Iterator[Sample]:
+        """Samples `indices` (ascending) in order; a batched generator makes them `BATCH` at
+        a time. Same samples as `make(i)` for each i, whatever the grouping."""
+        if not self.generator.batched:
+            yield from map(self.make, indices)
+            return
+        chunk: list[int] = []
+        for index in indices:
+            chunk.append(index)
+            if len(chunk) == BATCH:
+                yield from self._batch(chunk)
+                chunk = []
+        if chunk:
+            yield from self._batch(chunk)
+
+    def _batch(self, indices: list[int]) -> list[Sample]:
+        if min(indices) < 0 or max(indices) >= self.recipe.count:
+            raise IndexError(f"sample indices run from 0 to {self.recipe.count - 1}")
+        plans = [self.plan(index) for index in indices]
+        try:
+            if self._pinned is not None:
+                samples = self.generator.make_batch(indices, plans)
+            else:
+                with self.threadpools.limit(limits=THREADS):
+                    samples = self.generator.make_batch(indices, plans)
+        except SynthlabError:
+            raise
+        except Exception as err:
+            # Name the sample that fails: make the batch's samples alone until one does.
+            for index, plan in zip(indices, plans, strict=True):
+                try:
+                    self.generator.make_batch([index], [plan])
+                except Exception as alone:
+                    raise self._failure(index, alone) from alone
+            raise self._failure(indices[0], err) from err
+        if len(samples) != len(indices):
             raise RuntimeFailure(
-                f"generator {kind!r} failed at sample {index}: {type(err).__name__}: {err} "
-                "(reproduce it alone with --only {index} --debug)".replace("{index}", str(index))
-            ) from err
+                f"generator {self.recipe.generator.kind!r} made {len(samples)} samples "
+                f"for a batch of {len(indices)}"
+            )
+        return [
+            self._checked(index, plan, sample)
+            for index, plan, sample in zip(indices, plans, samples, strict=True)
+        ]
+
+    def _failure(self, index: int, err: Exception) -> RuntimeFailure:
+        kind = self.recipe.generator.kind
+        return RuntimeFailure(
+            f"generator {kind!r} failed at sample {index}: {type(err).__name__}: {err} "
+            "(reproduce it alone with --only {index} --debug)".replace("{index}", str(index))
+        )
+
+    def _checked(self, index: int, plan: SamplePlan, sample: Sample) -> Sample:
+        kind = self.recipe.generator.kind
         if sample.index != index:
             raise RuntimeFailure(
                 f"generator {kind!r} returned sample {sample.index} for index {index}"
             )
-        missing = plan.require - sample.conditions
-        unwanted = plan.forbid & sample.conditions
-        if missing or unwanted:
-            raise RuntimeFailure(
-                f"generator {kind!r} broke the quota plan at sample {index}: "
-                f"required {sorted(plan.require)}, forbidden {sorted(plan.forbid)}, "
-                f"got {sorted(sample.conditions)}"
-            )
+        if plan.require or plan.forbid:
+            missing = plan.require - sample.conditions
+            unwanted = plan.forbid & sample.conditions
+            if missing or unwanted:
+                raise RuntimeFailure(
+                    f"generator {kind!r} broke the quota plan at sample {index}: "
+                    f"required {sorted(plan.require)}, forbidden {sorted(plan.forbid)}, "
+                    f"got {sorted(sample.conditions)}"
+                )
         return sample
 
     def close(self) -> None:

@@ -11,17 +11,18 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, entry_points, version
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel
 
 from synthlab.errors import RuntimeFailure, UsageError, did_you_mean
 from synthlab.samples import Sample
+from synthlab.seeding import DERIVATION
 
 __all__ = [
     "Generator",
@@ -63,7 +64,18 @@ class GeneratorContext:
 
 
 class Generator(ABC):
-    """Makes one sample at a time from a sample's own random stream."""
+    """Makes one sample at a time from a sample's own random stream.
+
+    A generator whose per-sample cost is a few microseconds may instead make a shard's
+    samples together: it sets `batched = True` and implements `make_batch`. The engine then
+    calls `make_batch` for every sample, a single one (`--only`, `verify --regenerate`,
+    `Dataset[i]`) as a batch of one, and `generate` is never called with a stream: such a
+    generator draws sample i's randomness from a counter-based derivation of (seed, i) in
+    `synthlab.seeding` (named by its spec's `seed_derivation`), so sample i is the same
+    whatever batch it is made in.
+    """
+
+    batched: ClassVar[bool] = False
 
     def setup(self, params: Any, context: GeneratorContext) -> None:
         """Once per worker: load assets, open a renderer. Default: keep the params."""
@@ -72,6 +84,11 @@ class Generator(ABC):
 
     @abstractmethod
     def generate(self, index: int, rng: np.random.Generator, plan: SamplePlan) -> Sample: ...
+
+    def make_batch(self, indices: Sequence[int], plans: Sequence[SamplePlan]) -> Sequence[Sample]:
+        """Samples `indices` (ascending, any subset) with their plans, in that order. Each
+        sample must depend only on (seed, its index, its plan), never on its batch."""
+        raise NotImplementedError(f"{type(self).__name__} does not make batches")
 
     def close(self) -> None:  # noqa: B027
         """Release what setup acquired."""
@@ -96,6 +113,8 @@ class GeneratorSpec:
     requires: tuple[str, ...] = ()  # importable module names it needs
     # distributions whose versions can change the values drawn (recorded in the manifest)
     value_libraries: tuple[str, ...] = ("numpy",)
+    # how a sample's randomness follows from (seed, index), recorded in the manifest
+    seed_derivation: str = DERIVATION
     quota_conditions: Callable[[Any], Collection[str]] = field(default=lambda params: ())
     # What one worker process needs while it makes samples, in Ray's resource names
     # ({"CPU": 1, "GPU": 1}); a function of the params so that e.g. device: cpu asks no GPU.
