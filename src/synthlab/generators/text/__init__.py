@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from synthlab.generators.base import GeneratorSpec
 from synthlab.generators.text.params import TextParams
+from synthlab.seeding import COUNTER_DERIVATION
 
 __all__ = ["SPEC", "TextParams"]
 
@@ -21,5 +22,6 @@ SPEC = GeneratorSpec(
     default_formats=("text-jsonl",),
     # Faker's values change across versions: the manifest records the installed one.
     value_libraries=("numpy", "faker"),
+    seed_derivation=COUNTER_DERIVATION,  # samples are made a shard at a time
     quota_conditions=lambda params: params.conditions(),
 )

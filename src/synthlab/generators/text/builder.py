@@ -9,9 +9,10 @@ the sample's quota plan: labels in `need` are made to appear, labels in `avoid` 
 
 from __future__ import annotations
 
-import numpy as np
+from itertools import accumulate
 
 from synthlab.generators.text.noise import NoisePlan, noisy_context, noisy_value
+from synthlab.generators.text.stream import Draws
 from synthlab.generators.text.templates import (
     Group,
     Literal,
@@ -29,68 +30,88 @@ __all__ = ["Builder"]
 
 
 class _Pass:
-    """The state of one sample's pass: the pieces written so far and the open spans."""
+    """The state of one sample's pass: the pieces written so far and the spans, whose ends
+    are kept as piece numbers (offsets are counted once, when the text is joined)."""
 
     __slots__ = (
-        "builder", "fixed", "identities", "locale", "noise", "parts", "pos", "rng", "spans",
+        "builder", "fixed", "identities", "labelled", "locale", "noise", "parts", "rng",
+        "spans",
     )  # fmt: skip
 
-    def __init__(
-        self, builder: Builder, rng: np.random.Generator, locale: str, noise: NoisePlan | None
-    ):
+    def __init__(self, builder: Builder, rng: Draws, locale: str, noise: NoisePlan | None):
         self.builder = builder
         self.rng = rng
         self.locale = locale
         self.noise = noise
-        self.parts: list[str] = []
-        self.pos = 0
-        self.spans: list[
-            tuple[int, int, str, str | None, str]
-        ] = []  # start, end, label, text, slot
+        self.parts: list[str] = []  # never an empty string
+        # first piece, piece after the last, label, text (None: a labelled group), slot
+        self.spans: list[tuple[int, int, str, str | None, str]] = []
         self.identities: dict[str, Identity] = {}
         self.fixed: dict[str, str] = {}  # values drawn once for the whole sample
-
-    def emit(self, text: str) -> None:
-        if text:
-            self.parts.append(text)
-            self.pos += len(text)
+        self.labelled: dict[int, str] = {}  # piece number -> label of pieces that are entities
 
     def expand(self, node: Node, need: frozenset[str], avoid: frozenset[str]) -> None:
-        if isinstance(node, Literal):
-            text = node.text
+        kind = type(node)
+        if kind is Sequence:
+            if need:
+                self.constrained_sequence(node.parts, need, avoid)  # type: ignore[union-attr]
+                return
+            # the common case inline: a sequence of literals and slots, no recursion
+            parts = self.parts
+            noise = self.noise
+            for part in node.parts:  # type: ignore[union-attr]
+                kind = type(part)
+                if kind is Literal and noise is None:
+                    parts.append(part.text)  # type: ignore[union-attr]
+                elif kind is Slot:
+                    self.slot(part)  # type: ignore[arg-type]
+                else:
+                    self.expand(part, need, avoid)
+        elif kind is Literal:
+            text = node.text  # type: ignore[union-attr]
             if self.noise is not None:
                 text = noisy_context(text, self.noise, self.rng)
-            self.emit(text)
-        elif isinstance(node, Slot):
-            self.slot(node)
-        elif isinstance(node, Group):
-            self.group(node, need, avoid)
-        elif need:
-            self.constrained_sequence(node.parts, need, avoid)
+            if text:
+                self.parts.append(text)
+        elif kind is Slot:
+            self.slot(node)  # type: ignore[arg-type]
         else:
-            for part in node.parts:
-                self.expand(part, need, avoid)
+            self.group(node, need, avoid)  # type: ignore[arg-type]
 
     def slot(self, node: Slot) -> None:
-        value = self.fixed.get(node.name)
+        name = node.name
+        value = self.fixed.get(name)
         if value is None:
-            value = self.builder.bank.draws[node.name](self.rng, self.locale, self.identities)
-            if node.name in self.builder.same_per_sample:
-                self.fixed[node.name] = value
+            value = self.builder.bank.draws[name](self.rng, self.locale, self.identities)
+            if name in self.builder.same_per_sample:
+                self.fixed[name] = value
         if self.noise is not None:
             value = noisy_value(value, self.noise, self.rng)
+        label = node.label
+        parts = self.parts
         core = value.strip()
-        if node.label is None or not core:
-            if node.label is not None:
-                raise RuntimeError(f"value {node.name!r} came out empty; it cannot be an entity")
-            self.emit(value)
+        if label is None or not core:
+            if label is not None:
+                raise RuntimeError(f"value {name!r} came out empty; it cannot be an entity")
+            if value:
+                parts.append(value)
             return
+        if core is value:  # strip() hands back the same string when there was nothing to cut
+            number = len(parts)
+            self.labelled[number] = label
+            self.spans.append((number, number + 1, label, core, name))
+            parts.append(core)
+            return
+        # whitespace around a value is context, never inside a span
         lead = len(value) - len(value.lstrip())
-        self.emit(value[:lead])  # whitespace around a value is context, never inside a span
-        start = self.pos
-        self.emit(core)
-        self.spans.append((start, self.pos, node.label, core, node.name))
-        self.emit(value[lead + len(core) :])
+        if lead:
+            parts.append(value[:lead])
+        number = len(parts)
+        self.labelled[number] = label
+        self.spans.append((number, number + 1, label, core, name))
+        parts.append(core)
+        if lead + len(core) < len(value):
+            parts.append(value[lead + len(core) :])
 
     def group(self, node: Group, need: frozenset[str], avoid: frozenset[str]) -> None:
         rng = self.rng
@@ -106,10 +127,10 @@ class _Pass:
         else:
             options = tuple(o for o in node.options if can_make(o, inner_need, avoid))
         chosen = options[int(u_choice * len(options))]
-        start = self.pos
+        start = len(self.parts)
         self.expand(chosen, inner_need, avoid)
         if node.label:
-            self.spans.append((start, self.pos, node.label, None, ""))
+            self.spans.append((start, len(self.parts), node.label, None, ""))
 
     def constrained_sequence(
         self, parts: tuple[Node, ...], need: frozenset[str], avoid: frozenset[str]
@@ -127,6 +148,13 @@ class _Pass:
             left = left - share
 
 
+def _span(start: int, end: int, label: str, text: str, slot: str) -> EntitySpan:
+    """`EntitySpan(...)` without the frozen dataclass's per-field `object.__setattr__`."""
+    span = object.__new__(EntitySpan)
+    span.__dict__.update(start=start, end=end, label=label, text=text, slot=slot)
+    return span
+
+
 class Builder:
     def __init__(
         self, bank: ValueBank, optional_probability: float, same_per_sample: frozenset[str]
@@ -140,22 +168,30 @@ class Builder:
         tree: Sequence,
         need: frozenset[str],
         avoid: frozenset[str],
-        rng: np.random.Generator,
+        rng: Draws,
         locale: str,
         noise: NoisePlan | None,
-    ) -> tuple[str, tuple[EntitySpan, ...]]:
+    ) -> tuple[str, tuple[EntitySpan, ...], list[str], dict[int, str] | None]:
+        """(text, spans, the pieces the text was joined from, part number -> label of the
+        pieces that are whole entities, or None when a labelled group spans pieces)."""
         state = _Pass(self, rng, locale, noise)
         state.expand(tree, need, avoid)
-        text = "".join(state.parts)
+        parts = state.parts
+        text = "".join(parts)
         spans = []
-        for start, end, label, value, slot in state.spans:
+        labelled: dict[int, str] | None = state.labelled
+        offsets = [0, *accumulate(map(len, parts))] if state.spans else []
+        for first, after, label, value, slot in state.spans:
+            start, end = offsets[first], offsets[after]
             if value is None:  # a labelled group: trim the whitespace at its edges
+                labelled = None
                 piece = text[start:end]
                 start += len(piece) - len(piece.lstrip())
                 end = start + len(piece.strip())
                 if start == end:
                     continue
                 value = text[start:end]
-            spans.append(EntitySpan(start, end, label, value, slot))
-        spans.sort(key=lambda s: (s.start, -s.end, s.label))
-        return text, tuple(spans)
+            spans.append(_span(start, end, label, value, slot))
+        if labelled is None:  # slots alone come out in order; groups enclose what follows
+            spans.sort(key=lambda s: (s.start, -s.end, s.label))
+        return text, tuple(spans), parts, labelled

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import fields
 from itertools import accumulate
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -14,7 +15,8 @@ from synthlab.generators.text.builder import Builder
 from synthlab.generators.text.catalog import Catalog
 from synthlab.generators.text.noise import NoisePlan
 from synthlab.generators.text.params import TextParams
-from synthlab.generators.text.stream import BlockStream
+from synthlab.generators.text.pieces import PieceTokens
+from synthlab.generators.text.stream import WIDTH, Draws
 from synthlab.generators.text.tokenize import (
     bio_tags,
     builtin_tokens,
@@ -24,12 +26,14 @@ from synthlab.generators.text.tokenize import (
 )
 from synthlab.generators.text.values import ValueBank
 from synthlab.samples.text import TextSample
+from synthlab.seeding import counter_key, counter_uniforms
 
 __all__ = ["TextGenerator"]
 
 
 class TextGenerator(Generator):
     params: TextParams
+    batched = True
 
     def setup(self, params: TextParams, context: GeneratorContext) -> None:
         super().setup(params, context)
@@ -44,6 +48,10 @@ class TextGenerator(Generator):
         self.noise_on = params.noise.active
         self.tagging = params.tagging
         self.seed = context.seed
+        self.key = counter_key(context.seed)
+        # Noisy pieces rarely repeat, so caching their tokens would not pay.
+        fast_tokens = params.tokenizer == "builtin" and not self.noise_on
+        self.pieces = PieceTokens(params.tagging) if fast_tokens else None
 
     def _locale(self, u: float) -> str:
         total = self.locale_cumulative[-1]
@@ -52,14 +60,35 @@ class TextGenerator(Generator):
         ]
 
     def generate(self, index: int, rng: np.random.Generator, plan: SamplePlan) -> TextSample:
-        stream = cast(np.random.Generator, BlockStream(rng))  # same interface, blocked draws
+        """Sample `index` alone: a batch of one (`rng` is not used, see `make_batch`)."""
+        return self.make_batch([index], [plan])[0]
+
+    def make_batch(self, indices: Sequence[int], plans: Sequence[SamplePlan]) -> list[TextSample]:
+        """Each sample draws from its row of the counter-based derivation of (seed, index)
+        (`synthlab.seeding.counter_uniforms`), all rows computed in one numpy call."""
+        rows = counter_uniforms(self.key, indices, WIDTH).tolist()
+        key = self.key
+        return [
+            self._make(index, Draws(row, key, index), plan)
+            for index, row, plan in zip(indices, rows, plans, strict=True)
+        ]
+
+    def _make(self, index: int, stream: Draws, plan: SamplePlan) -> TextSample:
         u_template = stream.random()
         u_locale = stream.random()
         template, need = self.catalog.choose(u_template, plan.require, plan.forbid)
         locale = self._locale(u_locale) if len(self.locales) > 1 else self.locales[0]
         noise = NoisePlan(self.params.noise, stream) if self.noise_on else None
-        text, spans = self.builder.build(template.tree, need, plan.forbid, stream, locale, noise)
-        tokens = tokenize(text, spans, self.split_tokens)
+        text, spans, parts, labelled = self.builder.build(
+            template.tree, need, plan.forbid, stream, locale, noise
+        )
+        fast = self.pieces.tokens(parts, labelled) if self.pieces is not None else None
+        if fast is None:  # spaCy, noise, or a token that may cross pieces: the whole text
+            tokens = tokenize(text, spans, self.split_tokens)
+            tags = bio_tags(tokens, spans, self.tagging)
+        else:
+            tokens, piece_tags = fast
+            tags = bio_tags(tokens, spans, self.tagging) if piece_tags is None else piece_tags
         classes = template.sorted_classes
         return _text_sample(
             index=index,
@@ -69,7 +98,7 @@ class TextGenerator(Generator):
             spans=spans,
             classes=classes,
             tokens=tokens,
-            tags=bio_tags(tokens, spans, self.tagging),
+            tags=tags,
             template_id=template.id,
             locale=locale,
             split=template.split,

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
 from synthlab.generators.text.params import NoiseParams
+from synthlab.generators.text.stream import Draws
 
 __all__ = ["NoisePlan", "noisy_context", "noisy_value"]
 
@@ -31,7 +30,7 @@ class NoisePlan:
 
     __slots__ = ("case", "params")
 
-    def __init__(self, params: NoiseParams, rng: np.random.Generator):
+    def __init__(self, params: NoiseParams, rng: Draws):
         self.params = params
         self.case = ""
         if params.lowercase or params.uppercase:
@@ -69,11 +68,12 @@ def typo(word: str, u: float, v: float) -> str:
     return word[:position] + replacement + word[position + 1 :]
 
 
-def _typos(text: str, chance: float, rng: np.random.Generator) -> str:
+def _typos(text: str, chance: float, rng: Draws) -> str:
     words = list(_WORD.finditer(text))
     if not words:
         return text
-    draws = rng.random((len(words), 3)).tolist()
+    flat = rng.take(3 * len(words))
+    draws = zip(flat[0::3], flat[1::3], flat[2::3], strict=True)
     out: list[str] = []
     last = 0
     for match, (hit, u, v) in zip(words, draws, strict=True):
@@ -85,12 +85,12 @@ def _typos(text: str, chance: float, rng: np.random.Generator) -> str:
     return "".join(out)
 
 
-def _per_match(text: str, pattern: re.Pattern[str], chance: float, rng: np.random.Generator,
+def _per_match(text: str, pattern: re.Pattern[str], chance: float, rng: Draws,
                change: str | None) -> str:  # fmt: skip
     matches = list(pattern.finditer(text))
     if not matches:
         return text
-    hits = (rng.random(len(matches)) < chance).tolist()
+    hits = [u < chance for u in rng.take(len(matches))]
     out: list[str] = []
     last = 0
     for match, hit in zip(matches, hits, strict=True):
@@ -105,7 +105,7 @@ def _per_match(text: str, pattern: re.Pattern[str], chance: float, rng: np.rando
 _SPACE = re.compile(r" ")
 
 
-def noisy_context(text: str, plan: NoisePlan, rng: np.random.Generator) -> str:
+def noisy_context(text: str, plan: NoisePlan, rng: Draws) -> str:
     params = plan.params
     if params.typo:
         text = _typos(text, params.typo, rng)
@@ -116,10 +116,10 @@ def noisy_context(text: str, plan: NoisePlan, rng: np.random.Generator) -> str:
     return plan.cased(text)
 
 
-def noisy_value(text: str, plan: NoisePlan, rng: np.random.Generator) -> str:
+def noisy_value(text: str, plan: NoisePlan, rng: Draws) -> str:
     params = plan.params
     if params.value_typo:
-        hit, u, v = rng.random(3).tolist()
+        hit, u, v = rng.take(3)
         if hit < params.value_typo:
             words = list(_WORD.finditer(text))
             if words:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -30,11 +30,19 @@ from synthlab.errors import RecipeError, RecipeProblem
 from synthlab.generators.text import sources as src
 from synthlab.generators.text.files import read_csv_column, read_lines
 from synthlab.generators.text.params import TextParams
+from synthlab.generators.text.stream import Draws
 from synthlab.seeding import library_seed
 
 __all__ = ["Identity", "ValueBank"]
 
-Draw = Callable[[np.random.Generator, str, "dict[str, Identity]"], str]
+Draw = Callable[[Draws, str, "dict[str, Identity]"], str]
+
+
+class Uniforms(Protocol):
+    """A sample's `Draws` or a pool's numpy stream: both hand out single uniforms."""
+
+    def random(self) -> float: ...
+
 
 _POOL_DOMAIN = 2**64 + 4242  # spawn-key domain of the pools, beyond any sample index
 # Faker's date providers read the wall clock; dates come from the recipe instead.
@@ -79,7 +87,7 @@ class Identity:
         return self.fields[name]
 
 
-def _pick(rng: np.random.Generator, values: tuple[str, ...]) -> str:
+def _pick(rng: Draws, values: tuple[str, ...]) -> str:
     return values[int(rng.random() * len(values))]
 
 
@@ -144,24 +152,22 @@ class ValueBank:
         if size == 0:
             methods: dict[str, Callable[..., Any]] = {}
 
-            def live(rng: np.random.Generator, locale: str, _: dict[str, Identity]) -> str:
+            def live(rng: Draws, locale: str, _: dict[str, Identity]) -> str:
                 if locale not in methods:
                     methods[locale] = self._provider_method(name, source, locale)
-                self.faker(locale).seed_instance(library_seed(rng))
+                self.faker(locale).seed_instance(rng.seed64())
                 return str(methods[locale](**source.args))
 
             return live
         return lambda rng, locale, _: _pick(rng, self._faker_pool(name, source, locale))
 
     # -- identity ----------------------------------------------------------------------------
-    def identity(
-        self, rng: np.random.Generator, locale: str, chosen: dict[str, Identity]
-    ) -> Identity:
+    def identity(self, rng: Draws, locale: str, chosen: dict[str, Identity]) -> Identity:
         person = chosen.get(locale)
         if person is None:
             if self.params.pool_size == 0:  # live: a Faker seeded from the sample's stream
                 generator = self.faker(locale)
-                generator.seed_instance(library_seed(rng))
+                generator.seed_instance(rng.seed64())
                 person = _make_identity(generator, locale, rng)
             else:
                 pool = self._identities.get(locale)
@@ -202,7 +208,7 @@ class ValueBank:
         raise TypeError(f"unknown value source {type(source).__name__}")
 
 
-def _make_identity(generator: Any, locale: str, rng: np.random.Generator) -> Identity:
+def _make_identity(generator: Any, locale: str, rng: Uniforms) -> Identity:
     """Names with a romanization that belongs to them: Faker's name pairs for ja_JP,
     a small hanzi-pinyin table for Chinese, the names themselves (ASCII-folded) else."""
     if hasattr(generator, "first_name_pair"):
@@ -225,10 +231,10 @@ def _pinyin_table() -> dict[str, list[tuple[str, str]]]:
     return table
 
 
-def _chinese_name(rng: np.random.Generator) -> tuple[str, str, str, str]:
+def _chinese_name(rng: Uniforms) -> tuple[str, str, str, str]:
     table = _pinyin_table()
     surname = table["surname"][int(rng.random() * len(table["surname"]))]
-    given = [table["given"][int(u * len(table["given"]))] for u in rng.random(2).tolist()]
+    given = [table["given"][int(rng.random() * len(table["given"]))] for _ in range(2)]
     given = given[: 1 + int(rng.random() * 2)]
     return "".join(g[0] for g in given), "".join(g[1] for g in given), surname[0], surname[1]
 
@@ -239,7 +245,7 @@ def _list_draw(words: tuple[str, ...], weights: tuple[float, ...] | None) -> Dra
     cumulative = list(accumulate(weights))
     total = cumulative[-1]
 
-    def draw(rng: np.random.Generator, locale: str, _: dict[str, Identity]) -> str:
+    def draw(rng: Draws, locale: str, _: dict[str, Identity]) -> str:
         return words[min(bisect_right(cumulative, rng.random() * total), len(words) - 1)]
 
     return draw
@@ -269,10 +275,10 @@ def _pattern_draw(pattern: str) -> Draw:
         else:
             pieces.append(char)
 
-    def draw(rng: np.random.Generator, locale: str, _: dict[str, Identity]) -> str:
+    def draw(rng: Draws, locale: str, _: dict[str, Identity]) -> str:
         out = list(pieces)
         if classes:
-            for position, u in zip(classes, rng.random(len(classes)).tolist(), strict=True):
+            for position, u in zip(classes, rng.take(len(classes)), strict=True):
                 options = pieces[position]
                 out[position] = options[int(u * len(options))]
         return "".join(out)
@@ -284,7 +290,7 @@ def _grammar_draw(name: str, source: src.GrammarSource) -> Draw:
     rules = source.grammar
     reference = re.compile(r"<([^<>]*)>")
 
-    def expand(rule: str, rng: np.random.Generator, depth: int) -> str:
+    def expand(rule: str, rng: Draws, depth: int) -> str:
         if depth > 32:
             raise RuntimeError(f"value {name!r}: grammar recursion deeper than 32 (a loop?)")
         option = _pick(rng, rules[rule])
@@ -296,7 +302,7 @@ def _grammar_draw(name: str, source: src.GrammarSource) -> Draw:
 def _date_draw(spec: src.DateSpec) -> Draw:
     seconds = spec.days * 86400
 
-    def draw(rng: np.random.Generator, locale: str, _: dict[str, Identity]) -> str:
+    def draw(rng: Draws, locale: str, _: dict[str, Identity]) -> str:
         offset = dt.timedelta(seconds=int(rng.random() * seconds))
         return (spec.start + offset).strftime(spec.format)
 

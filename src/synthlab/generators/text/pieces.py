@@ -1,0 +1,160 @@
+"""Tokens and tags of a sentence assembled from the cached tokens of its pieces.
+
+A sentence is written as pieces (template literals, values, the whitespace around values),
+and the same pieces come back again and again: literals in every sample of their template,
+pooled values thousands of times. Each distinct piece is tokenized once; a sentence's tokens
+are its pieces' tokens, shifted by the piece's offset.
+
+That equals tokenizing the whole text (and splitting at span edges, see `tokenize`) exactly
+when no token of the whole text crosses a piece boundary. Whether one can is decided from
+the characters at the boundary (`_crossable`): whitespace on either side never is, a word
+followed by a letter is. When any boundary is crossable the caller tokenizes the whole text
+instead, so the result never differs, only the time taken (a property test checks it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from synthlab.generators.text.tokenize import _MARKS, _TOKEN_SPLIT
+from synthlab.samples.text import Token
+
+__all__ = ["PieceTokens"]
+
+# Character classes at a boundary. A token can only continue past a piece's last character
+# into the next piece's first one as: word character + word character (or mark), inner
+# punctuation + letter (`a.b`), word + inner punctuation + letter, or anything + a mark,
+# variation selector, skin tone or zero-width joiner (all absorbed into the token before).
+_SPACE, _WORDISH, _INNER, _JOINER, _ABSORBED, _OTHER = range(6)
+_INNER_PUNCT = ".,:'’@/+-"
+_ABSORBED_CHARS = re.compile(rf"[\u200d\ufe0e\ufe0f\U0001F3FB-\U0001F3FF{_MARKS}]")
+_WORD_CHAR = re.compile(rf"[\w{_MARKS}]")
+_LETTER = re.compile(r"[^\W_]")
+
+
+def _head_class(char: str) -> int:
+    """The class of a piece's first character, as the token before it sees it."""
+    if char.isspace():
+        return _SPACE
+    if char == "\u200d" or _ABSORBED_CHARS.match(char):
+        return _ABSORBED
+    if _WORD_CHAR.match(char):
+        return _WORDISH
+    return _INNER if char in _INNER_PUNCT else _OTHER
+
+
+def _tail_class(char: str) -> int:
+    """The class of a piece's last character, as a token that could go on sees it (a mark
+    ends words; a variation selector or skin tone ends an emoji, which nothing extends)."""
+    if char.isspace():
+        return _SPACE
+    if char == "\u200d":
+        return _JOINER
+    if _WORD_CHAR.match(char):
+        return _WORDISH
+    return _INNER if char in _INNER_PUNCT else _OTHER
+
+
+def _crossable(tail: int, head: int, after_head: str) -> bool:
+    """Can one token of the joined text span the boundary? `tail` is the class of the last
+    character before it, `head` of the first after it, `after_head` the character after
+    that ("" at the end of the text). Conservative: True may be a false alarm, False is sure.
+    """
+    if tail == _SPACE or head == _SPACE:
+        return False
+    if head == _ABSORBED or tail == _JOINER:
+        return True
+    if tail == _WORDISH:
+        if head == _WORDISH:
+            return True
+        return head == _INNER and bool(after_head) and bool(_LETTER.match(after_head))
+    return tail == _INNER and head == _WORDISH
+
+
+class _Piece:
+    __slots__ = ("head", "length", "outside", "second", "tags_of", "tail", "tokens")
+
+    def __init__(self, text: str):
+        parts = _TOKEN_SPLIT.split(text)
+        tokens = []
+        position = 0
+        for i, part in enumerate(parts):
+            if i % 2:
+                tokens.append((position, position + len(part), part))
+            position += len(part)
+        self.tokens: tuple[tuple[int, int, str], ...] = tuple(tokens)
+        self.length = len(text)
+        self.head = _head_class(text[0])
+        self.tail = _tail_class(text[-1])
+        self.second = text[1] if len(text) > 1 else ""  # the character after `head`
+        self.tags_of: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.outside = ("O",) * len(tokens)  # the tags of a piece that is not an entity
+
+    def tags(self, label: str | None, scheme: str) -> tuple[str, ...]:
+        key = (label or "", scheme)
+        found = self.tags_of.get(key)
+        if found is None:
+            n = len(self.tokens)
+            if label is None:
+                found = ("O",) * n
+            elif scheme == "BILOU" and n == 1:
+                found = (f"U-{label}",)
+            elif scheme == "BILOU":
+                found = (f"B-{label}", *[f"I-{label}"] * (n - 2), f"L-{label}")
+            else:
+                found = (f"B-{label}", *[f"I-{label}"] * (n - 1))
+            self.tags_of[key] = found
+        return found
+
+
+class PieceTokens:
+    """Per worker: the tokens of each distinct piece, kept for reuse (bounded)."""
+
+    # Values that rarely repeat (numbers, patterns) would make the cache grow with the run;
+    # it starts over when full, which costs time only, never changes a result.
+    LIMIT = 50_000
+
+    def __init__(self, scheme: str):
+        self.scheme = scheme
+        self._pieces: dict[str, _Piece] = {}
+
+    def _piece(self, text: str) -> _Piece:
+        piece = self._pieces.get(text)
+        if piece is None:
+            if len(self._pieces) >= self.LIMIT:
+                self._pieces.clear()
+            piece = self._pieces[text] = _Piece(text)
+        return piece
+
+    def tokens(
+        self, parts: Sequence[str], labels: dict[int, str] | None
+    ) -> tuple[tuple[Token, ...], tuple[str, ...] | None] | None:
+        """(tokens, tags) of the text `"".join(parts)`, or None when a token might cross a
+        piece boundary. `labels`: part number -> entity label of the parts that are whole
+        entities; tags are None when `labels` is None (the caller tags, e.g. nested spans).
+        """
+        pieces = self._pieces
+        tokens: list[Token] = []
+        tags: list[str] = []
+        offset = 0
+        tail = _SPACE
+        for number, text in enumerate(parts):
+            piece = pieces.get(text) or self._piece(text)
+            if tail != _SPACE and piece.head != _SPACE:
+                after = piece.second
+                if not after and number + 1 < len(parts):  # a one-character piece
+                    after = parts[number + 1][0]
+                if _crossable(tail, piece.head, after):
+                    return None
+            # tuple.__new__ directly: Token(...) goes through namedtuple's Python __new__
+            tokens += [_new(Token, (offset + s, offset + e, t)) for s, e, t in piece.tokens]
+            if labels is not None:
+                label = labels.get(number)
+                tags += piece.outside if label is None else piece.tags(label, self.scheme)
+            offset += piece.length
+            tail = piece.tail
+        return tuple(tokens), (tuple(tags) if labels is not None else None)
+
+
+_new = tuple.__new__
