@@ -17,7 +17,8 @@ It also runs on a CPU (fp32) with small sizes, to check that it works:
 
     python benchmarks/diffusion_throughput.py --size 64 --steps 2 --batch 1 --repeats 1
 
-Each result is printed as one JSON line.
+Each result is printed as one JSON line. Runs on lent GPUs, with how they were made:
+benchmarks/results/ (and the speed section of docs/diffusion.md).
 """
 
 from __future__ import annotations
@@ -138,6 +139,18 @@ def _sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
+def _reset_peak(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.reset_peak_memory_stats()
+
+
+def _peak_gib(device: str) -> dict[str, Any]:
+    """Peak GPU memory held by torch's allocator since the last reset (weights included)."""
+    if device != "cuda":
+        return {}
+    return {"peak_gpu_gib": round(torch.cuda.max_memory_allocated() / 2**30, 2)}
+
+
 def bench_pipeline(pipeline: Any, args: argparse.Namespace, device: str) -> list[dict[str, Any]]:
     results = []
     prompt = "a photo of a forklift in a warehouse, photograph, at noon"
@@ -152,6 +165,7 @@ def bench_pipeline(pipeline: Any, args: argparse.Namespace, device: str) -> list
             "output_type": "np",
         }
         generators = [torch.Generator(device).manual_seed(i) for i in range(batch)]
+        _reset_peak(device)
         with torch.inference_mode():
             pipeline(**kwargs, generator=generators)  # warm-up: kernels, allocator
             _sync(device)
@@ -167,17 +181,25 @@ def bench_pipeline(pipeline: Any, args: argparse.Namespace, device: str) -> list
                 "images": images,
                 "seconds": round(seconds, 3),
                 "images_per_s": round(images / seconds, 3),
+                **_peak_gib(device),
             }
         )
     return results
 
 
-def bench_synthlab(pipeline: Any, args: argparse.Namespace, scratch: Path) -> list[dict[str, Any]]:
+def bench_synthlab(
+    pipeline: Any, args: argparse.Namespace, scratch: Path, device: str
+) -> list[dict[str, Any]]:
     import synthlab
     from synthlab.recipe import load_recipe_text
 
     model = scratch / "sd15-random"
     pipeline.save_pretrained(model)
+    # the generator loads its own copy from the folder: free this one so that the peak
+    # memory below is the generator's alone
+    pipeline.to("cpu")
+    if device == "cuda":
+        torch.cuda.empty_cache()
     results = []
     for batch in args.batch:
         text = f"""\
@@ -202,6 +224,7 @@ generator:
         class: {{choice: [forklift, pallet, person]}}
         style: {{choice: [photograph, cctv still]}}
 """
+        _reset_peak(device)
         dataset = synthlab.Dataset(load_recipe_text(text, "bench.yaml"))
         dataset[0]  # setup (loading) and warm-up are not what we measure
         started = time.perf_counter()
@@ -216,6 +239,7 @@ generator:
                 "images": images,
                 "seconds": round(seconds, 3),
                 "images_per_s": round(images / seconds, 3),
+                **_peak_gib(device),
             }
         )
     return results
@@ -229,31 +253,49 @@ def main() -> None:
     parser.add_argument("--batch", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--repeats", type=int, default=3, help="timed calls per batch size")
     parser.add_argument("--count", type=int, default=16, help="samples in synthlab mode")
+    parser.add_argument(
+        "--cudnn-deterministic",
+        action="store_true",
+        help="pipeline mode: set cuDNN as the generator does on a GPU (deterministic, no autotune)",
+    )
     args = parser.parse_args()
+    if args.mode == "synthlab" and any(args.count <= b for b in args.batch):
+        parser.error("--count must be larger than every --batch (the first block is warm-up)")
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
     dtype = torch.float16 if device == "cuda" else torch.float32
     if device == "cpu":
         torch.set_num_threads(torch.get_num_threads())
+    if args.cudnn_deterministic:
+        torch.backends.cudnn.benchmark = False
+        torch.backends.cudnn.deterministic = True
     warnings.filterwarnings("ignore", category=RuntimeWarning)  # random fp16 weights overflow
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
         started = time.perf_counter()
         pipeline = build_sd15_shaped(scratch, dtype, device)
         built = time.perf_counter() - started
+        unet_parameters = int(sum(p.numel() for p in pipeline.unet.parameters()))
         if args.mode == "pipeline":
             results = bench_pipeline(pipeline, args, device)
         else:
-            results = bench_synthlab(pipeline, args, scratch)
+            results = bench_synthlab(pipeline, args, scratch, device)
+    import diffusers
+    import transformers
+
     header = {
         "benchmark": "diffusion_throughput",
         "mode": args.mode,
         "architecture": "stable-diffusion-1.x (random weights)",
-        "unet_parameters": int(sum(p.numel() for p in pipeline.unet.parameters())),
+        "unet_parameters": unet_parameters,
         "device": torch.cuda.get_device_name() if device == "cuda" else platform.machine(),
         "dtype": str(dtype).removeprefix("torch."),
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "diffusers": diffusers.__version__,
+        "transformers": transformers.__version__,
+        "cudnn_deterministic": bool(torch.backends.cudnn.deterministic),
         "size": args.size,
         "steps": args.steps,
         "build_seconds": round(built, 1),
