@@ -8,6 +8,7 @@ fixed names and deterministic bytes, redoing it replaces whatever half-moved sta
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -19,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _quote  # json.dumps' own, ensure_ascii=False
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
@@ -34,10 +36,11 @@ __all__ = ["INDEX_STREAM", "Job", "ShardResult", "ShardTask", "ShardWriter", "ru
 
 INDEX_STREAM = "samples.jsonl"  # one line per sample: index, seed key, conditions, digest
 # `canonical_json`'s options without its `default`: `json.dumps` with options builds an
-# encoder per call (several µs, per sample); one kept encoder writes the same bytes.
-_INDEX_ENCODER = json.JSONEncoder(
+# encoder per call (several µs, per sample); one kept encoder writes the same bytes for
+# plain values and raises for the rest (numpy scalars, sets), which take the general path.
+_ENCODE = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-)
+).encode
 STATE_DIR = ".synthlab"
 
 
@@ -97,6 +100,25 @@ def _reset_flusher_after_fork() -> None:
 os.register_at_fork(after_in_child=_reset_flusher_after_fork)
 
 
+def _metadata_json(metadata: Any) -> str:
+    """`canonical_json(metadata)` for a dict of str and int values, without the encoder's
+    per-call set-up; anything else goes through the encoder (which may raise)."""
+    if type(metadata) is dict and all(type(v) in (str, int) for v in metadata.values()):
+        body = ",".join(
+            [
+                f"{_quote(key)}:{_quote(value) if type(value) is str else value}"
+                for key, value in sorted(metadata.items())
+            ]
+        )
+        return f"{{{body}}}"
+    return _ENCODE(metadata)
+
+
+def _fold_header(kind: bytes, name: str) -> bytes:
+    encoded = name.encode("utf-8")
+    return kind + len(encoded).to_bytes(8, "big") + encoded
+
+
 class ShardWriter:
     """The `SampleSink` exporters write into: staged files, stream parts, per-sample digests."""
 
@@ -108,6 +130,7 @@ class ShardWriter:
         self._flushes: list[Future[None]] = []
         self._parts: dict[str, IO[bytes]] = {}
         self._digest: Any = None
+        self._record_headers: dict[str, bytes] = {}  # stream -> its digest header
 
     # -- SampleSink -----------------------------------------------------------------
     def file(self, relpath: str, data: bytes) -> None:
@@ -123,11 +146,16 @@ class ShardWriter:
         self._fold(b"F", relpath, sha.encode("ascii"))
 
     def record(self, stream: str, line: str) -> None:
-        self._append(stream, line)
-        self._fold(b"R", stream, line.encode("utf-8"))
+        data = self._append(stream, line)
+        if self._digest is not None:
+            header = self._record_headers.get(stream)
+            if header is None:
+                header = self._record_headers[stream] = _fold_header(b"R", stream)
+            self._digest.update(header + len(data).to_bytes(8, "big") + data)
 
     # -- engine side ----------------------------------------------------------------
-    def _append(self, stream: str, line: str) -> None:
+    def _append(self, stream: str, line: str) -> bytes:
+        """Write `line` to the stream's part; returns its bytes (without the newline)."""
         if "\n" in line or "\r" in line:
             raise ValueError(f"a record of stream {stream!r} must be one line")
         handle = self._parts.get(stream)
@@ -137,13 +165,13 @@ class ShardWriter:
             path = self.staging / "parts" / stream_part_name(stream)
             path.parent.mkdir(parents=True, exist_ok=True)
             handle = self._parts[stream] = open(path, "wb")  # noqa: SIM115 (closed in commit)
-        handle.write(line.encode("utf-8") + b"\n")
+        data = line.encode("utf-8")
+        handle.write(data + b"\n")
+        return data
 
     def _fold(self, kind: bytes, name: str, data: bytes) -> None:
         if self._digest is not None:
-            encoded = name.encode("utf-8")
-            self._digest.update(kind + len(encoded).to_bytes(8, "big") + encoded)
-            self._digest.update(len(data).to_bytes(8, "big") + data)
+            self._digest.update(_fold_header(kind, name) + len(data).to_bytes(8, "big") + data)
 
     @contextmanager
     def sample(self) -> Iterator[list[str]]:
@@ -157,6 +185,19 @@ class ShardWriter:
             self._digest = None
 
     def index_record(self, sample: Sample, digest: str) -> None:
+        index = sample.index
+        if type(index) is int:
+            try:  # plain metadata (the usual case): canonical_json's bytes, spelled out
+                line = (
+                    f'{{"conditions":[{",".join(map(_quote, sorted(sample.conditions)))}],'
+                    f'"digest":{_quote(digest)},"index":{index},'
+                    f'"metadata":{_metadata_json(sample.metadata)},"spawn_key":[{index}]}}'
+                )
+            except (TypeError, ValueError):  # numpy values, sets: the general spelling
+                pass
+            else:
+                self._append(INDEX_STREAM, line)
+                return
         row = {
             "index": sample.index,
             "spawn_key": [sample.index],
@@ -164,11 +205,7 @@ class ShardWriter:
             "digest": digest,
             "metadata": sample.metadata,
         }
-        try:  # plain metadata (the usual case): one reused encoder, same bytes
-            line = _INDEX_ENCODER.encode(row)
-        except (TypeError, ValueError):  # numpy values, mappings: the general spelling
-            line = canonical_json(row)
-        self._append(INDEX_STREAM, line)
+        self._append(INDEX_STREAM, canonical_json(row))
 
     def commit(
         self,
@@ -282,17 +319,40 @@ def write_sample(
         writer._digest = None
 
 
+@contextmanager
+def _cycle_collection_paused(pause: bool) -> Iterator[None]:
+    """Batched generators allocate tens of thousands of small objects per batch, none in a
+    reference cycle (refcounting frees them), yet each one counts toward Python's cycle
+    collections, which then walk every live object (the generator's value pools, Faker's
+    tables): a third of a templated sentence's time. Paused for the shard; any cyclic
+    garbage is collected once it ends."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def run_shard(job: Job, task: ShardTask) -> ShardResult:
     started = time.perf_counter()
     state = _state_for(job)
     layout = Layout(job.recipe.count)
     writer = ShardWriter(job.out_dir, task.shard_id)
     conditions: Counter[str] = Counter()
+    combinations: Counter[frozenset[str]] = Counter()  # one count per sample, summed below
     try:
-        for sample in state.maker.make_many(task.indices):
-            digest = write_sample(writer, sample, state.exporters, layout)
-            writer.index_record(sample, digest)
-            conditions.update(sample.conditions)
+        with _cycle_collection_paused(state.maker.generator.batched):
+            for sample in state.maker.make_many(task.indices):
+                digest = write_sample(writer, sample, state.exporters, layout)
+                writer.index_record(sample, digest)
+                found = sample.conditions
+                combinations[found if type(found) is frozenset else frozenset(found)] += 1
+        for combination, times in combinations.items():
+            for condition in combination:
+                conditions[condition] += times
         provenance = state.maker.generator.provenance()
         return writer.commit(task, conditions, time.perf_counter() - started, provenance)
     except BaseException:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import fields
 from itertools import accumulate
 from typing import Any
 
@@ -25,7 +24,7 @@ from synthlab.generators.text.tokenize import (
     tokenize,
 )
 from synthlab.generators.text.values import ValueBank
-from synthlab.samples.text import TextSample
+from synthlab.samples.text import EntitySpan, TextSample, Token
 from synthlab.seeding import counter_key, counter_uniforms
 
 __all__ = ["TextGenerator"]
@@ -52,6 +51,8 @@ class TextGenerator(Generator):
         # Noisy pieces rarely repeat, so caching their tokens would not pay.
         fast_tokens = params.tokenizer == "builtin" and not self.noise_on
         self.pieces = PieceTokens(params.tagging) if fast_tokens else None
+        # (labels, template id) -> the sample's conditions: a few hundred combinations
+        self._conditions: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
 
     def _locale(self, u: float) -> str:
         total = self.locale_cumulative[-1]
@@ -89,32 +90,59 @@ class TextGenerator(Generator):
         else:
             tokens, piece_tags = fast
             tags = bio_tags(tokens, spans, self.tagging) if piece_tags is None else piece_tags
-        classes = template.sorted_classes
+        labels = tuple([span.label for span in spans])
+        conditions = self._conditions.get((labels, template.id))
+        if conditions is None:
+            conditions = frozenset(labels) | template.classes
+            self._conditions[(labels, template.id)] = conditions
         return _text_sample(
-            index=index,
-            conditions=frozenset([span.label for span in spans]) | template.classes,
-            metadata={"template": template.id, "locale": locale, "split": template.split},
-            text=text,
-            spans=spans,
-            classes=classes,
-            tokens=tokens,
-            tags=tags,
-            template_id=template.id,
-            locale=locale,
-            split=template.split,
-            seed=self.seed,
+            index,
+            conditions,
+            {"template": template.id, "locale": locale, "split": template.split},
+            text,
+            spans,
+            template.sorted_classes,
+            tokens,
+            tags,
+            template.id,
+            locale,
+            template.split,
+            self.seed,
         )
 
 
-_TEXT_SAMPLE_FIELDS = frozenset(f.name for f in fields(TextSample))
-
-
-def _text_sample(**values: Any) -> TextSample:
-    """`TextSample(**values)` without the frozen dataclass's per-field `object.__setattr__`
-    (13 fields; a tenth of a sentence's cost). Same object: no `__post_init__`, all fields."""
-    assert values.keys() == _TEXT_SAMPLE_FIELDS
+def _text_sample(
+    index: int,
+    conditions: frozenset[str],
+    metadata: dict[str, Any],
+    text: str,
+    spans: tuple[EntitySpan, ...],
+    classes: tuple[str, ...],
+    tokens: tuple[Token, ...],
+    tags: tuple[str, ...],
+    template_id: str,
+    locale: str,
+    split: str,
+    seed: int,
+) -> TextSample:
+    """`TextSample(...)` without the frozen dataclass's per-field `object.__setattr__`
+    (12 fields; a tenth of a sentence's cost). Same object: no `__post_init__`, all fields
+    (a test checks that the field list still matches)."""
     sample = object.__new__(TextSample)
-    sample.__dict__.update(values)
+    sample.__dict__.update(
+        index=index,
+        conditions=conditions,
+        metadata=metadata,
+        text=text,
+        spans=spans,
+        classes=classes,
+        tokens=tokens,
+        tags=tags,
+        template_id=template_id,
+        locale=locale,
+        split=split,
+        seed=seed,
+    )
     return sample
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import chain
 
 from synthlab.generators.text.tokenize import _MARKS, _TOKEN_SPLIT
 from synthlab.samples.text import Token
@@ -26,7 +27,7 @@ __all__ = ["PieceTokens"]
 # into the next piece's first one as: word character + word character (or mark), inner
 # punctuation + letter (`a.b`), word + inner punctuation + letter, or anything + a mark,
 # variation selector, skin tone or zero-width joiner (all absorbed into the token before).
-_SPACE, _WORDISH, _INNER, _JOINER, _ABSORBED, _OTHER = range(6)
+_SPACE, _WORDISH, _INNER, _JOINER, _ABSORBED, _OTHER = range(6)  # _SPACE is 0: falsy
 _INNER_PUNCT = ".,:'’@/+-"
 _ABSORBED_CHARS = re.compile(rf"[\u200d\ufe0e\ufe0f\U0001F3FB-\U0001F3FF{_MARKS}]")
 _WORD_CHAR = re.compile(rf"[\w{_MARKS}]")
@@ -134,27 +135,34 @@ class PieceTokens:
         piece boundary. `labels`: part number -> entity label of the parts that are whole
         entities; tags are None when `labels` is None (the caller tags, e.g. nested spans).
         """
-        pieces = self._pieces
-        tokens: list[Token] = []
-        tags: list[str] = []
+        get = self._pieces.get
+        placed: list[tuple[tuple[tuple[int, int, str], ...], int]] = []
+        used: list[_Piece] = []
         offset = 0
         tail = _SPACE
         for number, text in enumerate(parts):
-            piece = pieces.get(text) or self._piece(text)
-            if tail != _SPACE and piece.head != _SPACE:
+            piece = get(text) or self._piece(text)
+            if tail and piece.head:  # neither side is whitespace (_SPACE is 0)
                 after = piece.second
                 if not after and number + 1 < len(parts):  # a one-character piece
                     after = parts[number + 1][0]
                 if _crossable(tail, piece.head, after):
                     return None
-            # tuple.__new__ directly: Token(...) goes through namedtuple's Python __new__
-            tokens += [_new(Token, (offset + s, offset + e, t)) for s, e, t in piece.tokens]
-            if labels is not None:
-                label = labels.get(number)
-                tags += piece.outside if label is None else piece.tags(label, self.scheme)
+            placed.append((piece.tokens, offset))
+            used.append(piece)
             offset += piece.length
             tail = piece.tail
-        return tuple(tokens), (tuple(tags) if labels is not None else None)
+        # one comprehension for all pieces; tuple.__new__ directly, as namedtuple's own
+        # __new__ is a Python function
+        tokens = tuple(
+            [_new(Token, (at + s, at + e, t)) for found, at in placed for s, e, t in found]
+        )
+        if labels is None:
+            return tokens, None
+        tags = [piece.outside for piece in used]
+        for number, label in labels.items():
+            tags[number] = used[number].tags(label, self.scheme)
+        return tokens, tuple(chain.from_iterable(tags))
 
 
 _new = tuple.__new__

@@ -159,7 +159,15 @@ class ValueBank:
                 return str(methods[locale](**source.args))
 
             return live
-        return lambda rng, locale, _: _pick(rng, self._faker_pool(name, source, locale))
+        pools: dict[str, tuple[str, ...]] = {}  # this value's pool per locale, at hand
+
+        def pooled(rng: Draws, locale: str, _: dict[str, Identity]) -> str:
+            pool = pools.get(locale)
+            if pool is None:
+                pool = pools[locale] = self._faker_pool(name, source, locale)
+            return pool[int(rng.random() * len(pool))]
+
+        return pooled
 
     # -- identity ----------------------------------------------------------------------------
     def identity(self, rng: Draws, locale: str, chosen: dict[str, Identity]) -> Identity:
@@ -189,7 +197,14 @@ class ValueBank:
             return self._faker_draw(name, source)
         if isinstance(source, src.IdentitySource):
             field = source.identity
-            return lambda rng, locale, chosen: self.identity(rng, locale, chosen).fields[field]
+
+            def person(rng: Draws, locale: str, chosen: dict[str, Identity]) -> str:
+                found = chosen.get(locale)  # the sample's person, once drawn
+                if found is None:
+                    found = self.identity(rng, locale, chosen)
+                return found.fields[field]
+
+            return person
         if isinstance(source, src.WordsSource):
             return _list_draw(source.words, source.weights)
         if isinstance(source, src.FileSource):
