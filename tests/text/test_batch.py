@@ -1,0 +1,139 @@
+"""The text generator makes a shard's samples together (`make_batch`, counter-based rows).
+Sample i must come out byte-identical whatever batch it is made in: alone (`--only`,
+`verify --regenerate`, `Dataset[i]`), in shards of any size, with 1 or 2 workers."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from synthlab.engine.render import render_dataset
+from synthlab.engine.sampling import BATCH, SampleMaker
+from synthlab.engine.verify import regenerate_and_compare
+from synthlab.generators.base import SamplePlan
+from synthlab.generators.text.generator import _text_sample
+from synthlab.generators.text.stream import WIDTH
+from synthlab.samples.text import TextSample
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".synthlab" not in p.parts
+    }
+
+
+def _lines(out: Path, relpath: str) -> dict[int, str]:
+    lines = (out / relpath).read_text(encoding="utf-8").splitlines()
+    return {json.loads(line)["index"]: line for line in lines}
+
+
+@pytest.fixture
+def batch_params(pii_params: dict[str, Any]) -> dict[str, Any]:
+    # a 40-character pattern needs more draws than a row holds: the fallback draws too
+    pii_params["values"]["ref"] = {"pattern": "?" * 40}
+    pii_params["templates"].append({"id": "ref", "text": "Ref {{ref:REF}} for {{name:PERSON}}"})
+    return pii_params
+
+
+@pytest.mark.parametrize("shard_size", [3, 7, 40])
+def test_shard_size_and_workers_do_not_change_bytes(kit, batch_params, tmp_path, shard_size):
+    data = kit.recipe_dict(batch_params, count=60, quotas={"IBAN": 3})
+    kit.render(data, tmp_path / "base", workers=1, shard_size=60)
+    kit.render(data, tmp_path / "one", workers=1, shard_size=shard_size)
+    kit.render(data, tmp_path / "two", workers=2, shard_size=shard_size)
+    base = _files(tmp_path / "base")
+    assert _files(tmp_path / "one") == base
+    assert _files(tmp_path / "two") == base
+
+
+def test_only_and_verify_regenerate_the_same_samples(kit, batch_params, tmp_path):
+    data = kit.recipe_dict(batch_params, count=50, quotas={"IBAN": 2})
+    kit.render(data, tmp_path / "all", workers=1, shard_size=50)
+    picked = [0, 7, 23, 49]
+    kit.render(data, tmp_path / "some", workers=1, only=picked)
+    full = _lines(tmp_path / "all", "text/train.jsonl")
+    alone = _lines(tmp_path / "some", "text/train.jsonl")
+    assert alone == {i: full[i] for i in picked}
+    full_index = _lines(tmp_path / "all", "samples.jsonl")
+    assert _lines(tmp_path / "some", "samples.jsonl") == {i: full_index[i] for i in picked}
+    indices, problems = regenerate_and_compare(tmp_path / "all", 10, pick_seed=1)
+    assert len(indices) == 10 and problems == []
+
+
+def test_make_alone_equals_make_in_a_batch(kit, batch_params):
+    recipe = kit.load(kit.recipe_dict(batch_params, count=BATCH + 20))
+    maker = SampleMaker.open(recipe)
+    try:
+        together = list(maker.make_many(range(recipe.count)))
+        for index in (0, 1, WIDTH, BATCH - 1, BATCH, BATCH + 19):
+            assert maker.make(index) == together[index]
+        # a batch of scattered indices: each sample is still the same
+        scattered = maker.generator.make_batch(
+            [3, BATCH + 2], [SamplePlan(3), SamplePlan(BATCH + 2)]
+        )
+        assert scattered == [together[3], together[BATCH + 2]]
+    finally:
+        maker.close()
+
+
+def test_the_long_pattern_reads_past_the_precomputed_row(kit, batch_params):
+    samples = kit.samples(kit.recipe_dict(batch_params, count=40))
+    refs = [s.text for s in samples if s.template_id == "ref"]
+    assert refs and all(len(s.split()[1]) == 40 for s in refs)
+    assert len({r.split()[1] for r in refs}) == len(refs)  # 40 letters each, all different
+
+
+def test_another_seed_gives_other_samples(kit, batch_params, tmp_path):
+    data = kit.recipe_dict(batch_params, count=30)
+    kit.render(data, tmp_path / "a", workers=1)
+    data["seed"] = 12
+    kit.render(data, tmp_path / "b", workers=1)
+    a = _lines(tmp_path / "a", "text/train.jsonl")
+    b = _lines(tmp_path / "b", "text/train.jsonl")
+    assert sum(a[i] != b[i] for i in a) >= 28
+
+
+def test_manifest_names_the_counter_derivation(kit, batch_params, tmp_path):
+    kit.render(kit.recipe_dict(batch_params, count=5), tmp_path / "out", workers=1)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert "SplitMix64" in manifest["seed_derivation"]
+
+
+def test_a_failing_sample_is_named_by_its_index(kit, batch_params, monkeypatch):
+    from synthlab.errors import RuntimeFailure
+
+    recipe = kit.load(kit.recipe_dict(batch_params, count=20))
+    maker = SampleMaker.open(recipe)
+    make = maker.generator._make  # type: ignore[attr-defined]
+
+    def broken(index: int, stream: Any, plan: SamplePlan) -> Any:
+        if index == 13:
+            raise ValueError("boom")
+        return make(index, stream, plan)
+
+    monkeypatch.setattr(maker.generator, "_make", broken)
+    with pytest.raises(RuntimeFailure, match="failed at sample 13: ValueError: boom"):
+        list(maker.make_many(range(20)))
+    maker.close()
+
+
+def test_text_sample_shortcut_sets_every_field() -> None:
+    names = [f.name for f in dataclasses.fields(TextSample)]
+    sample = _text_sample(*range(len(names)))  # type: ignore[arg-type]
+    assert [getattr(sample, name) for name in names] == list(range(len(names)))
+
+
+@pytest.mark.slow
+def test_ray_executor_gives_the_same_bytes(kit, batch_params, tmp_path):
+    pytest.importorskip("ray")
+    data = kit.recipe_dict(batch_params, count=30)
+    recipe = kit.load(data)
+    render_dataset(recipe, tmp_path / "local", workers=1, shard_size=7)
+    render_dataset(recipe, tmp_path / "ray", workers=2, shard_size=7, executor="ray")
+    assert _files(tmp_path / "ray") == _files(tmp_path / "local")
