@@ -3,7 +3,9 @@
 
 A realistic recipe (three entities per sentence: PERSON, EMAIL, IBAN or PHONE; four
 locales; pooled Faker values) rendered with the real engine (`render_dataset`, shards,
-digests, index lines, finalize). Prints, each with `os.getloadavg()` (the machine is shared):
+digests, index lines, finalize; the text generator's batch path). CPU seconds count this
+process and its workers, set-up and finalize included. Prints, each with
+`os.getloadavg()` (the machine is shared):
 
 - samples/s with 1 worker, side by side with presidio-evaluator's `PresidioSentenceFaker`
   on the same templates (alternatives expanded), alternating rounds in this one run;
@@ -133,7 +135,8 @@ def side_by_side(count: int, rounds: int, python: str | None, scratch: Path) -> 
         rate, per_cpu, spans = render_rate(count, 1, scratch / "w1")
         ours.append(rate)
         print(f"[{round_number}] synthlab workers=1: {rate:,.0f} samples/s "
-              f"({per_cpu:,.0f}/CPU-s, {spans:.2f} entities/sentence) {load()}")  # fmt: skip
+              f"({per_cpu:,.0f}/CPU-s = {1e6 / per_cpu:.0f} µs CPU each, "
+              f"{spans:.2f} entities/sentence) {load()}")  # fmt: skip
         if python:
             rate, per_cpu, spans = presidio_rate(python, count)
             theirs.append(rate)
@@ -192,8 +195,8 @@ def main() -> None:
         for workers in args.workers:
             rate, per_cpu, spans = render_rate(args.count, workers, scratch / f"w{workers}")
             print(f"synthlab workers={workers} count={args.count:,}: {rate:,.0f} samples/s "
-                  f"({per_cpu:,.0f}/CPU-s, {spans:.2f} entities/sentence; target >= 30,000 "
-                  f"with 2 workers) {load()}")  # fmt: skip
+                  f"({per_cpu:,.0f}/CPU-s = {1e6 / per_cpu:.0f} µs CPU each, {spans:.2f} "
+                  f"entities/sentence; target >= 30,000 with 2 workers) {load()}")  # fmt: skip
         if args.memory_count:
             memory_run(args.memory_count, max(args.workers or [2]))
     finally:

@@ -1,7 +1,9 @@
 """How every sample gets its own random stream, and nothing else.
 
 Sample *i* of a recipe with seed *s* draws from
-``numpy.random.default_rng(SeedSequence(s, spawn_key=(i,)))``. The stream depends only on
+``numpy.random.default_rng(SeedSequence(s, spawn_key=(i,)))``, or, for generators that make
+a shard's samples together (`Generator.batched`), reads uniforms u(i, 0), u(i, 1), ... from
+the counter-based derivation at the end of this module. Either way the stream depends only on
 (s, i): not on the worker that makes the sample, the order samples finish in or the shard
 they fall in, so any sample can be regenerated alone. Sub-streams for a purpose inside a
 sample (a retry, a third-party library's seed) extend the spawn key instead of drawing from
