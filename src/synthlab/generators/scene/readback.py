@@ -30,16 +30,34 @@ from OpenGL import GL
 from OpenGL.raw.GL.VERSION.GL_1_0 import glReadPixels as _raw_read_pixels
 from pyrender.constants import RenderFlags
 
+from synthlab.generators.scene.programs import ProgramCache
+
 __all__ = ["ReadbackRenderer"]
 
 
 class ReadbackRenderer(pyrender.Renderer):  # type: ignore[misc]
     def __init__(self, width: int, height: int) -> None:
         super().__init__(width, height)
+        self._program_cache = ProgramCache()  # our colour shader, cached uniform locations
         self.region: tuple[int, int, int, int] | None = None  # x0 y0 x1 y1, image rows
         self.ids: np.ndarray = np.zeros((0, 0), np.uint16)
         self.depth: np.ndarray | None = None
         self.rgba: np.ndarray = np.zeros((0, 0, 4), np.uint8)
+
+    def render(
+        self,
+        scene: pyrender.Scene,
+        flags: int,
+        seg_node_map: dict[pyrender.Node, tuple[int, int, int]] | None = None,
+    ) -> object:
+        # as many lights of each kind as pyrender binds (it caps them per kind)
+        most = self._compute_max_n_lights(flags)
+        self._program_cache.light_counts = (
+            min(len(scene.directional_light_nodes), most[0]),
+            min(len(scene.point_light_nodes), most[2]),
+            min(len(scene.spot_light_nodes), most[1]),
+        )
+        return super().render(scene, flags, seg_node_map)
 
     def _gl_rect(self) -> tuple[int, int, int, int]:
         """The region as OpenGL's x, y (from the bottom), width, height."""

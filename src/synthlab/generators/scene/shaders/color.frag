@@ -1,0 +1,179 @@
+#version 330 core
+// synthlab's colour pass, fragment stage: a lean stand-in for a full PBR shader, because
+// on a CPU rasteriser (llvmpipe) the fragment stage is most of an image's render time.
+//
+// Model, per light: Lambert diffuse plus a normalised Blinn-Phong highlight, with the
+// material's PBR factors mapped onto it (metals lose their diffuse part and tint their
+// highlight; roughness sets the highlight's exponent). Plus ambient fill, shadow maps when
+// the recipe asks for them, and gamma 2.2 encoding of the result.
+//
+// Uniform names and struct fields are the ones pyrender's renderer binds. The number of
+// lights of each kind is a compile-time constant (N_DIRECTIONAL_LIGHTS, N_POINT_LIGHTS,
+// N_SPOT_LIGHTS, defined by programs.py), not pyrender's n_* uniforms: llvmpipe runs a
+// loop with a uniform bound over a uniform array several times slower than the same loop
+// unrolled, enough to cost as much as the rest of the shader together.
+
+struct DirectionalLight {
+    vec3 color;
+    float intensity;
+    vec3 direction;
+#ifdef DIRECTIONAL_LIGHT_SHADOWS
+    sampler2D shadow_map;
+    mat4 light_matrix;
+#endif
+};
+
+struct PointLight {
+    vec3 color;
+    float intensity;
+    vec3 position;
+};
+
+struct SpotLight {
+    vec3 color;
+    float intensity;
+    vec3 position;
+    vec3 direction;
+    float light_angle_scale;
+    float light_angle_offset;
+#ifdef SPOT_LIGHT_SHADOWS
+    sampler2D shadow_map;
+    mat4 light_matrix;
+#endif
+};
+
+struct Material {
+    vec4 base_color_factor;
+    float metallic_factor;
+    float roughness_factor;
+#ifdef HAS_BASE_COLOR_TEX
+    sampler2D base_color_texture;
+#endif
+};
+
+uniform Material material;
+#if N_DIRECTIONAL_LIGHTS > 0
+uniform DirectionalLight directional_lights[N_DIRECTIONAL_LIGHTS];
+#endif
+#if N_POINT_LIGHTS > 0
+uniform PointLight point_lights[N_POINT_LIGHTS];
+#endif
+#if N_SPOT_LIGHTS > 0
+uniform SpotLight spot_lights[N_SPOT_LIGHTS];
+#endif
+uniform vec3 ambient_light;
+uniform vec3 cam_pos;
+
+in vec3 world_position;
+#ifdef NORMAL_LOC
+in vec3 world_normal;
+#endif
+#ifdef TEXCOORD_0_LOC
+in vec2 uv;
+#endif
+
+out vec4 frag_color;
+
+const float INV_PI = 0.31830988618;
+const float DIELECTRIC_REFLECTANCE = 0.04;  // share of light a non-metal reflects head-on
+
+// What one light of `radiance` arriving from direction `l` sends towards the eye.
+vec3 shade(vec3 n, vec3 v, vec3 l, vec3 radiance, vec3 diffuse, vec3 specular,
+           float exponent, float peak)
+{
+    float cos_in = dot(n, l);
+    if (cos_in <= 0.0) {
+        return vec3(0.0);
+    }
+    float cos_half = max(dot(n, normalize(l + v)), 0.0);
+    return radiance * cos_in * (diffuse + specular * (peak * pow(cos_half, exponent)));
+}
+
+#if defined(DIRECTIONAL_LIGHT_SHADOWS) || defined(SPOT_LIGHT_SHADOWS)
+// Share of the light that reaches this point, from a depth map seen from the light:
+// four taps a texel apart, so shadow edges come out soft instead of stair-stepped.
+float unshadowed(sampler2D depth_map, mat4 light_matrix, float cos_in)
+{
+    vec4 clip = light_matrix * vec4(world_position, 1.0);
+    vec3 at = clip.xyz / clip.w * 0.5 + 0.5;
+    if (at.z >= 1.0) {
+        return 1.0;  // beyond the light's far plane: nothing recorded there
+    }
+    // surfaces turned away from the light need a larger bias against self-shadowing
+    float reference = at.z - max(0.002 * (1.0 - cos_in), 0.0002) / clip.w;
+    vec2 texel = 1.0 / vec2(textureSize(depth_map, 0));
+    float lit = 0.0;
+    lit += reference <= texture(depth_map, at.xy + texel * vec2(-0.5, -0.5)).r ? 0.25 : 0.0;
+    lit += reference <= texture(depth_map, at.xy + texel * vec2(0.5, -0.5)).r ? 0.25 : 0.0;
+    lit += reference <= texture(depth_map, at.xy + texel * vec2(-0.5, 0.5)).r ? 0.25 : 0.0;
+    lit += reference <= texture(depth_map, at.xy + texel * vec2(0.5, 0.5)).r ? 0.25 : 0.0;
+    return lit;
+}
+#endif
+
+void main()
+{
+    vec4 base = material.base_color_factor;
+#ifdef HAS_BASE_COLOR_TEX
+    // our textures are sRGB images: squaring is a close, cheap decode to linear
+    vec3 texel = texture(material.base_color_texture, uv).rgb;
+    base.rgb *= texel * texel;
+#endif
+    float metallic = clamp(material.metallic_factor, 0.0, 1.0);
+    float roughness = clamp(material.roughness_factor, 0.05, 1.0);
+    vec3 diffuse = base.rgb * ((1.0 - metallic) * (1.0 - DIELECTRIC_REFLECTANCE) * INV_PI);
+    vec3 specular = mix(vec3(DIELECTRIC_REFLECTANCE), base.rgb, metallic);
+    // Blinn-Phong exponent matching a microfacet roughness (alpha = roughness^2), and
+    // the factor that keeps the highlight's energy independent of its width
+    float alpha = roughness * roughness;
+    float exponent = clamp(2.0 / (alpha * alpha) - 2.0, 1.0, 4096.0);
+    float peak = (exponent + 8.0) * (INV_PI / 8.0);
+
+#ifdef NORMAL_LOC
+    vec3 n = normalize(world_normal);
+#else
+    vec3 n = normalize(cross(dFdx(world_position), dFdy(world_position)));
+#endif
+    vec3 v = normalize(cam_pos - world_position);
+
+    vec3 color = base.rgb * ambient_light;
+#if N_DIRECTIONAL_LIGHTS > 0
+    for (int i = 0; i < N_DIRECTIONAL_LIGHTS; i++) {
+        vec3 l = -normalize(directional_lights[i].direction);
+        vec3 light = shade(n, v, l, directional_lights[i].color * directional_lights[i].intensity,
+                           diffuse, specular, exponent, peak);
+#ifdef DIRECTIONAL_LIGHT_SHADOWS
+        light *= unshadowed(directional_lights[i].shadow_map,
+                            directional_lights[i].light_matrix, dot(n, l));
+#endif
+        color += light;
+    }
+#endif
+#if N_POINT_LIGHTS > 0
+    for (int i = 0; i < N_POINT_LIGHTS; i++) {
+        vec3 to_light = point_lights[i].position - world_position;
+        float distance2 = dot(to_light, to_light);
+        vec3 radiance = point_lights[i].color * (point_lights[i].intensity / distance2);
+        color += shade(n, v, to_light * inversesqrt(distance2), radiance,
+                       diffuse, specular, exponent, peak);
+    }
+#endif
+#if N_SPOT_LIGHTS > 0
+    for (int i = 0; i < N_SPOT_LIGHTS; i++) {
+        vec3 to_light = spot_lights[i].position - world_position;
+        float distance2 = dot(to_light, to_light);
+        vec3 l = to_light * inversesqrt(distance2);
+        // full strength inside the inner cone, fading to nothing at the outer one
+        float cone = clamp(dot(spot_lights[i].direction, -l) * spot_lights[i].light_angle_scale
+                           + spot_lights[i].light_angle_offset, 0.0, 1.0);
+        vec3 radiance = spot_lights[i].color
+                        * (cone * cone * spot_lights[i].intensity / distance2);
+        vec3 light = shade(n, v, l, radiance, diffuse, specular, exponent, peak);
+#ifdef SPOT_LIGHT_SHADOWS
+        light *= unshadowed(spot_lights[i].shadow_map, spot_lights[i].light_matrix, dot(n, l));
+#endif
+        color += light;
+    }
+#endif
+    frag_color = vec4(pow(clamp(color, 0.0, 1.0), vec3(1.0 / 2.2)), base.a);
+}
