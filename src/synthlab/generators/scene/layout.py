@@ -5,6 +5,7 @@ which rules out interpenetration without a physics engine.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,18 +31,32 @@ LIFT = 0.001  # objects float 1 mm above the surface so they never z-fight with 
 class PlacedObject:
     instance_id: int  # >= 1 for labeled objects, 0 for distractors and the surface
     category: str | None
-    parts: tuple[tuple[trimesh.Trimesh, Material], ...]  # scaled meshes in the object frame
-    pose: np.ndarray  # rigid 4x4 object-to-world
-    keypoints: tuple[Keypoint3D, ...] = ()
-    bounds: np.ndarray = field(default_factory=lambda: np.zeros((2, 3)))  # object frame
+    # the shape's meshes, shared between objects and never modified: `scale` applies to
+    # them, so the renderer can keep each shape's geometry uploaded from image to image
+    parts: tuple[tuple[trimesh.Trimesh, Material], ...]
+    pose: np.ndarray  # rigid 4x4 object-to-world (scale not included)
+    keypoints: tuple[Keypoint3D, ...] = ()  # scaled, object frame
+    bounds: np.ndarray = field(default_factory=lambda: np.zeros((2, 3)))  # scaled, object frame
     # what was sampled, for the sample's metadata; a redraw that tucks the object behind
     # another one updates it, so it is a dict although the dataclass is frozen
     drawn: dict[str, object] = field(default_factory=dict)
+    scale: float = 1.0  # uniform, applied to `parts` before `pose`
+
+    def object_vertices(self) -> np.ndarray:
+        """All parts' vertices, scaled, in the object frame."""
+        points = np.concatenate([np.asarray(mesh.vertices) for mesh, _ in self.parts])
+        scaled: np.ndarray = points * self.scale
+        return scaled
 
     def world_vertices(self) -> np.ndarray:
-        points = np.concatenate([np.asarray(mesh.vertices) for mesh, _ in self.parts])
-        world: np.ndarray = points @ self.pose[:3, :3].T + self.pose[:3, 3]
+        world: np.ndarray = self.object_vertices() @ self.pose[:3, :3].T + self.pose[:3, 3]
         return world
+
+    def drawn_pose(self) -> np.ndarray:
+        """Object-to-world for the unscaled meshes: the pose times the scale."""
+        matrix: np.ndarray = self.pose.copy()
+        matrix[:3, :3] *= self.scale
+        return matrix
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,12 +84,15 @@ def _random_rotation(rng: np.random.Generator) -> np.ndarray:
 def _scaled(
     shape: Shape, scale: float, material: Material
 ) -> tuple[tuple[tuple[trimesh.Trimesh, Material], ...], tuple[Keypoint3D, ...], np.ndarray]:
+    """The shape's parts with their materials (meshes shared, not scaled: the object's
+    `scale` applies), and its keypoints and bounds scaled."""
     parts = []
+    fixed: dict[tuple[int, int, int], Material] = {}  # one per colour: drawn together
     for part in shape.parts:
-        mesh = part.mesh.copy()
-        mesh.apply_scale(scale)
-        own = material if part.color is None else Material(part.color, 0.0, 0.8, "none", 1.0)
-        parts.append((mesh, own))
+        own = material
+        if part.color is not None:
+            own = fixed.setdefault(part.color, Material(part.color, 0.0, 0.8, "none", 1.0))
+        parts.append((part.mesh, own))
     keypoints = tuple(
         Keypoint3D(k.name, tuple(scale * v for v in k.position), k.depth * scale)  # type: ignore[arg-type]
         for k in shape.keypoints
@@ -138,14 +156,22 @@ def _background(
     return np.broadcast_to(color, (height, width, 3)).copy(), {}
 
 
+@functools.lru_cache(maxsize=16)
+def _slab(width: float, depth: float) -> trimesh.Trimesh:
+    """A 5 cm slab with its top at z = 0, one per size and shared (never modified), so the
+    renderer keeps it uploaded from image to image."""
+    mesh: trimesh.Trimesh = trimesh.creation.box(
+        extents=(width, depth, 0.05),
+        transform=trimesh.transformations.translation_matrix((0, 0, -0.025)),
+    )
+    return mesh
+
+
 def _fixtures(params: SceneParams, rng: np.random.Generator) -> tuple[PlacedObject, ...]:
     surface = params.surface
     material = draw_material(surface.material, rng)
-    sx, sy = surface.size
     top = surface.height
-    slab = trimesh.creation.box(
-        extents=(sx, sy, 0.05), transform=trimesh.transformations.translation_matrix((0, 0, -0.025))
-    )
+    slab = _slab(*surface.size)
     fixtures = [
         PlacedObject(
             0,
@@ -156,10 +182,7 @@ def _fixtures(params: SceneParams, rng: np.random.Generator) -> tuple[PlacedObje
         )
     ]
     if surface.kind == "table" and top > 0:
-        floor = trimesh.creation.box(
-            extents=(40, 40, 0.05),
-            transform=trimesh.transformations.translation_matrix((0, 0, -0.025)),
-        )
+        floor = _slab(40.0, 40.0)
         fixtures.append(
             PlacedObject(
                 0, None, ((floor, Material((90, 90, 95), 0.0, 0.9, "none", 1.0)),), np.eye(4)
@@ -233,7 +256,7 @@ def build_scene(
             scale = float(spec.scale.sample(rng))
             material = draw_material(spec.material, rng)
             parts, keypoints, bounds = _scaled(shapes[name], scale, material)
-            vertices = np.concatenate([np.asarray(m.vertices) for m, _ in parts])
+            vertices = np.concatenate([np.asarray(m.vertices) for m, _ in parts]) * scale
             pose, radius, drawn = _pose_object(bounds, vertices, spec.pose == "upright", top, rng)
             spot = packer.place(radius, rng)
             if spot is None:
@@ -249,7 +272,9 @@ def build_scene(
                 "material": material.describe(),
                 **drawn,
             }
-            objects.append(PlacedObject(next_id, name, parts, pose, keypoints, bounds, record))
+            objects.append(
+                PlacedObject(next_id, name, parts, pose, keypoints, bounds, record, scale)
+            )
             next_id += 1
     distractors = params.distractors
     for _ in range(int(distractors.count.sample(rng))):
@@ -259,7 +284,7 @@ def build_scene(
         parts, _, bounds = _scaled(
             shapes.get(f"distractor:{kind}") or build_primitive(kind), scale, material
         )
-        vertices = np.concatenate([np.asarray(m.vertices) for m, _ in parts])
+        vertices = np.concatenate([np.asarray(m.vertices) for m, _ in parts]) * scale
         pose, radius, drawn = _pose_object(bounds, vertices, False, top, rng)
         spot = packer.place(radius, rng)
         if spot is None:
@@ -268,7 +293,9 @@ def build_scene(
         pose[0, 3] += spot[0]
         pose[1, 3] += spot[1]
         objects.append(
-            PlacedObject(0, None, parts, pose, (), bounds, {"distractor": kind, "scale": scale})
+            PlacedObject(
+                0, None, parts, pose, (), bounds, {"distractor": kind, "scale": scale}, scale
+            )
         )
     if hide is not None:
         _tuck_behind(objects, slots, packer, hide, camera.gl_pose[:3, 3], rng)

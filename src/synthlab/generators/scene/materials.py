@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import trimesh
 from scipy import ndimage
 
 from synthlab.generators.scene.colors import parse_color
 from synthlab.generators.scene.params import MaterialSpec
 
-__all__ = ["Material", "box_project_uv", "draw_material", "make_texture"]
+__all__ = ["Material", "box_uv", "draw_material", "make_texture"]
 
 TEXTURE_SIZE = 64
 
@@ -85,14 +84,11 @@ def draw_material(spec: MaterialSpec, rng: np.random.Generator) -> Material:
     return Material(color, metallic, roughness, texture, scale, image)
 
 
-def box_project_uv(mesh: trimesh.Trimesh, scale: float) -> trimesh.Trimesh:
-    """A copy with one vertex per face corner and UVs from the face's dominant axis."""
-    faces = np.asarray(mesh.faces)
-    corners = np.asarray(mesh.vertices)[faces].reshape(-1, 3)
-    normals = np.repeat(np.asarray(mesh.face_normals), 3, axis=0)
+def box_uv(positions: np.ndarray, normals: np.ndarray) -> np.ndarray:
+    """Texture coordinates (float32) of face corners by box projection at unit scale: each
+    face takes the two axes its normal is not along; the renderer multiplies them by the
+    object's scale and the texture's repeats per metre."""
     axis = np.argmax(np.abs(normals), axis=1)
     pick = np.array([[1, 2], [0, 2], [0, 1]])[axis]
-    uv = np.take_along_axis(corners, pick, axis=1) * scale
-    out = trimesh.Trimesh(corners, np.arange(len(corners)).reshape(-1, 3), process=False)
-    out.visual = trimesh.visual.TextureVisuals(uv=uv)
-    return out
+    uv: np.ndarray = np.take_along_axis(positions, pick, axis=1).astype(np.float32)
+    return uv

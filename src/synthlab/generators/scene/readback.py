@@ -14,10 +14,14 @@ label passes. Here:
   that rectangle (solo passes for the visible fraction cover one object's box);
 * ids are read as two bytes per pixel (red = low byte, green = high byte) and viewed as
   little-endian uint16 without arithmetic; depth is read only for full label passes;
-* the colour pass resolves and reads colour only.
+* the colour pass resolves and reads colour only;
+* meshes stay uploaded from one scene to the next (`gpu_meshes.MeshPool` owns and frees
+  them; pyrender would delete every mesh the next scene lacks), and textured primitives get
+  their texture-coordinate scale as a uniform.
 
 pyrender 0.1.45 is unmaintained and pinned, so overriding its two private hooks
-(`_configure_forward_pass_viewport`, `_read_main_framebuffer`) is a stable contract.
+(`_configure_forward_pass_viewport`, `_read_main_framebuffer`, `_update_context`,
+`_bind_and_draw_primitive`) is a stable contract.
 """
 
 from __future__ import annotations
@@ -58,6 +62,24 @@ class ReadbackRenderer(pyrender.Renderer):  # type: ignore[misc]
             min(len(scene.spot_light_nodes), most[1]),
         )
         return super().render(scene, flags, seg_node_map)
+
+    def _update_context(self, scene: pyrender.Scene, flags: int) -> None:
+        meshes = scene.meshes
+        for mesh in meshes:
+            for primitive in mesh.primitives:
+                if not primitive._in_context():
+                    primitive._add_to_context()
+        # pyrender adds what is new since its last scene and deletes what has gone; told
+        # that the meshes are exactly those it has, it only handles textures
+        self._meshes = meshes
+        super()._update_context(scene, flags)
+        self._meshes = set()  # the pool frees them, not pyrender's delete()
+
+    def _bind_and_draw_primitive(
+        self, primitive: pyrender.Primitive, pose: np.ndarray, program: object, flags: int
+    ) -> None:
+        program.set_uniform("uv_scale", float(getattr(primitive, "uv_scale", 1.0)))  # type: ignore[attr-defined]
+        super()._bind_and_draw_primitive(primitive, pose, program, flags)
 
     def _gl_rect(self) -> tuple[int, int, int, int]:
         """The region as OpenGL's x, y (from the bottom), width, height."""

@@ -27,11 +27,10 @@ if not hasattr(np, "infty"):
     np.infty = np.inf  # type: ignore[attr-defined]
 
 import pyrender
-import trimesh
 from pyrender.platforms.base import Platform
 
-from synthlab.generators.scene.layout import PlacedObject, SceneDescription
-from synthlab.generators.scene.materials import Material, box_project_uv
+from synthlab.generators.scene.gpu_meshes import MeshPool
+from synthlab.generators.scene.layout import SceneDescription
 from synthlab.generators.scene.readback import ReadbackRenderer as _ReadbackRenderer
 
 __all__ = ["LabelPass", "LoadedScene", "PyrenderRasterizer"]
@@ -46,40 +45,6 @@ class LabelPass:
     def __init__(self, instance: np.ndarray, depth: np.ndarray):
         self.instance = instance
         self.depth = depth
-
-
-def _material(material: Material) -> pyrender.MetallicRoughnessMaterial:
-    texture = None
-    if material.image is not None:
-        texture = pyrender.Texture(
-            source=material.image, source_channels="RGB", sampler=pyrender.Sampler()
-        )
-    color = (
-        (1.0, 1.0, 1.0, 1.0) if texture is not None else (*(c / 255 for c in material.color), 1.0)
-    )
-    return pyrender.MetallicRoughnessMaterial(
-        baseColorFactor=color,
-        metallicFactor=material.metallic,
-        roughnessFactor=material.roughness,
-        baseColorTexture=texture,
-    )
-
-
-def _mesh(placed: PlacedObject) -> pyrender.Mesh:
-    """One primitive per distinct material: parts sharing a material are drawn in one call,
-    which matters on llvmpipe, where each draw call costs Python and driver overhead."""
-    groups: dict[int, tuple[Material, list[trimesh.Trimesh]]] = {}
-    for mesh, material in placed.parts:
-        groups.setdefault(id(material), (material, []))[1].append(mesh)
-    primitives = []
-    for material, meshes in groups.values():
-        merged = meshes[0] if len(meshes) == 1 else trimesh.util.concatenate(meshes)
-        assert isinstance(merged, trimesh.Trimesh)  # concatenating triangle meshes gives one
-        if material.image is not None:
-            merged = box_project_uv(merged, material.texture_scale)
-        built = pyrender.Mesh.from_trimesh(merged, material=_material(material), smooth=False)
-        primitives.extend(built.primitives)
-    return pyrender.Mesh(primitives=primitives)
 
 
 def _light(light) -> pyrender.Light:  # type: ignore[no-untyped-def]
@@ -97,7 +62,8 @@ def _light(light) -> pyrender.Light:  # type: ignore[no-untyped-def]
 
 
 class LoadedScene:
-    """A scene description turned into pyrender nodes, ready for the three passes."""
+    """A scene description turned into pyrender nodes, ready for the three passes. Valid
+    until the rasterizer loads the next scene (their meshes come from one pool)."""
 
     def __init__(self, rasterizer: PyrenderRasterizer, scene: SceneDescription):
         self.rasterizer = rasterizer
@@ -107,8 +73,14 @@ class LoadedScene:
         self.scene = pyrender.Scene(
             bg_color=(0.0, 0.0, 0.0, 0.0), ambient_light=(scene.ambient,) * 3
         )
-        self.object_nodes = [self.scene.add(_mesh(o), pose=o.pose) for o in scene.objects]
-        self.fixture_nodes = [self.scene.add(_mesh(f), pose=f.pose) for f in scene.fixtures]
+        pool = rasterizer.meshes
+        pool.start_scene()
+        self.object_nodes = [
+            self.scene.add(pool.mesh(o), pose=o.drawn_pose()) for o in scene.objects
+        ]
+        self.fixture_nodes = [
+            self.scene.add(pool.mesh(f), pose=f.drawn_pose()) for f in scene.fixtures
+        ]
         for light in scene.lights:
             self.scene.add(_light(light), pose=light.pose)
         K = camera.K
@@ -209,6 +181,7 @@ class PyrenderRasterizer:
     def __init__(self) -> None:
         self._platform: Platform | None = None
         self._renderer: _ReadbackRenderer | None = None
+        self.meshes = MeshPool()  # geometry uploaded once per context, reused by scenes
 
     def _open(self, size: tuple[int, int]) -> _ReadbackRenderer:
         width, height = size
@@ -255,6 +228,7 @@ class PyrenderRasterizer:
     def close(self) -> None:
         if self._renderer is not None and self._platform is not None:
             self._platform.make_current()
+            self.meshes.clear()
             self._renderer.delete()
             self._platform.delete_context()
             self._renderer = None

@@ -15,6 +15,11 @@ layout(location = INST_M_LOC) in mat4 inst_m;
 uniform mat4 M;
 uniform mat4 V;
 uniform mat4 P;
+#ifdef TEXCOORD_0_LOC
+// texture coordinates are box-projected at unit scale (gpu_meshes.py), so one uploaded
+// mesh serves every object scale and texture density: this is scale * repeats per metre
+uniform float uv_scale;
+#endif
 
 out vec3 world_position;
 #ifdef NORMAL_LOC
@@ -36,7 +41,7 @@ void main()
     world_normal = mat3(model) * normal;
 #endif
 #ifdef TEXCOORD_0_LOC
-    uv = texcoord_0;
+    uv = texcoord_0 * uv_scale;
 #endif
     gl_Position = P * (V * world);
 }
