@@ -12,6 +12,7 @@ import numpy as np
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
 from synthlab.generators.text.builder import Builder
 from synthlab.generators.text.catalog import Catalog
+from synthlab.generators.text.compiled import Steps, TemplateRunner, compile_template
 from synthlab.generators.text.noise import NoisePlan
 from synthlab.generators.text.params import TextParams
 from synthlab.generators.text.pieces import PieceTokens
@@ -51,6 +52,17 @@ class TextGenerator(Generator):
         # Noisy pieces rarely repeat, so caching their tokens would not pay.
         fast_tokens = params.tokenizer == "builtin" and not self.noise_on
         self.pieces = PieceTokens(params.tagging) if fast_tokens else None
+        # Templates compiled to steps over cached pieces, for samples without a quota plan;
+        # the others (and templates the steps cannot express) take the general builder.
+        self.runner: TemplateRunner | None = None
+        self.steps: dict[str, Steps] = {}
+        if self.pieces is not None:
+            self.runner = TemplateRunner(self.pieces, self.bank.draws, params.optional_probability)
+            same = frozenset(params.same_per_sample)
+            for template in self.catalog.templates:
+                steps = compile_template(template.tree, self.pieces, same)
+                if steps is not None:
+                    self.steps[template.id] = steps
         # (labels, template id) -> the sample's conditions: a few hundred combinations
         self._conditions: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
 
@@ -79,17 +91,18 @@ class TextGenerator(Generator):
         u_locale = stream.random()
         template, need = self.catalog.choose(u_template, plan.require, plan.forbid)
         locale = self._locale(u_locale) if len(self.locales) > 1 else self.locales[0]
-        noise = NoisePlan(self.params.noise, stream) if self.noise_on else None
-        text, spans, parts, labelled = self.builder.build(
-            template.tree, need, plan.forbid, stream, locale, noise
-        )
-        fast = self.pieces.tokens(parts, labelled) if self.pieces is not None else None
-        if fast is None:  # spaCy, noise, or a token that may cross pieces: the whole text
-            tokens = tokenize(text, spans, self.split_tokens)
-            tags = bio_tags(tokens, spans, self.tagging)
+        steps = None if plan.require or plan.forbid else self.steps.get(template.id)
+        if steps is not None:
+            text, spans, found_tokens, found_tags = self.runner.run(  # type: ignore[union-attr]
+                steps, stream, locale
+            )
+            if found_tokens is None or found_tags is None:  # a token may cross pieces
+                tokens = tokenize(text, spans, self.split_tokens)
+                tags = bio_tags(tokens, spans, self.tagging)
+            else:
+                tokens, tags = found_tokens, found_tags
         else:
-            tokens, piece_tags = fast
-            tags = bio_tags(tokens, spans, self.tagging) if piece_tags is None else piece_tags
+            text, spans, tokens, tags = self._build(template.tree, need, plan, stream, locale)
         labels = tuple([span.label for span in spans])
         conditions = self._conditions.get((labels, template.id))
         if conditions is None:
@@ -109,6 +122,22 @@ class TextGenerator(Generator):
             template.split,
             self.seed,
         )
+
+    def _build(
+        self, tree: Any, need: frozenset[str], plan: SamplePlan, stream: Draws, locale: str
+    ) -> tuple[str, tuple[EntitySpan, ...], tuple[Token, ...], tuple[str, ...]]:
+        """The general builder: quota plans, noise, nested groups, spaCy."""
+        noise = NoisePlan(self.params.noise, stream) if self.noise_on else None
+        text, spans, parts, labelled = self.builder.build(
+            tree, need, plan.forbid, stream, locale, noise
+        )
+        fast = self.pieces.tokens(parts, labelled) if self.pieces is not None else None
+        if fast is None:  # spaCy, noise, or a token that may cross pieces: the whole text
+            tokens = tokenize(text, spans, self.split_tokens)
+            return text, spans, tokens, bio_tags(tokens, spans, self.tagging)
+        tokens, piece_tags = fast
+        tags = bio_tags(tokens, spans, self.tagging) if piece_tags is None else piece_tags
+        return text, spans, tokens, tags
 
 
 def _text_sample(

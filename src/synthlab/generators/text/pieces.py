@@ -7,7 +7,7 @@ are its pieces' tokens, shifted by the piece's offset.
 
 That equals tokenizing the whole text (and splitting at span edges, see `tokenize`) exactly
 when no token of the whole text crosses a piece boundary. Whether one can is decided from
-the characters at the boundary (`_crossable`): whitespace on either side never is, a word
+the characters at the boundary (`crossable`): whitespace on either side never is, a word
 followed by a letter is. When any boundary is crossable the caller tokenizes the whole text
 instead, so the result never differs, only the time taken (a property test checks it).
 """
@@ -21,7 +21,7 @@ from itertools import chain
 from synthlab.generators.text.tokenize import _MARKS, _TOKEN_SPLIT
 from synthlab.samples.text import Token
 
-__all__ = ["PieceTokens"]
+__all__ = ["Piece", "PieceTokens", "crossable"]
 
 # Character classes at a boundary. A token can only continue past a piece's last character
 # into the next piece's first one as: word character + word character (or mark), inner
@@ -57,7 +57,7 @@ def _tail_class(char: str) -> int:
     return _INNER if char in _INNER_PUNCT else _OTHER
 
 
-def _crossable(tail: int, head: int, after_head: str) -> bool:
+def crossable(tail: int, head: int, after_head: str) -> bool:
     """Can one token of the joined text span the boundary? `tail` is the class of the last
     character before it, `head` of the first after it, `after_head` the character after
     that ("" at the end of the text). Conservative: True may be a false alarm, False is sure.
@@ -73,10 +73,24 @@ def _crossable(tail: int, head: int, after_head: str) -> bool:
     return tail == _INNER and head == _WORDISH
 
 
-class _Piece:
-    __slots__ = ("head", "length", "outside", "second", "tags_of", "tail", "tokens")
+class Piece:
+    """One distinct piece of text, tokenized once: its tokens (offsets inside the piece),
+    the classes of its edge characters, and its tags per entity label."""
 
-    def __init__(self, text: str):
+    __slots__ = (
+        "head",
+        "length",
+        "outside",
+        "scheme",
+        "second",
+        "tags_of",
+        "tail",
+        "text",
+        "tokens",
+    )
+
+    def __init__(self, text: str, scheme: str):
+        self.scheme = scheme
         parts = _TOKEN_SPLIT.split(text)
         tokens = []
         position = 0
@@ -85,27 +99,27 @@ class _Piece:
                 tokens.append((position, position + len(part), part))
             position += len(part)
         self.tokens: tuple[tuple[int, int, str], ...] = tuple(tokens)
+        self.text = text
         self.length = len(text)
         self.head = _head_class(text[0])
         self.tail = _tail_class(text[-1])
         self.second = text[1] if len(text) > 1 else ""  # the character after `head`
-        self.tags_of: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.tags_of: dict[str, tuple[str, ...]] = {}  # entity label -> the piece's tags
         self.outside = ("O",) * len(tokens)  # the tags of a piece that is not an entity
 
-    def tags(self, label: str | None, scheme: str) -> tuple[str, ...]:
-        key = (label or "", scheme)
-        found = self.tags_of.get(key)
+    def tags(self, label: str) -> tuple[str, ...]:
+        """The tags of the piece as one whole entity `label`."""
+        found = self.tags_of.get(label)
         if found is None:
             n = len(self.tokens)
-            if label is None:
-                found = ("O",) * n
-            elif scheme == "BILOU" and n == 1:
+            scheme = self.scheme
+            if scheme == "BILOU" and n == 1:
                 found = (f"U-{label}",)
             elif scheme == "BILOU":
                 found = (f"B-{label}", *[f"I-{label}"] * (n - 2), f"L-{label}")
             else:
                 found = (f"B-{label}", *[f"I-{label}"] * (n - 1))
-            self.tags_of[key] = found
+            self.tags_of[label] = found
         return found
 
 
@@ -118,14 +132,15 @@ class PieceTokens:
 
     def __init__(self, scheme: str):
         self.scheme = scheme
-        self._pieces: dict[str, _Piece] = {}
+        self._pieces: dict[str, Piece] = {}
 
-    def _piece(self, text: str) -> _Piece:
+    def piece(self, text: str) -> Piece:
+        """The piece for `text` (not empty), tokenized on first use."""
         piece = self._pieces.get(text)
         if piece is None:
             if len(self._pieces) >= self.LIMIT:
                 self._pieces.clear()
-            piece = self._pieces[text] = _Piece(text)
+            piece = self._pieces[text] = Piece(text, self.scheme)
         return piece
 
     def tokens(
@@ -136,20 +151,24 @@ class PieceTokens:
         entities; tags are None when `labels` is None (the caller tags, e.g. nested spans).
         """
         get = self._pieces.get
+        return self.assemble([get(text) or self.piece(text) for text in parts], labels)
+
+    def assemble(
+        self, used: Sequence[Piece], labels: dict[int, str] | None
+    ) -> tuple[tuple[Token, ...], tuple[str, ...] | None] | None:
+        """`tokens` for pieces already looked up."""
         placed: list[tuple[tuple[tuple[int, int, str], ...], int]] = []
-        used: list[_Piece] = []
         offset = 0
         tail = _SPACE
-        for number, text in enumerate(parts):
-            piece = get(text) or self._piece(text)
+        last = len(used) - 1
+        for number, piece in enumerate(used):
             if tail and piece.head:  # neither side is whitespace (_SPACE is 0)
                 after = piece.second
-                if not after and number + 1 < len(parts):  # a one-character piece
-                    after = parts[number + 1][0]
-                if _crossable(tail, piece.head, after):
+                if not after and number < last:  # a one-character piece
+                    after = used[number + 1].text[0]
+                if crossable(tail, piece.head, after):
                     return None
             placed.append((piece.tokens, offset))
-            used.append(piece)
             offset += piece.length
             tail = piece.tail
         # one comprehension for all pieces; tuple.__new__ directly, as namedtuple's own
@@ -161,7 +180,7 @@ class PieceTokens:
             return tokens, None
         tags = [piece.outside for piece in used]
         for number, label in labels.items():
-            tags[number] = used[number].tags(label, self.scheme)
+            tags[number] = used[number].tags(label)
         return tokens, tuple(chain.from_iterable(tags))
 
 

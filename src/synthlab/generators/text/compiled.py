@@ -1,0 +1,215 @@
+"""Templates compiled for the common case: a sample written as a list of cached pieces.
+
+Most samples need none of the general builder's machinery: no quota to steer towards, no
+noise, no labelled (nesting) group, no value repeated per sample, the built-in tokenizer.
+For them a template is compiled once into steps (a literal piece, a slot, a group of
+compiled options), and a sample is made by walking the steps and appending `Piece`s:
+literals are tokenized when the template is compiled, values the first time they are drawn
+(pooled values come back thousands of times). The text, the spans, the tokens and the tags
+are then joins of what the pieces already know.
+
+The walk reads the sample's uniforms in exactly the order the general builder does (the
+same value draws, two uniforms per group) and splits values at the same places, so a
+sample comes out identical either way (a property test compares the two); only the time
+differs. Anything the steps cannot express makes `compile_template` return None, and
+those templates keep the general builder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import chain
+from typing import Any
+
+from synthlab.generators.text.pieces import Piece, PieceTokens, crossable
+from synthlab.generators.text.stream import Draws
+from synthlab.generators.text.templates import Group, Literal, Node, Sequence, Slot
+from synthlab.samples.text import EntitySpan, Token
+
+__all__ = ["CompiledSample", "Steps", "TemplateRunner", "compile_template"]
+
+_LITERAL, _SLOT, _GROUP = range(3)
+# (kind, a, b): (_LITERAL, Piece, None), (_SLOT, value name, label or None),
+# (_GROUP, the compiled options, optional?)
+Steps = tuple[tuple[int, Any, Any], ...]
+# text, spans, tokens, tags; tokens and tags are None when a token may cross a piece
+# boundary (the caller then tokenizes the whole text, as the general path does)
+CompiledSample = tuple[
+    str, tuple[EntitySpan, ...], tuple[Token, ...] | None, tuple[str, ...] | None
+]
+
+
+def compile_template(
+    tree: Sequence, pieces: PieceTokens, same_per_sample: frozenset[str]
+) -> Steps | None:
+    """The template's steps, or None when it needs the general builder (a labelled group,
+    or a value drawn once per sample)."""
+    steps: list[tuple[int, Any, Any]] = []
+    if not _compile_into(tree, pieces, same_per_sample, steps):
+        return None
+    return tuple(steps)
+
+
+def _compile_into(
+    node: Node, pieces: PieceTokens, same: frozenset[str], steps: list[tuple[int, Any, Any]]
+) -> bool:
+    kind = type(node)
+    if kind is Sequence:  # unconstrained, the builder expands a sequence's parts in order
+        return all(_compile_into(part, pieces, same, steps) for part in node.parts)  # type: ignore[union-attr]
+    if kind is Literal:
+        if node.text:  # type: ignore[union-attr]
+            steps.append((_LITERAL, pieces.piece(node.text), None))  # type: ignore[union-attr]
+        return True
+    if kind is Slot:
+        if node.name in same:  # type: ignore[union-attr]
+            return False
+        steps.append((_SLOT, node.name, node.label))  # type: ignore[union-attr]
+        return True
+    group: Group = node  # type: ignore[assignment]
+    if group.label is not None:
+        return False
+    options = []
+    for option in group.options:
+        compiled = compile_template(option, pieces, same)
+        if compiled is None:
+            return False
+        options.append(compiled)
+    steps.append((_GROUP, tuple(options), group.optional))
+    return True
+
+
+_Split = tuple[Piece | None, Piece | None, Piece | None]
+
+
+class TemplateRunner:
+    """Per worker: runs compiled templates. Keeps each drawn value's pieces (bounded, like
+    `PieceTokens`: values that rarely repeat would otherwise grow it with the run)."""
+
+    LIMIT = 50_000
+
+    def __init__(
+        self,
+        pieces: PieceTokens,
+        draws: dict[str, Callable[..., str]],
+        optional_probability: float,
+    ):
+        self.pieces = pieces
+        self.draws = draws
+        self.optional_probability = optional_probability
+        self._whole: dict[str, Piece] = {}  # an unlabelled value: one piece
+        self._split: dict[str, _Split] = {}  # a labelled value: whitespace, core, whitespace
+
+    def _whole_piece(self, value: str) -> Piece:
+        if len(self._whole) >= self.LIMIT:
+            self._whole.clear()
+        piece = self._whole[value] = self.pieces.piece(value)
+        return piece
+
+    def _split_pieces(self, value: str) -> _Split:
+        """Whitespace around a value is context, never inside a span (as in the builder)."""
+        if len(self._split) >= self.LIMIT:
+            self._split.clear()
+        core = value.strip()
+        if not core:
+            found: _Split = (None, None, None)
+        else:
+            lead = len(value) - len(value.lstrip())
+            trail = value[lead + len(core) :]
+            found = (
+                self.pieces.piece(value[:lead]) if lead else None,
+                self.pieces.piece(core),
+                self.pieces.piece(trail) if trail else None,
+            )
+        self._split[value] = found
+        return found
+
+    def run(self, steps: Steps, rng: Draws, locale: str) -> CompiledSample:
+        used: list[Piece] = []
+        tags: list[tuple[str, ...]] = []  # each piece's tags
+        marks: list[tuple[int, str, str]] = []  # (piece number, label, slot) of each entity
+        self._walk(steps, rng, locale, {}, used, tags, marks)
+        # offsets, and the check that no token crosses from one piece into the next (see
+        # `pieces`); one pass
+        starts = []
+        offset = 0
+        tail = 0  # _SPACE: the text's start is like whitespace
+        last = len(used) - 1
+        crossing = False
+        for number, piece in enumerate(used):
+            if tail and piece.head and not crossing:
+                after = piece.second
+                if not after and number < last:  # a one-character piece
+                    after = used[number + 1].text[0]
+                crossing = crossable(tail, piece.head, after)
+            starts.append(offset)
+            offset += piece.length
+            tail = piece.tail
+        spans = tuple(
+            [
+                _span(starts[n], starts[n] + used[n].length, label, used[n].text, slot)
+                for n, label, slot in marks
+            ]
+        )
+        text = "".join([piece.text for piece in used])
+        if crossing:
+            return text, spans, None, None
+        tokens = tuple(
+            [
+                _new(Token, (at + s, at + e, t))
+                for piece, at in zip(used, starts, strict=True)
+                for s, e, t in piece.tokens
+            ]
+        )
+        return text, spans, tokens, tuple(chain.from_iterable(tags))
+
+    def _walk(
+        self,
+        steps: Steps,
+        rng: Draws,
+        locale: str,
+        identities: dict[str, Any],
+        used: list[Piece],
+        tags: list[tuple[str, ...]],
+        marks: list[tuple[int, str, str]],
+    ) -> None:
+        """Append the pieces of `steps` to `used` and their tags to `tags`."""
+        for kind, a, b in steps:
+            if kind is _LITERAL:
+                used.append(a)
+                tags.append(a.outside)
+            elif kind is _SLOT:
+                value = self.draws[a](rng, locale, identities)
+                if b is None:
+                    if value:
+                        piece = self._whole.get(value) or self._whole_piece(value)
+                        used.append(piece)
+                        tags.append(piece.outside)
+                    continue
+                lead, core, trail = self._split.get(value) or self._split_pieces(value)
+                if core is None:
+                    raise RuntimeError(f"value {a!r} came out empty; it cannot be an entity")
+                if lead is not None:
+                    used.append(lead)
+                    tags.append(lead.outside)
+                marks.append((len(used), b, a))
+                used.append(core)
+                tags.append(core.tags_of.get(b) or core.tags(b))
+                if trail is not None:
+                    used.append(trail)
+                    tags.append(trail.outside)
+            else:
+                u_include = rng.random()
+                u_choice = rng.random()
+                if b and not u_include < self.optional_probability:
+                    continue
+                self._walk(a[int(u_choice * len(a))], rng, locale, identities, used, tags, marks)
+
+
+def _span(start: int, end: int, label: str, text: str, slot: str) -> EntitySpan:
+    """`EntitySpan(...)` without the frozen dataclass's per-field `object.__setattr__`."""
+    span = object.__new__(EntitySpan)
+    span.__dict__.update(start=start, end=end, label=label, text=text, slot=slot)
+    return span
+
+
+_new = tuple.__new__

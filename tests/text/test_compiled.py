@@ -1,0 +1,112 @@
+"""Compiled templates (steps over cached pieces) must make exactly the samples the general
+builder makes: same uniforms read in the same order, same text, spans, tokens and tags."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from synthlab.generators.base import GeneratorContext, SamplePlan
+from synthlab.generators.text.generator import TextGenerator
+from synthlab.generators.text.params import TextParams
+
+# Awkward pieces: combining marks and emoji parts that glue onto what comes before, inner
+# punctuation that joins words, whitespace of several kinds (values with whitespace at their
+# edges are split around it), CJK.
+PIECES = [
+    "a", "Zé", "e\u0301", "\u0301", "東京", "😀", "🏽", "\u200d", "1", " ", "  ", "\t",
+    "\r\n", ",", ".", "@", "-", "'", "(", "!", "\u00a0",
+]  # fmt: skip
+fragment = st.lists(st.sampled_from(PIECES), max_size=4).map("".join)
+value = st.lists(st.sampled_from(PIECES), min_size=1, max_size=4).map("".join)
+LABELS = ("PER", "LOC")
+
+
+@st.composite
+def templates(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        parts.append(draw(fragment))
+        label = draw(st.sampled_from([*LABELS, None]))
+        slot = f"{{{{v{draw(st.integers(0, 2))}{':' + label if label else ''}}}}}"
+        shape = draw(st.integers(0, 3))
+        if shape == 1:
+            slot = f"[[?{draw(fragment)}{slot}|{draw(fragment)}]]"
+        elif shape == 2:
+            slot = f"[[{slot}|{draw(fragment)}[[x|{slot}]]]]"
+        parts.append(slot)
+    parts.append(draw(fragment))
+    return "".join(parts)
+
+
+def _generator(texts: list[str], values: list[list[str]], scheme: str) -> TextGenerator:
+    params = TextParams.model_validate(
+        {
+            "templates": [{"id": f"t{i}", "text": t} for i, t in enumerate(texts)],
+            "values": {f"v{i}": {"words": words} for i, words in enumerate(values)},
+            "tagging": scheme,
+        }
+    )
+    generator = TextGenerator()
+    generator.setup(params, GeneratorContext(recipe_dir=".", seed=3, count=10))
+    return generator
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    texts=st.lists(templates(), min_size=1, max_size=3),
+    values=st.lists(st.lists(value, min_size=1, max_size=3), min_size=3, max_size=3),
+    scheme=st.sampled_from(["BIO", "BILOU"]),
+    first=st.integers(0, 2**40),
+)
+def test_compiled_templates_make_the_general_builders_samples(texts, values, scheme, first):
+    generator = _generator(texts, values, scheme)
+    assert set(generator.steps) == {f"t{i}" for i in range(len(texts))}  # all compiled
+    indices = list(range(first, first + 6))
+    plans = [SamplePlan(i) for i in indices]
+    try:
+        compiled = generator.make_batch(indices, plans)
+    except RuntimeError as error:  # a labelled value that is only whitespace: both refuse
+        generator.steps = {}
+        try:
+            generator.make_batch(indices, plans)
+        except RuntimeError as general_error:
+            assert str(general_error) == str(error)
+            return
+        raise
+    generator.steps = {}  # every template through the general builder
+    general = generator.make_batch(indices, plans)
+    assert compiled == general
+
+
+def test_templates_the_steps_cannot_express_keep_the_general_builder() -> None:
+    params = TextParams.model_validate(
+        {
+            "templates": [
+                {"id": "plain", "text": "Hi {{a:PER}}[[?!|.]]"},
+                {"id": "nested", "text": "[[#ADDR: {{a:PER}} street]]"},
+                {"id": "same", "text": "{{b}} and {{b}}"},
+            ],
+            "values": {"a": {"words": ["Ann"]}, "b": {"words": ["x", "y"]}},
+            "nested_entities": True,
+            "same_per_sample": ["b"],
+        }
+    )
+    generator = TextGenerator()
+    generator.setup(params, GeneratorContext(recipe_dir=".", seed=3, count=10))
+    assert set(generator.steps) == {"plain"}
+    samples = generator.make_batch(list(range(30)), [SamplePlan(i) for i in range(30)])
+    assert {s.template_id for s in samples} == {"plain", "nested", "same"}
+    for sample in samples:
+        if sample.template_id == "same":
+            first, _, second = sample.text.partition(" and ")
+            assert first == second
+
+
+def test_noise_and_spacy_take_the_general_builder() -> None:
+    base = {"templates": [{"id": "t", "text": "Hi {{a:PER}}"}], "values": {"a": "Ann"}}
+    for extra in ({"noise": {"typo": 0.5}}, {"tokenizer": "spacy"}):
+        generator = TextGenerator()
+        params = TextParams.model_validate({**base, **extra})
+        generator.setup(params, GeneratorContext(recipe_dir=".", seed=3, count=10))
+        assert generator.steps == {}
