@@ -187,3 +187,32 @@ def test_index_line_spelled_out_equals_canonical_json(tmp_path: Path) -> None:
         )
         assert written == expected + "\n"
         json.loads(written)
+
+
+def test_index_line_spellings_remembered_per_shard_stay_exact(tmp_path: Path) -> None:
+    # the same writer sees values that compare equal but are spelled differently (1, True,
+    # 1.0), and the same conditions again: every line is still canonical_json's
+    metadatas: list[dict[str, Any]] = [
+        {"n": 1, "t": "a"},
+        {"n": True, "t": "a"},
+        {"n": 1.0, "t": "a"},
+        {"n": 1, "t": "a"},
+        {"t": "a", "n": 1},
+    ]
+    writer = ShardWriter(tmp_path, "cache")
+    for number, metadata in enumerate(metadatas):
+        sample = Sample(index=number, conditions=frozenset({"b", "a"}), metadata=metadata)
+        writer.index_record(sample, "cd" * 32)
+    handle = writer._parts["samples.jsonl"]
+    handle.flush()
+    written = Path(handle.name).read_text(encoding="utf-8").splitlines()
+    writer.abandon()
+    for number, (line, metadata) in enumerate(zip(written, metadatas, strict=True)):
+        expected = {
+            "index": number,
+            "spawn_key": [number],
+            "conditions": ["a", "b"],
+            "digest": "cd" * 32,
+            "metadata": metadata,
+        }
+        assert line == canonical_json(expected)

@@ -114,6 +114,42 @@ def _metadata_json(metadata: Any) -> str:
     return _ENCODE(metadata)
 
 
+_PLAIN = (str, int)
+
+
+class _IndexSpelling:
+    """Per shard: the JSON of the conditions and metadata already seen. Batched generators
+    repeat a few hundred combinations (template x locale, say) over thousands of samples;
+    both keys are immutable values (a frozenset, a tuple of str/int items), so a remembered
+    spelling is always the right one. Bounded: it starts over when full."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self.conditions: dict[frozenset[str], str] = {}
+        self.metadata: dict[tuple[tuple[str, Any], ...], str] = {}
+
+    def conditions_json(self, conditions: frozenset[str]) -> str:
+        found = self.conditions.get(conditions)
+        if found is None:
+            if len(self.conditions) >= self.LIMIT:
+                self.conditions.clear()
+            found = self.conditions[conditions] = ",".join(map(_quote, sorted(conditions)))
+        return found
+
+    def metadata_json(self, metadata: Any) -> str:
+        # str and int values only: immutable, and no True (== 1) or 1.0 to share a key with 1
+        if type(metadata) is not dict or not all(type(v) in _PLAIN for v in metadata.values()):
+            return _metadata_json(metadata)
+        key = tuple(metadata.items())
+        found = self.metadata.get(key)
+        if found is None:
+            if len(self.metadata) >= self.LIMIT:
+                self.metadata.clear()
+            found = self.metadata[key] = _metadata_json(metadata)
+        return found
+
+
 def _fold_header(kind: bytes, name: str) -> bytes:
     encoded = name.encode("utf-8")
     return kind + len(encoded).to_bytes(8, "big") + encoded
@@ -131,6 +167,7 @@ class ShardWriter:
         self._parts: dict[str, IO[bytes]] = {}
         self._digest: Any = None
         self._record_headers: dict[str, bytes] = {}  # stream -> its digest header
+        self._spelling = _IndexSpelling()
 
     # -- SampleSink -----------------------------------------------------------------
     def file(self, relpath: str, data: bytes) -> None:
@@ -186,12 +223,15 @@ class ShardWriter:
 
     def index_record(self, sample: Sample, digest: str) -> None:
         index = sample.index
-        if type(index) is int:
+        conditions = sample.conditions
+        if type(index) is int and type(conditions) is frozenset:
+            spelling = self._spelling
             try:  # plain metadata (the usual case): canonical_json's bytes, spelled out
                 line = (
-                    f'{{"conditions":[{",".join(map(_quote, sorted(sample.conditions)))}],'
+                    f'{{"conditions":[{spelling.conditions_json(conditions)}],'
                     f'"digest":{_quote(digest)},"index":{index},'
-                    f'"metadata":{_metadata_json(sample.metadata)},"spawn_key":[{index}]}}'
+                    f'"metadata":{spelling.metadata_json(sample.metadata)},'
+                    f'"spawn_key":[{index}]}}'
                 )
             except (TypeError, ValueError):  # numpy values, sets: the general spelling
                 pass

@@ -72,6 +72,11 @@ class DatasetSink(Protocol):
 
     def iter_stream(self, stream: str) -> Iterator[str]: ...
 
+    def stream_bytes(self, stream: str) -> Iterator[bytes]:
+        """The stream as UTF-8 blocks: joined, they are its lines in order, each ending in a
+        newline (what `iter_stream` yields, without a Python string per line)."""
+        ...
+
     def open(self, relpath: str) -> AbstractContextManager[IO[bytes]]: ...
 
     def file(self, relpath: str, data: bytes) -> None: ...
@@ -94,8 +99,8 @@ class Exporter(ABC):
         for stream in dataset.streams():
             if self.owns_stream(stream):
                 with dataset.open(stream) as handle:
-                    for line in dataset.iter_stream(stream):
-                        handle.write(line.encode("utf-8") + b"\n")
+                    for block in dataset.stream_bytes(stream):
+                        handle.write(block)
 
     def owns_stream(self, stream: str) -> bool:
         return stream.startswith(f"{self.name}/")

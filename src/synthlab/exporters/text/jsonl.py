@@ -18,7 +18,6 @@ from synthlab.samples.text import TextSample
 __all__ = ["TextJsonlExporter", "jsonl_line", "jsonl_row"]
 
 FOLDER = "text/"
-_LINES_PER_WRITE = 4096
 
 
 def jsonl_row(sample: TextSample) -> dict[str, object]:
@@ -72,13 +71,7 @@ class TextJsonlExporter(Exporter):
     def finalize(self, dataset: DatasetSink) -> None:
         for _, stream in split_streams(dataset, FOLDER, ".jsonl"):
             with dataset.open(stream) as handle:
-                # thousands of lines per write: one encode, hash update and write call each
-                # instead of one per line (a few µs a sample in the driver's serial finalize)
-                lines: list[str] = []
-                for line in dataset.iter_stream(stream):
-                    lines.append(line)
-                    if len(lines) == _LINES_PER_WRITE:
-                        handle.write(("\n".join(lines) + "\n").encode("utf-8"))
-                        lines.clear()
-                if lines:
-                    handle.write(("\n".join(lines) + "\n").encode("utf-8"))
+                # the lines are already the file's lines: copied in blocks, not one by one
+                # (the driver's finalize is serial, after the workers)
+                for block in dataset.stream_bytes(stream):
+                    handle.write(block)
