@@ -138,3 +138,19 @@ def test_labels_do_not_depend_on_the_colour_settings():
     without, _ = _render(_scene((sun,), (_cube(),)), shadows=False)
     assert np.array_equal(with_shadows.instance, without.instance)
     assert np.array_equal(with_shadows.depth, without.depth)
+
+
+def test_flat_background_cleared_matches_background_composited():
+    import dataclasses
+
+    sun = _light("directional", np.array([3.0, -2.0, 5.0]), np.zeros(3), 3.0)
+    flat = (40, 90, 160)
+    background = np.broadcast_to(np.array(flat, np.uint8), (H, W, 3))
+    base = dataclasses.replace(_scene((sun,), (_cube(),)), background=background)
+    _, composited = _render(base, shadows=False)
+    _, cleared = _render(dataclasses.replace(base, background_color=flat), shadows=False)
+    sky = composited == np.mean(flat)
+    assert sky.sum() > 100  # the camera sees past the ground
+    # the same up to rounding where an edge pixel mixes object and background
+    assert np.abs(composited - cleared).max() <= 2
+    assert np.array_equal(composited[sky], cleared[sky])

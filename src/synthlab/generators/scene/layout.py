@@ -68,6 +68,9 @@ class SceneDescription:
     camera: Camera
     background: np.ndarray  # HxWx3 uint8
     drawn: Mapping[str, object]
+    # set when the background is one flat colour: the renderer then clears to it instead of
+    # compositing the image over the background afterwards
+    background_color: tuple[int, int, int] | None = None
 
     @property
     def labeled(self) -> tuple[PlacedObject, ...]:
@@ -142,18 +145,20 @@ def _pose_object(
 
 def _background(
     params: SceneParams, width: int, height: int, images: list[np.ndarray], rng: np.random.Generator
-) -> tuple[np.ndarray, dict[str, object]]:
+) -> tuple[np.ndarray, tuple[int, int, int] | None, dict[str, object]]:
+    """The background image, its colour when it is flat, and what was drawn."""
     spec = params.background
     if images:
         pick = int(rng.integers(0, len(images)))
-        return images[pick], {"background_image": pick}
+        return images[pick], None, {"background_image": pick}
     if spec.gradient is not None:
         top, bottom = (np.asarray(parse_color(c), float) for c in spec.gradient)
         t = np.linspace(0.0, 1.0, height)[:, None, None]
         rows = np.round(top * (1 - t) + bottom * t).astype(np.uint8)
-        return np.broadcast_to(rows, (height, width, 3)).copy(), {}
-    color = np.asarray(parse_color(spec.color), np.uint8)
-    return np.broadcast_to(color, (height, width, 3)).copy(), {}
+        return np.broadcast_to(rows, (height, width, 3)), None, {}
+    color = parse_color(spec.color)
+    flat = np.broadcast_to(np.asarray(color, np.uint8), (height, width, 3))
+    return flat, color, {}
 
 
 @functools.lru_cache(maxsize=16)
@@ -302,7 +307,7 @@ def build_scene(
     fixtures = _fixtures(params, rng)
     lights = tuple(draw_light(spec, rng, top) for spec in params.lights)
     ambient = float(params.ambient.sample(rng))
-    background, background_drawn = _background(
+    background, background_color, background_drawn = _background(
         params, camera.width, camera.height, backgrounds, camera_rng
     )
     drawn = {
@@ -313,4 +318,6 @@ def build_scene(
         "camera": camera_drawn,
         **background_drawn,
     }
-    return SceneDescription(tuple(objects), fixtures, lights, ambient, camera, background, drawn)
+    return SceneDescription(
+        tuple(objects), fixtures, lights, ambient, camera, background, drawn, background_color
+    )

@@ -19,6 +19,7 @@ Two more differences from pyrender's cache, both for speed:
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,11 @@ def _shader_path(name: str | None) -> str | None:
     return str(PYRENDER_SHADERS / name)
 
 
+@functools.cache
+def _source(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
 class Program(ShaderProgram):  # type: ignore[misc]
     """pyrender's program object (the renderer calls its private `_bind` etc.) with
     uniform locations cached and defines as real preprocessor definitions."""
@@ -67,8 +73,7 @@ class Program(ShaderProgram):  # type: ignore[misc]
         self._locations: dict[str, int] = {}
 
     def _load(self, shader_filename: str) -> str:
-        text = Path(shader_filename).read_text(encoding="utf-8")
-        version, _, body = text.partition("\n")
+        version, _, body = _source(shader_filename).partition("\n")
         lines = [f"#define {name} {value}" for name, value in sorted(self.defines.items())]
         return "\n".join([version, *lines, body])
 
@@ -118,13 +123,18 @@ class ProgramCache:
         if fragment_shader in REPLACED:
             for name, count in zip(LIGHT_COUNT_NAMES, self.light_counts, strict=True):
                 defines[name] = count
-        key = (vertex_shader, fragment_shader, geometry_shader, tuple(sorted(defines.items())))
+        paths = tuple(_shader_path(name) for name in (vertex_shader, fragment_shader))
+        geometry = _shader_path(geometry_shader)
+        # Only the defines a shader mentions: pyrender passes material and light defines
+        # to every shader, and each distinct program costs llvmpipe a compile on first draw.
+        source = "".join(_source(path) for path in (*paths, geometry) if path is not None)
+        defines = {name: value for name, value in defines.items() if name in source}
+        key = (*paths, geometry, tuple(sorted(defines.items())))
         program = self._programs.get(key)
         if program is None:
-            vertex, fragment = _shader_path(vertex_shader), _shader_path(fragment_shader)
+            vertex, fragment = paths
             assert vertex is not None and fragment is not None
-            program = Program(vertex, fragment, _shader_path(geometry_shader), defines)
-            self._programs[key] = program
+            program = self._programs[key] = Program(vertex, fragment, geometry, defines)
         return program
 
     def clear(self) -> None:

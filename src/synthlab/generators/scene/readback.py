@@ -46,7 +46,8 @@ class ReadbackRenderer(pyrender.Renderer):  # type: ignore[misc]
         self.region: tuple[int, int, int, int] | None = None  # x0 y0 x1 y1, image rows
         self.ids: np.ndarray = np.zeros((0, 0), np.uint16)
         self.depth: np.ndarray | None = None
-        self.rgba: np.ndarray = np.zeros((0, 0, 4), np.uint8)
+        self.rgba: np.ndarray = np.zeros((0, 0, 4), np.uint8)  # or RGB, see read_alpha
+        self.read_alpha = True  # whether the colour pass reads alpha (to composite with)
 
     def render(
         self,
@@ -132,16 +133,29 @@ class ReadbackRenderer(pyrender.Renderer):  # type: ignore[misc]
             0, 0, width, height, 0, 0, width, height, GL.GL_COLOR_BUFFER_BIT, GL.GL_LINEAR
         )
         GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._main_fb)
-        pixels = _read(0, 0, width, height, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, np.uint32)
-        self.rgba = pixels.view(np.uint8).reshape(height, width, 4)
+        if self.read_alpha:
+            pixels = _read(0, 0, width, height, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, np.uint32)
+            self.rgba = pixels.view(np.uint8).reshape(height, width, 4)
+        else:  # three bytes per pixel straight from OpenGL: no copy to drop the alpha
+            pixels = _read(0, 0, width, height, GL.GL_RGB, GL.GL_UNSIGNED_BYTE, np.uint8, 3)
+            self.rgba = pixels.reshape(height, width, 3)
 
 
 def _read(
-    x: int, y: int, width: int, height: int, fmt: int, kind: int, dtype: object
+    x: int,
+    y: int,
+    width: int,
+    height: int,
+    fmt: int,
+    kind: int,
+    dtype: object,
+    per_pixel: int = 1,
 ) -> np.ndarray:
-    """glReadPixels straight into a fresh array, rows flipped to image order (a view).
-    The raw entry point: PyOpenGL's wrapper knows no GL_RG and copies through bytes."""
-    out: np.ndarray = np.empty((height, width), dtype=dtype)  # type: ignore[call-overload]
+    """glReadPixels straight into a fresh array (`per_pixel` values of `dtype` per pixel
+    in a row), rows flipped to image order (a view). The raw entry point: PyOpenGL's
+    wrapper knows no GL_RG and copies through bytes."""
+    shape = (height, width * per_pixel)
+    out: np.ndarray = np.empty(shape, dtype=dtype)  # type: ignore[call-overload]
     _raw_read_pixels(x, y, width, height, fmt, kind, ctypes.c_void_p(out.ctypes.data))
     return out[::-1]
 

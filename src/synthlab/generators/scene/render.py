@@ -70,9 +70,10 @@ class LoadedScene:
         self.description = scene
         camera = scene.camera
         self.size = (camera.width, camera.height)
-        self.scene = pyrender.Scene(
-            bg_color=(0.0, 0.0, 0.0, 0.0), ambient_light=(scene.ambient,) * 3
-        )
+        flat = scene.background_color
+        # a flat background is the clear colour; any other is composited in color()
+        clear = (0.0, 0.0, 0.0, 0.0) if flat is None else (*(c / 255 for c in flat), 1.0)
+        self.scene = pyrender.Scene(bg_color=clear, ambient_light=(scene.ambient,) * 3)
         pool = rasterizer.meshes
         pool.start_scene()
         self.object_nodes = [
@@ -159,7 +160,10 @@ class LoadedScene:
         flags = pyrender.RenderFlags.RGBA
         if shadows:
             flags |= pyrender.RenderFlags.SHADOWS_DIRECTIONAL | pyrender.RenderFlags.SHADOWS_SPOT
-        rgba = self.rasterizer.draw_color(self.scene, flags, self.size)
+        flat = self.description.background_color is not None
+        rgba = self.rasterizer.draw_color(self.scene, flags, self.size, alpha=not flat)
+        if flat:
+            return rgba  # RGB, drawn over the background already
         # The clear colour is transparent black, so edges come out premultiplied: add the
         # background by the uncovered share, in integers (rounded to nearest).
         alpha = rgba[..., 3:4].astype(np.uint16)
@@ -220,8 +224,12 @@ class PyrenderRasterizer:
             renderer.region = None
         return renderer.ids, renderer.depth
 
-    def draw_color(self, scene: pyrender.Scene, flags: int, size: tuple[int, int]) -> np.ndarray:
+    def draw_color(
+        self, scene: pyrender.Scene, flags: int, size: tuple[int, int], alpha: bool = True
+    ) -> np.ndarray:
+        """RGBA (uint8), or RGB without `alpha`."""
         renderer = self._open(size)
+        renderer.read_alpha = alpha
         renderer.render(scene, flags | pyrender.RenderFlags.OFFSCREEN)
         return renderer.rgba
 
