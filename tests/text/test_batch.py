@@ -137,3 +137,29 @@ def test_ray_executor_gives_the_same_bytes(kit, batch_params, tmp_path):
     render_dataset(recipe, tmp_path / "local", workers=1, shard_size=7)
     render_dataset(recipe, tmp_path / "ray", workers=2, shard_size=7, executor="ray")
     assert _files(tmp_path / "ray") == _files(tmp_path / "local")
+
+
+def test_pools_inherited_from_the_driver_or_built_in_each_worker_give_the_same_bytes(
+    kit, batch_params, tmp_path, monkeypatch
+):
+    import synthlab.engine.local as local
+    import synthlab.engine.shard as shard
+
+    data = kit.recipe_dict(batch_params, count=40)
+    prepared: list[str] = []
+    real = shard.prepare_in_driver
+
+    def counted(job: Any) -> None:
+        prepared.append(job.job_id)
+        real(job)
+        generator = shard._worker.maker.generator  # type: ignore[union-attr]
+        assert generator.bank._pools and generator.bank._identities  # built before the fork
+
+    monkeypatch.setattr(local, "prepare_in_driver", counted)
+    kit.render(data, tmp_path / "inherited", workers=2, shard_size=7)
+    assert len(prepared) == 1
+    assert shard._worker is None  # the driver let go of it after the run
+    monkeypatch.setattr(local, "prepare_in_driver", lambda job: None)
+    kit.render(data, tmp_path / "own", workers=2, shard_size=7)
+    kit.render(data, tmp_path / "one", workers=1, shard_size=7)
+    assert _files(tmp_path / "inherited") == _files(tmp_path / "own") == _files(tmp_path / "one")

@@ -12,8 +12,16 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 
 from synthlab.engine.sampling import THREADS
-from synthlab.engine.shard import Job, ShardResult, ShardTask, close_worker, run_shard
+from synthlab.engine.shard import (
+    Job,
+    ShardResult,
+    ShardTask,
+    close_worker,
+    prepare_in_driver,
+    run_shard,
+)
 from synthlab.errors import RuntimeFailure
+from synthlab.generators.base import get_generator_spec
 
 __all__ = ["run_local"]
 
@@ -69,8 +77,30 @@ def run_local(
         finally:
             close_worker()
         return
+    context = _context()
+    shared = (
+        context.get_start_method() == "fork"
+        and get_generator_spec(job.recipe.generator.kind).setup_before_fork
+    )
+    if shared:
+        prepare_in_driver(job)
+    try:
+        _run_pool(job, tasks, workers, context, lock_fd, on_done)
+    finally:
+        if shared:
+            close_worker()
+
+
+def _run_pool(
+    job: Job,
+    tasks: Iterable[ShardTask],
+    workers: int,
+    context: multiprocessing.context.BaseContext,
+    lock_fd: int | None,
+    on_done: Callable[[ShardResult], None],
+) -> None:
     pool = ProcessPoolExecutor(
-        workers, mp_context=_context(), initializer=_init_worker, initargs=(lock_fd, os.getpid())
+        workers, mp_context=context, initializer=_init_worker, initargs=(lock_fd, os.getpid())
     )
     pending: set[Future[ShardResult]] = set()
     queue = iter(tasks)

@@ -32,7 +32,15 @@ from synthlab.jsonio import canonical_json
 from synthlab.recipe import Recipe
 from synthlab.samples import Sample
 
-__all__ = ["INDEX_STREAM", "Job", "ShardResult", "ShardTask", "ShardWriter", "run_shard"]
+__all__ = [
+    "INDEX_STREAM",
+    "Job",
+    "ShardResult",
+    "ShardTask",
+    "ShardWriter",
+    "prepare_in_driver",
+    "run_shard",
+]
 
 INDEX_STREAM = "samples.jsonl"  # one line per sample: index, seed key, conditions, digest
 # `canonical_json`'s options without its `default`: `json.dumps` with options builds an
@@ -337,6 +345,14 @@ def _state_for(job: Job) -> _WorkerState:
         maker.pin_threads()
         _worker = _WorkerState(job.job_id, maker, open_exporters(job.formats))
     return _worker
+
+
+def prepare_in_driver(job: Job) -> None:
+    """Set the generator up here, before workers fork, when its spec allows it: they then
+    inherit it (and what `prepare_shared` made) instead of each building their own. The
+    state is the one a worker would build (`_state_for` reuses it for the same job)."""
+    state = _state_for(job)
+    state.maker.generator.prepare_shared()
 
 
 def close_worker() -> None:

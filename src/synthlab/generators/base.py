@@ -90,6 +90,11 @@ class Generator(ABC):
         sample must depend only on (seed, its index, its plan), never on its batch."""
         raise NotImplementedError(f"{type(self).__name__} does not make batches")
 
+    def prepare_shared(self) -> None:  # noqa: B027
+        """After `setup`, when the spec allows `setup_before_fork`: make now what every
+        worker would otherwise make for itself (value pools, say). Runs once in the driver;
+        forked workers inherit the result. Must not change any sample."""
+
     def close(self) -> None:  # noqa: B027
         """Release what setup acquired."""
 
@@ -115,6 +120,10 @@ class GeneratorSpec:
     value_libraries: tuple[str, ...] = ("numpy",)
     # how a sample's randomness follows from (seed, index), recorded in the manifest
     seed_derivation: str = DERIVATION
+    # Whether the local executor may set the generator up once in the driver and let forked
+    # workers inherit it (`Generator.prepare_shared`): only for pure-Python state, never a
+    # GPU context, an open renderer or threads, which do not survive a fork.
+    setup_before_fork: bool = False
     quota_conditions: Callable[[Any], Collection[str]] = field(default=lambda params: ())
     # What one worker process needs while it makes samples, in Ray's resource names
     # ({"CPU": 1, "GPU": 1}); a function of the params so that e.g. device: cpu asks no GPU.

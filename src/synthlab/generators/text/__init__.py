@@ -24,4 +24,5 @@ SPEC = GeneratorSpec(
     value_libraries=("numpy", "faker"),
     seed_derivation=COUNTER_DERIVATION,  # samples are made a shard at a time
     quota_conditions=lambda params: params.conditions(),
+    setup_before_fork=True,  # value pools built once in the driver, shared by the workers
 )

@@ -66,6 +66,11 @@ class TextGenerator(Generator):
         # (labels, template id) -> the sample's conditions: a few hundred combinations
         self._conditions: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
 
+    def prepare_shared(self) -> None:
+        """Value pools built once in the driver; forked workers inherit them (a second of
+        Faker calls per worker otherwise)."""
+        self.bank.build_pools()
+
     def _locale(self, u: float) -> str:
         total = self.locale_cumulative[-1]
         return self.locales[

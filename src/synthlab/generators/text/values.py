@@ -104,6 +104,22 @@ class ValueBank:
             name: self._compile(name, source, base_dir) for name, source in params.values.items()
         }
 
+    def build_pools(self) -> None:
+        """Every pool the recipe can draw from, now (they are otherwise built on first use):
+        the same values either way, as each pool depends only on (seed, value, locale)."""
+        for name, source in self.params.values.items():
+            for locale in self.params.locales:
+                if isinstance(source, src.FakerSource):
+                    size = source.pool if source.pool is not None else self.params.pool_size
+                    if size:
+                        self._faker_pool(name, source, locale)
+                elif (
+                    isinstance(source, src.IdentitySource)
+                    and self.params.pool_size
+                    and locale not in self._identities
+                ):
+                    self._identities[locale] = self._identity_pool(locale)
+
     # -- Faker -------------------------------------------------------------------------------
     def faker(self, locale: str) -> Any:
         generator = self._fakers.get(locale)
