@@ -62,7 +62,28 @@ class ReadbackRenderer(pyrender.Renderer):  # type: ignore[misc]
             min(len(scene.point_light_nodes), most[2]),
             min(len(scene.spot_light_nodes), most[1]),
         )
+        self._lit: set[object] = set()
         return super().render(scene, flags, seg_node_map)
+
+    def _bind_lighting(
+        self, scene: pyrender.Scene, program: object, node: pyrender.Node, flags: int
+    ) -> None:
+        # pyrender binds every light again for every primitive. A program keeps its
+        # uniforms, so once per program per pass is enough, except when shadow maps take
+        # texture units (renumbered per primitive) or when there are more lights than
+        # pyrender binds (it then picks the nearest to each node).
+        shadows = RenderFlags.SHADOWS_DIRECTIONAL | RenderFlags.SHADOWS_SPOT
+        most = self._compute_max_n_lights(flags)
+        plenty = (
+            len(scene.directional_light_nodes) <= most[0]
+            and len(scene.spot_light_nodes) <= most[1]
+            and len(scene.point_light_nodes) <= most[2]
+        )
+        if not flags & shadows and plenty:
+            if program in self._lit:
+                return
+            self._lit.add(program)
+        super()._bind_lighting(scene, program, node, flags)
 
     def _update_context(self, scene: pyrender.Scene, flags: int) -> None:
         meshes = scene.meshes

@@ -61,6 +61,34 @@ def _light(light) -> pyrender.Light:  # type: ignore[no-untyped-def]
     )
 
 
+class _FixedScene(pyrender.Scene):  # type: ignore[misc]
+    """A scene whose nodes do not move once added, so their world poses are cached:
+    pyrender asks for them again for every primitive of every pass, each time searching
+    the scene graph (networkx) and multiplying matrices."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._poses: dict[pyrender.Node, np.ndarray] = {}
+
+    def add_node(self, node: pyrender.Node, parent_node: pyrender.Node | None = None) -> None:
+        self._poses.clear()
+        super().add_node(node, parent_node)
+
+    def remove_node(self, node: pyrender.Node) -> None:
+        self._poses.clear()
+        super().remove_node(node)
+
+    def set_pose(self, node: pyrender.Node, pose: np.ndarray) -> None:
+        self._poses.clear()
+        super().set_pose(node, pose)
+
+    def get_pose(self, node: pyrender.Node) -> np.ndarray:
+        pose = self._poses.get(node)
+        if pose is None:
+            pose = self._poses[node] = super().get_pose(node)
+        return pose.copy()  # callers may modify what they get, as pyrender's own is fresh
+
+
 class LoadedScene:
     """A scene description turned into pyrender nodes, ready for the three passes. Valid
     until the rasterizer loads the next scene (their meshes come from one pool)."""
@@ -73,7 +101,7 @@ class LoadedScene:
         flat = scene.background_color
         # a flat background is the clear colour; any other is composited in color()
         clear = (0.0, 0.0, 0.0, 0.0) if flat is None else (*(c / 255 for c in flat), 1.0)
-        self.scene = pyrender.Scene(bg_color=clear, ambient_light=(scene.ambient,) * 3)
+        self.scene = _FixedScene(bg_color=clear, ambient_light=(scene.ambient,) * 3)
         pool = rasterizer.meshes
         pool.start_scene()
         self.object_nodes = [
