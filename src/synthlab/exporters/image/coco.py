@@ -2,7 +2,8 @@
 (`fo.Dataset.from_dir(dataset_dir=OUT, dataset_type=fo.types.COCODetectionDataset,
 data_path="images", labels_path="coco.json")`).
 
-Masks are RLE (pycocotools' own encoder), `area` is the mask's pixel count, `iscrowd` is 0,
+Masks are RLE (pycocotools' string encoding, runs found for all objects at once in
+`rle.py`), `area` is the mask's pixel count, `iscrowd` is 0,
 objects with no visible pixel get no annotation, category ids start at the generator's
 `category_id_start` (default 1), keypoints follow the category's keypoint names.
 `synthlab_instance_id` ties an annotation to the instance mask value and the label file's
@@ -14,9 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-import numpy as np
-
 from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
+from synthlab.exporters.image.rle import instance_rles
 from synthlab.jsonio import canonical_json
 from synthlab.samples import Sample
 from synthlab.samples.image import ImageSample, ObjectLabel
@@ -26,23 +26,18 @@ __all__ = ["CocoExporter"]
 STREAM = "coco/images.jsonl"
 
 
-def _rle(mask: np.ndarray) -> dict[str, Any]:
-    from pycocotools import mask as coco_mask
-
-    encoded = coco_mask.encode(np.asfortranarray(mask.astype(np.uint8)))
-    return {"size": [int(v) for v in encoded["size"]], "counts": encoded["counts"].decode("ascii")}
-
-
-def _annotation(sample: ImageSample, label: ObjectLabel) -> dict[str, Any] | None:
+def _annotation(
+    sample: ImageSample,
+    label: ObjectLabel,
+    masks: dict[int, tuple[dict[str, Any], int]] | None,
+) -> dict[str, Any] | None:
     if label.bbox is None:
         return None
     x, y, w, h = label.bbox
-    if sample.instance_mask is not None:
-        mask = sample.instance_mask == label.instance_id
-        area = int(np.count_nonzero(mask))
-        if area == 0:
-            return None
-        segmentation: Any = _rle(mask)
+    if masks is not None:
+        if label.instance_id not in masks:
+            return None  # no pixel of its own in the mask
+        segmentation, area = masks[label.instance_id]
     else:
         area = round(w * h)
         segmentation = [[x, y, x + w, y, x + w, y + h, x, y + h]]
@@ -77,7 +72,11 @@ class CocoExporter(Exporter):
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, ImageSample)
         file_name = layout.sample_path("images", sample.index, ".png").removeprefix("images/")
-        annotations = [a for a in (_annotation(sample, o) for o in sample.objects) if a]
+        masks = None
+        if sample.instance_mask is not None:
+            wanted = [o.instance_id for o in sample.objects if o.bbox is not None]
+            masks = instance_rles(sample.instance_mask, wanted)
+        annotations = [a for a in (_annotation(sample, o, masks) for o in sample.objects) if a]
         record = {
             "image": {
                 "id": sample.index + 1,
