@@ -34,6 +34,7 @@ def _annotation(
     if label.bbox is None:
         return None
     x, y, w, h = label.bbox
+    segmentation: Any
     if masks is not None:
         if label.instance_id not in masks:
             return None  # no pixel of its own in the mask
