@@ -45,8 +45,9 @@ def _pick(dataset: synthlab.Dataset, rare: str | None) -> list[tuple[int, ImageS
 
 def _tile(sample: ImageSample) -> Image.Image:
     overlay = draw(sample)
-    assert overlay.png is not None
-    picture = Image.open(io.BytesIO(overlay.png)).convert("RGB")
+    encoded = overlay.png or overlay.jpeg  # camera-sized overlays come as JPEG
+    assert encoded is not None
+    picture = Image.open(io.BytesIO(encoded)).convert("RGB")
     return picture.resize(TILE, Image.Resampling.LANCZOS)
 
 

@@ -1,11 +1,12 @@
 #version 330 core
-// synthlab's colour pass, fragment stage: a lean stand-in for a full PBR shader, because
-// on a CPU rasteriser (llvmpipe) the fragment stage is most of an image's render time.
+// synthlab's colour pass, fragment stage: a lean shader of our own instead of pyrender's
+// PBR one, because on a CPU rasteriser (llvmpipe) the fragment stage is most of an image's
+// render time.
 //
-// Model, per light: Lambert diffuse plus a normalised Blinn-Phong highlight, with the
-// material's PBR factors mapped onto it (metals lose their diffuse part and tint their
-// highlight; roughness sets the highlight's exponent). Plus ambient fill, shadow maps when
-// the recipe asks for them, and gamma 2.2 encoding of the result.
+// Model, per light: Lambert diffuse plus a microfacet highlight (the textbook GGX /
+// Schlick / Schlick-Smith terms) from the material's base colour, metallic and roughness;
+// plus ambient fill, shadow maps when the recipe asks for them, and gamma 2.2 encoding.
+// No emissive, occlusion or normal maps: our materials have none.
 //
 // Uniform names and struct fields are the ones pyrender's renderer binds. The number of
 // lights of each kind is a compile-time constant (N_DIRECTIONAL_LIGHTS, N_POINT_LIGHTS,
@@ -77,16 +78,28 @@ out vec4 frag_color;
 const float INV_PI = 0.31830988618;
 const float DIELECTRIC_REFLECTANCE = 0.04;  // share of light a non-metal reflects head-on
 
-// What one light of `radiance` arriving from direction `l` sends towards the eye.
-vec3 shade(vec3 n, vec3 v, vec3 l, vec3 radiance, vec3 diffuse, vec3 specular,
-           float exponent, float peak)
+// What one light of `radiance` arriving from direction `l` sends towards the eye: Lambert
+// diffuse plus a microfacet highlight (GGX distribution, Schlick's Fresnel, Schlick-Smith
+// masking); the diffuse part keeps what the surface did not reflect.
+vec3 shade(vec3 n, vec3 v, vec3 l, vec3 radiance, vec3 diffuse, vec3 f0, float alpha2,
+           float k)
 {
     float cos_in = dot(n, l);
     if (cos_in <= 0.0) {
         return vec3(0.0);
     }
-    float cos_half = max(dot(n, normalize(l + v)), 0.0);
-    return radiance * cos_in * (diffuse + specular * (peak * pow(cos_half, exponent)));
+    vec3 h = normalize(l + v);
+    float cos_half = max(dot(n, h), 0.0);
+    float cos_out = max(abs(dot(n, v)), 0.001);
+    float grazing = 1.0 - max(dot(v, h), 0.0);
+    float grazing2 = grazing * grazing;
+    vec3 fresnel = f0 + (1.0 - f0) * (grazing2 * grazing2 * grazing);
+    float spread = cos_half * cos_half * (alpha2 - 1.0) + 1.0;
+    float distribution = alpha2 * INV_PI / (spread * spread);
+    float masking = 1.0 / ((cos_out * (1.0 - k) + k) * (cos_in * (1.0 - k) + k));
+    // D * G / (4 cos_in cos_out), with G's cos_in * cos_out cancelled
+    vec3 specular = fresnel * (0.25 * distribution * masking);
+    return radiance * cos_in * ((1.0 - fresnel) * diffuse + specular);
 }
 
 #if defined(DIRECTIONAL_LIGHT_SHADOWS) || defined(SPOT_LIGHT_SHADOWS)
@@ -121,13 +134,11 @@ void main()
 #endif
     float metallic = clamp(material.metallic_factor, 0.0, 1.0);
     float roughness = clamp(material.roughness_factor, 0.05, 1.0);
-    vec3 diffuse = base.rgb * ((1.0 - metallic) * (1.0 - DIELECTRIC_REFLECTANCE) * INV_PI);
+    vec3 diffuse = base.rgb * ((1.0 - metallic) * INV_PI);
     vec3 specular = mix(vec3(DIELECTRIC_REFLECTANCE), base.rgb, metallic);
-    // Blinn-Phong exponent matching a microfacet roughness (alpha = roughness^2), and
-    // the factor that keeps the highlight's energy independent of its width
-    float alpha = roughness * roughness;
-    float exponent = clamp(2.0 / (alpha * alpha) - 2.0, 1.0, 4096.0);
-    float peak = (exponent + 8.0) * (INV_PI / 8.0);
+    float alpha = roughness * roughness;  // the usual remapping of perceived roughness
+    float alpha2 = alpha * alpha;
+    float k = (roughness + 1.0) * (roughness + 1.0) / 8.0;  // Schlick-Smith for direct light
 
 #ifdef NORMAL_LOC
     vec3 n = normalize(world_normal);
@@ -141,7 +152,7 @@ void main()
     for (int i = 0; i < N_DIRECTIONAL_LIGHTS; i++) {
         vec3 l = -normalize(directional_lights[i].direction);
         vec3 light = shade(n, v, l, directional_lights[i].color * directional_lights[i].intensity,
-                           diffuse, specular, exponent, peak);
+                           diffuse, specular, alpha2, k);
 #ifdef DIRECTIONAL_LIGHT_SHADOWS
         light *= unshadowed(directional_lights[i].shadow_map,
                             directional_lights[i].light_matrix, dot(n, l));
@@ -155,7 +166,7 @@ void main()
         float distance2 = dot(to_light, to_light);
         vec3 radiance = point_lights[i].color * (point_lights[i].intensity / distance2);
         color += shade(n, v, to_light * inversesqrt(distance2), radiance,
-                       diffuse, specular, exponent, peak);
+                       diffuse, specular, alpha2, k);
     }
 #endif
 #if N_SPOT_LIGHTS > 0
@@ -168,7 +179,7 @@ void main()
                            + spot_lights[i].light_angle_offset, 0.0, 1.0);
         vec3 radiance = spot_lights[i].color
                         * (cone * cone * spot_lights[i].intensity / distance2);
-        vec3 light = shade(n, v, l, radiance, diffuse, specular, exponent, peak);
+        vec3 light = shade(n, v, l, radiance, diffuse, specular, alpha2, k);
 #ifdef SPOT_LIGHT_SHADOWS
         light *= unshadowed(spot_lights[i].shadow_map, spot_lights[i].light_matrix, dot(n, l));
 #endif
