@@ -44,7 +44,10 @@ def parse_indices(text: str) -> list[int]:
 @click.option(
     "--shard-size",
     type=click.IntRange(min=1),
-    help="Samples per unit of work (never changes the output).",
+    help=(
+        "Samples per unit of work (default: the recipe's, else at most 64 and 4 or more "
+        "shards per worker); never changes the output."
+    ),
 )
 @click.option(
     "--only", "only", metavar="INDICES", help="Render only these samples, e.g. 17 or 3,5,10-19."

@@ -97,6 +97,27 @@ def plan_tasks(
         yield ShardTask(tuple(left[first : first + shard_size]))
 
 
+# A shard size the engine picks (none in the recipe or on the command line) gives every
+# worker at least this many shards: with 200 images in shards of 64, one worker would make
+# 128 and the other 72, and spend the run's last third alone.
+SHARDS_PER_WORKER = 4
+
+
+def chosen_shard_size(
+    recipe: Recipe, asked: int | None, samples: int, workers: int, multiple: int
+) -> int:
+    """`asked` (--shard-size), else the recipe's `output.shard_size` if it is written there,
+    else the default cut so that `workers` each get SHARDS_PER_WORKER shards or more (a
+    multiple of `multiple`). Shard size never changes the output bytes, only the balance."""
+    if asked:
+        return asked
+    if "shard_size" in recipe.output.model_fields_set:
+        return recipe.output.shard_size
+    balanced = -(-samples // (workers * SHARDS_PER_WORKER))
+    balanced = -(-balanced // multiple) * multiple
+    return max(1, min(recipe.output.shard_size, balanced))
+
+
 EXECUTORS = ("local", "ray")
 
 
@@ -148,7 +169,6 @@ def render_dataset(
     selection = _selection(recipe, only)
     job_id = content_sha256(recipe, selection, formats)
     job = Job(recipe=recipe, out_dir=out, formats=formats, job_id=job_id)
-    size = shard_size or recipe.output.shard_size
     workers_asked = workers
     workers = workers or default_workers()
 
@@ -156,6 +176,16 @@ def render_dataset(
     if not outdir.prepare(job_id, recipe.name, resume=resume, overwrite=overwrite):
         return RenderResult(out, 0, 0, 0.0, True, None)
     try:
+        done = [r.indices for r in read_shard_records(outdir.state_dir)]
+        reused = sum(len(r) for r in done)
+        spec = get_generator_spec(recipe.generator.kind)
+        size = chosen_shard_size(
+            recipe,
+            shard_size,
+            len(selection) - reused,
+            workers,
+            spec.shard_multiple(recipe.generator.params),
+        )
         run_info: dict[str, Any] = {
             "executor": executor,
             "workers": workers if executor == "local" else workers_asked,
@@ -164,8 +194,6 @@ def render_dataset(
             "synthlab": __version__,
         }
         outdir.write_state(RunState(job_id, recipe.name, complete=False, extra=run_info))
-        done = [r.indices for r in read_shard_records(outdir.state_dir)]
-        reused = sum(len(r) for r in done)
         progress = Progress(
             len(selection), already=reused, quiet=quiet, stream=progress_stream or sys.stderr
         )

@@ -129,6 +129,9 @@ class GeneratorSpec:
     # ({"CPU": 1, "GPU": 1}); a function of the params so that e.g. device: cpu asks no GPU.
     # The Ray executor requests it for every shard task.
     resources: Callable[[Any], Mapping[str, float]] = field(default=lambda params: {"CPU": 1.0})
+    # Samples that are made together (a diffusion batch): a shard size the engine picks
+    # itself is rounded up to a multiple of it, so no group is split across two shards.
+    shard_multiple: Callable[[Any], int] = field(default=lambda params: 1)
 
     def missing_modules(self) -> list[str]:
         return [name for name in self.requires if importlib.util.find_spec(name) is None]

@@ -38,5 +38,6 @@ SPEC = GeneratorSpec(
     requires=("torch", "diffusers", "transformers"),  # controlnet mode also needs [scene]
     value_libraries=("numpy", "torch", "diffusers", "transformers", "pillow"),
     resources=_resources,
+    shard_multiple=lambda params: params.batch_size,
     quota_conditions=lambda params: params.quota_conditions(),
 )
