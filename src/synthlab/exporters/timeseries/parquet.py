@@ -17,6 +17,8 @@ choice measured with benchmarks/timeseries_throughput.py:
   dictionary column and stays dictionary-encoded.
 - one row group per series; statistics only on `timestamp` and `index` (what readers
   filter on); no page index.
+- every column `required`: without nulls, no definition levels are encoded (4.9 -> 2.9 ms
+  for a 3-channel series of 100,000 points).
 - columns reach Arrow as zero-copy views of the sample's arrays (`from_buffers`), never
   through `pa.array`, whose first call imports pandas (seconds per worker).
 """
@@ -122,8 +124,12 @@ def series_table(sample: TimeseriesSample) -> pa.Table:
     }
     schema_meta = {b"synthlab": canonical_json(about).encode()}
     arrays = [_array(name, values) for name, values in columns.items()]
-    table = pa.Table.from_arrays(arrays, names=list(columns))
-    return table.replace_schema_metadata(schema_meta)
+    # Every column is `required` (no nulls: a dropout is NaN, not null). Parquet then stores
+    # no definition levels, which were ~40% of the writer's time (~2 ms of a series).
+    fields = [
+        pa.field(name, a.type, nullable=False) for name, a in zip(columns, arrays, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=schema_meta))
 
 
 # The event stream's lines are parsed by Arrow's JSON reader, not `from_pylist`, whose
