@@ -19,6 +19,9 @@ os.environ.setdefault("PYOPENGL_PLATFORM", "egl")  # must precede the first Open
 # already rendered would hang. Single-threaded llvmpipe also fits the engine's rule of one
 # thread per worker (parallelism comes from worker processes). No effect on GPU drivers.
 os.environ.setdefault("LP_NUM_THREADS", "0")
+# `import pyrender` imports pyglet (for its viewer), which wants X11 libraries unless told it
+# runs headless; GPU servers often have no X11 at all (found on an H100 machine).
+os.environ.setdefault("PYGLET_HEADLESS", "1")
 
 import numpy as np
 
