@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -116,7 +117,8 @@ class GeneratorSpec:
     default_formats: tuple[str, ...]
     extra: str | None = None  # the pip extra that installs its optional dependencies
     requires: tuple[str, ...] = ()  # importable module names it needs
-    # distributions whose versions can change the values drawn (recorded in the manifest)
+    # distributions whose versions can change the values drawn or the bytes written
+    # (recorded in the manifest; "zlib" names the runtime zlib that compresses PNGs)
     value_libraries: tuple[str, ...] = ("numpy",)
     # how a sample's randomness follows from (seed, index), recorded in the manifest
     seed_derivation: str = DERIVATION
@@ -142,6 +144,9 @@ class GeneratorSpec:
     def library_versions(self) -> dict[str, str]:
         found = {}
         for name in self.value_libraries:
+            if name == "zlib":  # not a package: the runtime library that compresses PNGs
+                found[name] = zlib.ZLIB_RUNTIME_VERSION
+                continue
             try:
                 found[name] = version(name)
             except PackageNotFoundError:

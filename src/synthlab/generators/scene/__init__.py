@@ -21,6 +21,6 @@ SPEC = GeneratorSpec(
     default_formats=("image", "coco"),
     extra="scene",
     requires=("trimesh", "pyrender", "OpenGL", "PIL", "scipy"),
-    value_libraries=("numpy", "trimesh", "pyrender", "pillow", "scipy"),
+    value_libraries=("numpy", "trimesh", "pyrender", "pillow", "scipy", "zlib"),
     quota_conditions=lambda params: params.quota_conditions(),
 )
