@@ -187,6 +187,32 @@ def bench_pipeline(pipeline: Any, args: argparse.Namespace, device: str) -> list
     return results
 
 
+def bench_recipe(model: Path, size: int, steps: int, batch: int, count: int) -> str:
+    """The recipe both measurements run: prompts with a class slot, fixed steps and size."""
+    return f"""\
+version: 1
+name: diffusion-bench
+seed: 1
+count: {count}
+generator:
+  kind: diffusion
+  params:
+    model: {model}
+    width: {size}
+    height: {size}
+    steps: {steps}
+    guidance_scale: 7.5
+    batch_size: {batch}
+    prompt:
+      template: "a photo of a {{class}} in a warehouse, {{style}}"
+      negative: blurry
+      class_slot: class
+      slots:
+        class: {{choice: [forklift, pallet, person]}}
+        style: {{choice: [photograph, cctv still]}}
+"""
+
+
 def bench_synthlab(
     pipeline: Any, args: argparse.Namespace, scratch: Path, device: str
 ) -> list[dict[str, Any]]:
@@ -202,28 +228,7 @@ def bench_synthlab(
         torch.cuda.empty_cache()
     results = []
     for batch in args.batch:
-        text = f"""\
-version: 1
-name: diffusion-bench
-seed: 1
-count: {args.count}
-generator:
-  kind: diffusion
-  params:
-    model: {model}
-    width: {args.size}
-    height: {args.size}
-    steps: {args.steps}
-    guidance_scale: 7.5
-    batch_size: {batch}
-    prompt:
-      template: "a photo of a {{class}} in a warehouse, {{style}}"
-      negative: blurry
-      class_slot: class
-      slots:
-        class: {{choice: [forklift, pallet, person]}}
-        style: {{choice: [photograph, cctv still]}}
-"""
+        text = bench_recipe(model, args.size, args.steps, batch, args.count)
         _reset_peak(device)
         dataset = synthlab.Dataset(load_recipe_text(text, "bench.yaml"))
         dataset[0]  # setup (loading) and warm-up are not what we measure

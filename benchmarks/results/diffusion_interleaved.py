@@ -21,35 +21,13 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, "benchmarks")
-from diffusion_throughput import build_sd15_shaped
+from diffusion_throughput import bench_recipe, build_sd15_shaped
 
 import synthlab
 from synthlab.recipe import load_recipe_text
 
 warnings.filterwarnings("ignore", category=RuntimeWarning)
 ROUNDS = 5
-RECIPE = """\
-version: 1
-name: diffusion-bench
-seed: 1
-count: {count}
-generator:
-  kind: diffusion
-  params:
-    model: {model}
-    width: 512
-    height: 512
-    steps: 30
-    guidance_scale: 7.5
-    batch_size: {batch}
-    prompt:
-      template: "a photo of a {{class}} in a warehouse, {{style}}"
-      negative: blurry
-      class_slot: class
-      slots:
-        class: {{choice: [forklift, pallet, person]}}
-        style: {{choice: [photograph, cctv still]}}
-"""
 
 
 def bare(pipe, b):
@@ -98,9 +76,7 @@ with tempfile.TemporaryDirectory() as d:
     torch.backends.cudnn.deterministic = False
     for b in (1, 8):
         ds = synthlab.Dataset(
-            load_recipe_text(
-                RECIPE.format(count=b * (ROUNDS + 1), model=d / "m", batch=b), "x.yaml"
-            )
+            load_recipe_text(bench_recipe(d / "m", 512, 30, b, b * (ROUNDS + 1)), "x.yaml")
         )
         ds[0]
         after_setup = flags()
