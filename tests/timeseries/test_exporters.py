@@ -123,3 +123,17 @@ def test_nab_windows_and_ucr_files(rendered: Path) -> None:
         assert (int(begin), int(end)) == (rows[0] + 1, rows[-1] + 1)  # 1-based, inclusive
         assert int(train) == rows[0]
         assert len(path.read_text().splitlines()) == sample.rows
+
+
+def test_series_columns_are_required_and_nan_is_not_null(rendered: Path) -> None:
+    table = pq.read_table(rendered / "parquet/series/000000.parquet")
+    assert [f.name for f in table.schema if f.nullable] == []
+    assert all(table.column(name).null_count == 0 for name in table.column_names)
+    ahead = table.column("temp_ahead_3").to_numpy()
+    grid = table.column("index").to_numpy()
+    length = json.loads(table.schema.metadata[b"synthlab"])["length"]
+    past_end = grid >= length - 3  # no value 3 steps ahead there: NaN, as generated
+    assert past_end.any() and np.isnan(ahead[past_end]).all()
+    assert not np.isnan(ahead[~past_end]).any()
+    frame = table.to_pandas()  # what most users read it with
+    assert len(frame) == table.num_rows and frame["temp_ahead_3"].isna().sum() >= 3
