@@ -4,8 +4,10 @@ Sample i must come out byte-identical whatever batch it is made in: alone (`--on
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from synthlab.engine.verify import regenerate_and_compare
 from synthlab.generators.base import SamplePlan
 from synthlab.generators.text.generator import _text_sample
 from synthlab.generators.text.stream import WIDTH
-from synthlab.samples.text import TextSample
+from synthlab.samples.text import PiecedTextSample, TextSample
 
 
 def _files(out: Path) -> dict[str, bytes]:
@@ -127,6 +129,30 @@ def test_text_sample_shortcut_sets_every_field() -> None:
     names = [f.name for f in dataclasses.fields(TextSample)]
     sample = _text_sample(*range(len(names)))  # type: ignore[arg-type]
     assert [getattr(sample, name) for name in names] == list(range(len(names)))
+
+
+def test_pieced_samples_are_plain_text_samples_to_everyone(kit, batch_params) -> None:
+    """Samples written as pieces make text, spans, tokens and tags when read; they equal,
+    pickle and copy as the plain `TextSample` with the same fields."""
+    samples = kit.samples(kit.recipe_dict(batch_params, count=30))
+    pieced = [s for s in samples if isinstance(s, PiecedTextSample)]
+    assert len(pieced) >= 20  # the common case takes this path
+    names = [f.name for f in dataclasses.fields(TextSample)]
+    for sample in pieced:
+        unread = {"text", "spans", "tokens", "tags"}
+        assert set(vars(sample)) == (set(names) - unread) | {"pieces", "marks"}
+        plain = TextSample(**{name: getattr(sample, name) for name in names})
+        assert sample == plain and plain == sample
+        for either in (sample, plain):  # unhashable alike (metadata is a dict)
+            with pytest.raises(TypeError, match="unhashable"):
+                hash(either)
+        assert all(sample.text[s.start : s.end] == s.text for s in sample.spans)
+        restored = pickle.loads(pickle.dumps(sample))
+        assert type(restored) is TextSample and restored == plain
+        assert copy.deepcopy(sample) == plain
+        assert dataclasses.replace(sample, split="test") == dataclasses.replace(plain, split="test")
+    different = dataclasses.replace(pieced[0], text=pieced[0].text + "!")
+    assert pieced[0] != different and different != pieced[0]
 
 
 @pytest.mark.slow

@@ -6,9 +6,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from synthlab.exporters.text.jsonl import PieceSpelling, jsonl_line
 from synthlab.generators.base import GeneratorContext, SamplePlan
 from synthlab.generators.text.generator import TextGenerator
 from synthlab.generators.text.params import TextParams
+from synthlab.samples.text import PiecedTextSample
 
 # Awkward pieces: combining marks and emoji parts that glue onto what comes before, inner
 # punctuation that joins words, whitespace of several kinds (values with whitespace at their
@@ -77,6 +79,13 @@ def test_compiled_templates_make_the_general_builders_samples(texts, values, sch
     generator.steps = {}  # every template through the general builder
     general = generator.make_batch(indices, plans)
     assert compiled == general
+    assert [s.tokens for s in compiled] == [s.tokens for s in general]  # made from pieces
+    assert [s.tags for s in compiled] == [s.tags for s in general]
+    # the JSONL line spelled from the pieces is the general spelling's, byte for byte
+    spelling = PieceSpelling()
+    for sample in compiled:
+        if isinstance(sample, PiecedTextSample):
+            assert spelling.line(sample) == jsonl_line(sample)
 
 
 def test_templates_the_steps_cannot_express_keep_the_general_builder() -> None:

@@ -8,12 +8,23 @@ counts differently (Label Studio counts UTF-16 code units).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from functools import cached_property
+from itertools import accumulate, chain
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 from synthlab.samples.base import Sample
 
-__all__ = ["EntitySpan", "TextSample", "Token"]
+__all__ = [
+    "EntityMark",
+    "EntitySpan",
+    "PiecedTextSample",
+    "TextPiece",
+    "TextSample",
+    "Token",
+    "pieced_text_and_spans",
+]
 
 
 @dataclass(frozen=True)
@@ -53,3 +64,93 @@ class TextSample(Sample):
 
     def slice_of(self, span: EntitySpan) -> str:
         return self.text[span.start : span.end]
+
+
+class TextPiece(Protocol):
+    """A stretch of text tokenized once and shared by every sample written with it (a
+    template's literal, a pooled value)."""
+
+    text: str
+    length: int
+    tokens: tuple[tuple[int, int, str], ...]  # (start, end, text), offsets inside the piece
+    outside: tuple[str, ...]  # its tags when it is not an entity: "O" per token
+
+    def tags(self, label: str) -> tuple[str, ...]:
+        """Its tags as one whole entity `label`."""
+        ...
+
+
+# An entity of a pieced sample: (the number of the piece that is the entity, label, slot)
+EntityMark = tuple[int, str, str]
+
+
+def pieced_text_and_spans(
+    pieces: Sequence[TextPiece], marks: Sequence[EntityMark]
+) -> tuple[str, tuple[EntitySpan, ...]]:
+    """The text that `pieces` spell, and the spans of the pieces that `marks` name."""
+    starts = [0, *accumulate([piece.length for piece in pieces])]
+    spans = tuple(
+        [
+            EntitySpan(starts[number], starts[number + 1], label, pieces[number].text, slot)
+            for number, label, slot in marks
+        ]
+    )
+    return "".join([piece.text for piece in pieces]), spans
+
+
+class PiecedTextSample(TextSample):
+    """A `TextSample` written as pieces whose tokens are already known: its text, spans,
+    tokens and tags are made only when something reads them. A run that writes JSONL only
+    never needs them, as its exporter spells lines from the pieces directly (see
+    `synthlab.exporters.text.jsonl`). It cannot be told apart from the plain `TextSample`
+    with the same fields: it equals, hashes and pickles as one.
+
+    `marks` name the pieces that are entities, one per span, in order (each entity one
+    whole piece). Valid only when no token crosses from one piece into the next (the
+    generator checks that before it makes one).
+    """
+
+    pieces: tuple[TextPiece, ...]
+    marks: tuple[EntityMark, ...]
+
+    @cached_property
+    def text(self) -> str:
+        text, spans = pieced_text_and_spans(self.pieces, self.marks)
+        self.__dict__["spans"] = spans
+        return text
+
+    @cached_property
+    def spans(self) -> tuple[EntitySpan, ...]:
+        text, spans = pieced_text_and_spans(self.pieces, self.marks)
+        self.__dict__["text"] = text
+        return spans
+
+    @cached_property
+    def tokens(self) -> tuple[Token, ...]:
+        found = []
+        offset = 0
+        for piece in self.pieces:
+            found.extend([Token(offset + s, offset + e, t) for s, e, t in piece.tokens])
+            offset += piece.length
+        return tuple(found)
+
+    @cached_property
+    def tags(self) -> tuple[str, ...]:
+        per_piece = [piece.outside for piece in self.pieces]
+        for number, label, _ in self.marks:
+            per_piece[number] = self.pieces[number].tags(label)
+        return tuple(chain.from_iterable(per_piece))
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple([getattr(self, f.name) for f in fields(self)])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TextSample):
+            return NotImplemented
+        return self._fields() == tuple([getattr(other, f.name) for f in fields(other)])
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (TextSample, self._fields())

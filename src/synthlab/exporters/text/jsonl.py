@@ -13,9 +13,9 @@ from typing import ClassVar
 from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
 from synthlab.exporters.text.common import split_streams, text_sample
 from synthlab.samples import Sample
-from synthlab.samples.text import TextSample
+from synthlab.samples.text import PiecedTextSample, TextPiece, TextSample
 
-__all__ = ["TextJsonlExporter", "jsonl_line", "jsonl_row"]
+__all__ = ["PieceSpelling", "TextJsonlExporter", "jsonl_line", "jsonl_row"]
 
 FOLDER = "text/"
 
@@ -56,14 +56,108 @@ def jsonl_line(sample: TextSample) -> str:
     )
 
 
+class PieceSpelling:
+    """Per worker: `jsonl_line` of a `PiecedTextSample` from the JSON of its pieces, each
+    spelled once. JSON string escaping works character by character, so the escaped text is
+    the join of the escaped pieces, and the token and tag lists are joins of the pieces'
+    lists: the same bytes as `jsonl_line` (a property test compares the two), in a third of
+    the time, as a sentence's pieces come back thousands of times. Bounded like the pieces
+    themselves: it starts over when full."""
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        # piece -> (escaped text, its tokens as JSON list items, its "O" tags as list items)
+        self.plain: dict[TextPiece, tuple[str, str, str]] = {}
+        # (piece, label) -> (its tags as list items, the span's JSON from its label to the end)
+        self.entity: dict[tuple[TextPiece, str], tuple[str, str]] = {}
+        # (classes, locale, seed, split, template) -> the constant stretches of the line
+        self.frame: dict[tuple[object, ...], tuple[str, str, str, str]] = {}
+
+    def _plain(self, piece: TextPiece) -> tuple[str, str, str]:
+        if len(self.plain) >= self.LIMIT:
+            self.plain.clear()
+        found = self.plain[piece] = (
+            _quote(piece.text)[1:-1],
+            ",".join([_quote(text) for _, _, text in piece.tokens]),
+            ",".join(map(_quote, piece.outside)),
+        )
+        return found
+
+    def _entity(self, piece: TextPiece, label: str) -> tuple[str, str]:
+        if len(self.entity) >= self.LIMIT:
+            self.entity.clear()
+        found = self.entity[piece, label] = (
+            ",".join(map(_quote, piece.tags(label))),
+            f',"label":{_quote(label)},"start":',
+        )
+        return found
+
+    def _frame(self, sample: TextSample) -> tuple[str, str, str, str]:
+        key = (sample.classes, sample.locale, sample.seed, sample.split, sample.template_id)
+        found = self.frame.get(key)
+        if found is None:
+            if len(self.frame) >= self.LIMIT:
+                self.frame.clear()
+            found = self.frame[key] = (
+                f'{{"classes":[{",".join(map(_quote, sample.classes))}],"index":',
+                f',"locale":{_quote(sample.locale)},"seed":{int(sample.seed)},"spans":[',
+                f'],"split":{_quote(sample.split)},"tags":[',
+                f'],"template":{_quote(sample.template_id)},"text":"',
+            )
+        return found
+
+    def line(self, sample: PiecedTextSample) -> str:
+        plain = self.plain
+        entity = self.entity
+        texts = []
+        tokens = []
+        tags = []
+        spans = []
+        offset = 0
+        marks = iter(sample.marks)
+        mark, label, _ = next(marks, _NO_MARK)
+        for number, piece in enumerate(sample.pieces):
+            text, piece_tokens, outside = plain.get(piece) or self._plain(piece)
+            texts.append(text)
+            if number == mark:
+                piece_tags, middle = entity.get((piece, label)) or self._entity(piece, label)
+                end = offset + piece.length
+                spans.append(f'{{"end":{end}{middle}{offset},"text":"{text}"}}')
+                if piece_tokens:  # always: an entity is never only whitespace
+                    tokens.append(piece_tokens)
+                    tags.append(piece_tags)
+                mark, label, _ = next(marks, _NO_MARK)
+                offset = end
+                continue
+            if piece_tokens:
+                tokens.append(piece_tokens)
+                tags.append(outside)
+            offset += piece.length
+        start, after_index, after_spans, after_tags = self._frame(sample)
+        return (
+            f"{start}{int(sample.index)}{after_index}{','.join(spans)}{after_spans}"
+            f'{",".join(tags)}{after_tags}{"".join(texts)}","tokens":[{",".join(tokens)}]}}'
+        )
+
+
+_NO_MARK = (-1, "", "")
+
+
 class TextJsonlExporter(Exporter):
     name: ClassVar[str] = "text-jsonl"
     description: ClassVar[str] = "text/<split>.jsonl: text, spans, classes, tokens, BIO tags"
     modalities: ClassVar[frozenset[str]] = frozenset({"text"})
 
+    def __init__(self) -> None:
+        self.spelling = PieceSpelling()
+
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
-        text = text_sample(sample)
-        sink.record(f"{FOLDER}{text.split}.jsonl", jsonl_line(text))
+        if type(sample) is PiecedTextSample and sample.pieces:
+            line = self.spelling.line(sample)
+        else:
+            line = jsonl_line(text_sample(sample))
+        sink.record(f"{FOLDER}{sample.split}.jsonl", line)  # type: ignore[attr-defined]
 
     def owns_stream(self, stream: str) -> bool:
         return stream.startswith(FOLDER) and stream.endswith(".jsonl")

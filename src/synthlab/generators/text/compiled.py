@@ -5,8 +5,9 @@ noise, no labelled (nesting) group, no value repeated per sample, the built-in t
 For them a template is compiled once into steps (a literal piece, a slot, a group of
 compiled options), and a sample is made by walking the steps and appending `Piece`s:
 literals are tokenized when the template is compiled, values the first time they are drawn
-(pooled values come back thousands of times). The text, the spans, the tokens and the tags
-are then joins of what the pieces already know.
+(pooled values come back thousands of times). The text and the spans are then joins of
+what the pieces already know, and so are the tokens and tags, made only when read
+(`PiecedTextSample`).
 
 The walk reads the sample's uniforms in exactly the order the general builder does (the
 same value draws, two uniforms per group) and splits values at the same places, so a
@@ -18,13 +19,12 @@ those templates keep the general builder.
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import chain
 from typing import Any
 
 from synthlab.generators.text.pieces import Piece, PieceTokens, crossable
 from synthlab.generators.text.stream import Draws
 from synthlab.generators.text.templates import Group, Literal, Node, Sequence, Slot
-from synthlab.samples.text import EntitySpan, Token
+from synthlab.samples.text import EntityMark
 
 __all__ = ["CompiledSample", "Steps", "TemplateRunner", "compile_template"]
 
@@ -32,11 +32,9 @@ _LITERAL, _SLOT, _GROUP = range(3)
 # (kind, a, b): (_LITERAL, Piece, None), (_SLOT, value name, label or None),
 # (_GROUP, the compiled options, optional?)
 Steps = tuple[tuple[int, Any, Any], ...]
-# text, spans, tokens, tags; tokens and tags are None when a token may cross a piece
-# boundary (the caller then tokenizes the whole text, as the general path does)
-CompiledSample = tuple[
-    str, tuple[EntitySpan, ...], tuple[Token, ...] | None, tuple[str, ...] | None
-]
+# the pieces, the entity marks, and whether a token may cross a piece boundary (the caller
+# then tokenizes the whole text, as the general path does)
+CompiledSample = tuple[tuple[Piece, ...], tuple[EntityMark, ...], bool]
 
 
 def compile_template(
@@ -125,42 +123,22 @@ class TemplateRunner:
 
     def run(self, steps: Steps, rng: Draws, locale: str) -> CompiledSample:
         used: list[Piece] = []
-        tags: list[tuple[str, ...]] = []  # each piece's tags
-        marks: list[tuple[int, str, str]] = []  # (piece number, label, slot) of each entity
-        self._walk(steps, rng, locale, {}, used, tags, marks)
-        # offsets, and the check that no token crosses from one piece into the next (see
-        # `pieces`); one pass
-        starts = []
-        offset = 0
+        marks: list[EntityMark] = []
+        self._walk(steps, rng, locale, {}, used, marks)
+        # can a token cross from one piece into the next (see `pieces`)?
         tail = 0  # _SPACE: the text's start is like whitespace
         last = len(used) - 1
         crossing = False
         for number, piece in enumerate(used):
-            if tail and piece.head and not crossing:
+            if tail and piece.head:
                 after = piece.second
                 if not after and number < last:  # a one-character piece
                     after = used[number + 1].text[0]
-                crossing = crossable(tail, piece.head, after)
-            starts.append(offset)
-            offset += piece.length
+                if crossable(tail, piece.head, after):
+                    crossing = True
+                    break
             tail = piece.tail
-        spans = tuple(
-            [
-                _span(starts[n], starts[n] + used[n].length, label, used[n].text, slot)
-                for n, label, slot in marks
-            ]
-        )
-        text = "".join([piece.text for piece in used])
-        if crossing:
-            return text, spans, None, None
-        tokens = tuple(
-            [
-                _new(Token, (at + s, at + e, t))
-                for piece, at in zip(used, starts, strict=True)
-                for s, e, t in piece.tokens
-            ]
-        )
-        return text, spans, tokens, tuple(chain.from_iterable(tags))
+        return tuple(used), tuple(marks), crossing
 
     def _walk(
         self,
@@ -169,47 +147,30 @@ class TemplateRunner:
         locale: str,
         identities: dict[str, Any],
         used: list[Piece],
-        tags: list[tuple[str, ...]],
-        marks: list[tuple[int, str, str]],
+        marks: list[EntityMark],
     ) -> None:
-        """Append the pieces of `steps` to `used` and their tags to `tags`."""
+        """Append the pieces of `steps` to `used`, and each entity's mark to `marks`."""
         for kind, a, b in steps:
             if kind is _LITERAL:
                 used.append(a)
-                tags.append(a.outside)
             elif kind is _SLOT:
                 value = self.draws[a](rng, locale, identities)
                 if b is None:
                     if value:
-                        piece = self._whole.get(value) or self._whole_piece(value)
-                        used.append(piece)
-                        tags.append(piece.outside)
+                        used.append(self._whole.get(value) or self._whole_piece(value))
                     continue
                 lead, core, trail = self._split.get(value) or self._split_pieces(value)
                 if core is None:
                     raise RuntimeError(f"value {a!r} came out empty; it cannot be an entity")
                 if lead is not None:
                     used.append(lead)
-                    tags.append(lead.outside)
                 marks.append((len(used), b, a))
                 used.append(core)
-                tags.append(core.tags_of.get(b) or core.tags(b))
                 if trail is not None:
                     used.append(trail)
-                    tags.append(trail.outside)
             else:
                 u_include = rng.random()
                 u_choice = rng.random()
                 if b and not u_include < self.optional_probability:
                     continue
-                self._walk(a[int(u_choice * len(a))], rng, locale, identities, used, tags, marks)
-
-
-def _span(start: int, end: int, label: str, text: str, slot: str) -> EntitySpan:
-    """`EntitySpan(...)` without the frozen dataclass's per-field `object.__setattr__`."""
-    span = object.__new__(EntitySpan)
-    span.__dict__.update(start=start, end=end, label=label, text=text, slot=slot)
-    return span
-
-
-_new = tuple.__new__
+                self._walk(a[int(u_choice * len(a))], rng, locale, identities, used, marks)

@@ -11,11 +11,11 @@ import numpy as np
 
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
 from synthlab.generators.text.builder import Builder
-from synthlab.generators.text.catalog import Catalog
+from synthlab.generators.text.catalog import Catalog, CompiledTemplate
 from synthlab.generators.text.compiled import Steps, TemplateRunner, compile_template
 from synthlab.generators.text.noise import NoisePlan
 from synthlab.generators.text.params import TextParams
-from synthlab.generators.text.pieces import PieceTokens
+from synthlab.generators.text.pieces import Piece, PieceTokens
 from synthlab.generators.text.stream import WIDTH, Draws
 from synthlab.generators.text.tokenize import (
     bio_tags,
@@ -25,7 +25,14 @@ from synthlab.generators.text.tokenize import (
     tokenize,
 )
 from synthlab.generators.text.values import ValueBank
-from synthlab.samples.text import EntitySpan, TextSample, Token
+from synthlab.samples.text import (
+    EntityMark,
+    EntitySpan,
+    PiecedTextSample,
+    TextSample,
+    Token,
+    pieced_text_and_spans,
+)
 from synthlab.seeding import counter_key, counter_uniforms
 
 __all__ = ["TextGenerator"]
@@ -98,24 +105,23 @@ class TextGenerator(Generator):
         locale = self._locale(u_locale) if len(self.locales) > 1 else self.locales[0]
         steps = None if plan.require or plan.forbid else self.steps.get(template.id)
         if steps is not None:
-            text, spans, found_tokens, found_tags = self.runner.run(  # type: ignore[union-attr]
-                steps, stream, locale
-            )
-            if found_tokens is None or found_tags is None:  # a token may cross pieces
-                tokens = tokenize(text, spans, self.split_tokens)
-                tags = bio_tags(tokens, spans, self.tagging)
-            else:
-                tokens, tags = found_tokens, found_tags
+            pieces, marks, crossing = self.runner.run(steps, stream, locale)  # type: ignore[union-attr]
+            labels = tuple([label for _, label, _ in marks])
+            if not crossing:
+                return _pieced_sample(
+                    index, self._conditions_of(labels, template), template, locale, self.seed,
+                    pieces, marks,
+                )  # fmt: skip
+            # a token may cross pieces: the whole text is tokenized, as `_build` does
+            text, spans = pieced_text_and_spans(pieces, marks)
+            tokens = tokenize(text, spans, self.split_tokens)
+            tags = bio_tags(tokens, spans, self.tagging)
         else:
             text, spans, tokens, tags = self._build(template.tree, need, plan, stream, locale)
-        labels = tuple([span.label for span in spans])
-        conditions = self._conditions.get((labels, template.id))
-        if conditions is None:
-            conditions = frozenset(labels) | template.classes
-            self._conditions[(labels, template.id)] = conditions
+            labels = tuple([span.label for span in spans])
         return _text_sample(
             index,
-            conditions,
+            self._conditions_of(labels, template),
             {"template": template.id, "locale": locale, "split": template.split},
             text,
             spans,
@@ -127,6 +133,14 @@ class TextGenerator(Generator):
             template.split,
             self.seed,
         )
+
+    def _conditions_of(self, labels: tuple[str, ...], template: CompiledTemplate) -> frozenset[str]:
+        """The entity labels and the template's classes (a few hundred combinations)."""
+        conditions = self._conditions.get((labels, template.id))
+        if conditions is None:
+            conditions = frozenset(labels) | template.classes
+            self._conditions[(labels, template.id)] = conditions
+        return conditions
 
     def _build(
         self, tree: Any, need: frozenset[str], plan: SamplePlan, stream: Draws, locale: str
@@ -176,6 +190,33 @@ def _text_sample(
         locale=locale,
         split=split,
         seed=seed,
+    )
+    return sample
+
+
+def _pieced_sample(
+    index: int,
+    conditions: frozenset[str],
+    template: CompiledTemplate,
+    locale: str,
+    seed: int,
+    pieces: tuple[Piece, ...],
+    marks: tuple[EntityMark, ...],
+) -> PiecedTextSample:
+    """`_text_sample` for a sample written as pieces: text, spans, tokens and tags are
+    made from them when read (a test checks that every other field is set)."""
+    sample = object.__new__(PiecedTextSample)
+    sample.__dict__.update(
+        index=index,
+        conditions=conditions,
+        metadata={"template": template.id, "locale": locale, "split": template.split},
+        classes=template.sorted_classes,
+        template_id=template.id,
+        locale=locale,
+        split=template.split,
+        seed=seed,
+        pieces=pieces,
+        marks=marks,
     )
     return sample
 
