@@ -119,3 +119,29 @@ def test_noise_and_spacy_take_the_general_builder() -> None:
         params = TextParams.model_validate({**base, **extra})
         generator.setup(params, GeneratorContext(recipe_dir=".", seed=3, count=10))
         assert generator.steps == {}
+
+
+def test_a_batch_chooses_templates_and_locales_as_one_sample_does() -> None:
+    """`make_batch` picks the template and locale of plan-free samples for the whole batch
+    in numpy; a sample made alone through the general path picks them with `bisect`."""
+    params = TextParams.model_validate(
+        {
+            "templates": [
+                {"id": f"t{i}", "text": f"T{i} {{{{v:PER}}}}", "weight": weight}
+                for i, weight in enumerate([0.1, 3, 7.7, 1e-9, 2.5])
+            ],
+            "values": {"v": {"words": ["Ann", "Bo"]}},
+            "locales": {"en_US": 0.3, "de_DE": 5, "fr_FR": 1.7},
+        }
+    )
+    generator = TextGenerator()
+    generator.setup(params, GeneratorContext(recipe_dir=".", seed=5, count=4000))
+    indices = list(range(4000))
+    plans = [SamplePlan(i) for i in indices]
+    batch = generator.make_batch(indices, plans)
+    generator.steps = {}  # every sample through `_make`: `Catalog.choose` and `_locale`
+    alone = generator.make_batch(indices, plans)
+    assert [(s.template_id, s.locale) for s in batch] == [(s.template_id, s.locale) for s in alone]
+    assert batch == alone
+    assert {s.template_id for s in batch} >= {"t0", "t1", "t2", "t4"}
+    assert {s.locale for s in batch} == {"en_US", "de_DE", "fr_FR"}

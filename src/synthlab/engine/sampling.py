@@ -146,17 +146,18 @@ class SampleMaker:
         )
 
     def _checked(self, index: int, plan: SamplePlan, sample: Sample) -> Sample:
-        kind = self.recipe.generator.kind
         if sample.index != index:
             raise RuntimeFailure(
-                f"generator {kind!r} returned sample {sample.index} for index {index}"
+                f"generator {self.recipe.generator.kind!r} returned sample {sample.index} "
+                f"for index {index}"
             )
         if plan.require or plan.forbid:
             missing = plan.require - sample.conditions
             unwanted = plan.forbid & sample.conditions
             if missing or unwanted:
                 raise RuntimeFailure(
-                    f"generator {kind!r} broke the quota plan at sample {index}: "
+                    f"generator {self.recipe.generator.kind!r} broke the quota plan at "
+                    f"sample {index}: "
                     f"required {sorted(plan.require)}, forbidden {sorted(plan.forbid)}, "
                     f"got {sorted(sample.conditions)}"
                 )

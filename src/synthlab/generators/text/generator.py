@@ -90,13 +90,34 @@ class TextGenerator(Generator):
 
     def make_batch(self, indices: Sequence[int], plans: Sequence[SamplePlan]) -> list[TextSample]:
         """Each sample draws from its row of the counter-based derivation of (seed, index)
-        (`synthlab.seeding.counter_uniforms`), all rows computed in one numpy call."""
-        rows = counter_uniforms(self.key, indices, WIDTH).tolist()
+        (`synthlab.seeding.counter_uniforms`), all rows computed in one numpy call. The
+        template and locale of the samples without a quota plan are chosen for the whole
+        batch in numpy too: the same choice `Catalog.choose` and `_locale` make from a
+        sample's first two uniforms (a test compares them)."""
+        uniforms = counter_uniforms(self.key, indices, WIDTH)
+        rows = uniforms.tolist()
+        templates = _weighted_positions(self.catalog.cumulative, uniforms[:, 0]).tolist()
+        locales = _weighted_positions(self.locale_cumulative, uniforms[:, 1]).tolist()
         key = self.key
-        return [
-            self._make(index, Draws(row, key, index), plan)
-            for index, row, plan in zip(indices, rows, plans, strict=True)
-        ]
+        compiled = [self.steps.get(template.id) for template in self.catalog.templates]
+        made: list[TextSample] = []
+        for index, row, plan, template_number, locale_number in zip(
+            indices, rows, plans, templates, locales, strict=True
+        ):
+            steps = compiled[template_number]
+            if steps is None or plan.require or plan.forbid:
+                made.append(self._make(index, Draws(row, key, index), plan))
+            else:  # the first two uniforms chose the template and the locale
+                made.append(
+                    self._make_compiled(
+                        index,
+                        Draws(row, key, index, 2),
+                        self.catalog.templates[template_number],
+                        self.locales[locale_number],
+                        steps,
+                    )
+                )
+        return made
 
     def _make(self, index: int, stream: Draws, plan: SamplePlan) -> TextSample:
         u_template = stream.random()
@@ -105,20 +126,36 @@ class TextGenerator(Generator):
         locale = self._locale(u_locale) if len(self.locales) > 1 else self.locales[0]
         steps = None if plan.require or plan.forbid else self.steps.get(template.id)
         if steps is not None:
-            pieces, marks, crossing = self.runner.run(steps, stream, locale)  # type: ignore[union-attr]
-            labels = tuple([label for _, label, _ in marks])
-            if not crossing:
-                return _pieced_sample(
-                    index, self._conditions_of(labels, template), template, locale, self.seed,
-                    pieces, marks,
-                )  # fmt: skip
-            # a token may cross pieces: the whole text is tokenized, as `_build` does
-            text, spans = pieced_text_and_spans(pieces, marks)
-            tokens = tokenize(text, spans, self.split_tokens)
-            tags = bio_tags(tokens, spans, self.tagging)
-        else:
-            text, spans, tokens, tags = self._build(template.tree, need, plan, stream, locale)
-            labels = tuple([span.label for span in spans])
+            return self._make_compiled(index, stream, template, locale, steps)
+        text, spans, tokens, tags = self._build(template.tree, need, plan, stream, locale)
+        labels = tuple([span.label for span in spans])
+        return self._text_sample(index, template, locale, labels, text, spans, tokens, tags)
+
+    def _make_compiled(
+        self, index: int, stream: Draws, template: CompiledTemplate, locale: str, steps: Steps
+    ) -> TextSample:
+        pieces, marks, crossing = self.runner.run(steps, stream, locale)  # type: ignore[union-attr]
+        labels = tuple([label for _, label, _ in marks])
+        if not crossing:
+            conditions = self._conditions_of(labels, template)
+            return _pieced_sample(index, conditions, template, locale, self.seed, pieces, marks)
+        # a token may cross pieces: the whole text is tokenized, as `_build` does
+        text, spans = pieced_text_and_spans(pieces, marks)
+        tokens = tokenize(text, spans, self.split_tokens)
+        tags = bio_tags(tokens, spans, self.tagging)
+        return self._text_sample(index, template, locale, labels, text, spans, tokens, tags)
+
+    def _text_sample(
+        self,
+        index: int,
+        template: CompiledTemplate,
+        locale: str,
+        labels: tuple[str, ...],
+        text: str,
+        spans: tuple[EntitySpan, ...],
+        tokens: tuple[Token, ...],
+        tags: tuple[str, ...],
+    ) -> TextSample:
         return _text_sample(
             index,
             self._conditions_of(labels, template),
@@ -219,6 +256,15 @@ def _pieced_sample(
         marks=marks,
     )
     return sample
+
+
+def _weighted_positions(cumulative: Sequence[float], uniforms: np.ndarray) -> np.ndarray:
+    """For each uniform u, `min(bisect_right(cumulative, u * total), len - 1)`: the same
+    float products and comparisons, so the same choice."""
+    found = np.searchsorted(
+        np.asarray(cumulative, dtype=np.float64), uniforms * cumulative[-1], "right"
+    )
+    return np.minimum(found, len(cumulative) - 1)
 
 
 def check_alignment(sample: TextSample) -> list[str]:

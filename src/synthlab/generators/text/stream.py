@@ -23,11 +23,12 @@ class Draws:
 
     __slots__ = ("_index", "_key", "_next", "_row")
 
-    def __init__(self, row: list[float], key: tuple[int, int], index: int):
+    def __init__(self, row: list[float], key: tuple[int, int], index: int, used: int = 0):
+        """`used`: how many of the row's uniforms were already read (elsewhere)."""
         self._row = row
         self._key = key
         self._index = index
-        self._next = 0
+        self._next = used
 
     def random(self) -> float:
         position = self._next
