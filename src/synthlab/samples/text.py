@@ -79,6 +79,15 @@ class TextPiece(Protocol):
         """Its tags as one whole entity `label`."""
         ...
 
+    def json(self) -> tuple[str, str, str]:
+        """Its text escaped as inside a JSON string, its token texts and its "O" tags as
+        JSON list items (`json.dumps`' spelling with `ensure_ascii=False`)."""
+        ...
+
+    def json_tags(self, label: str) -> str:
+        """`tags(label)` as JSON list items."""
+        ...
+
 
 # An entity of a pieced sample: (the number of the piece that is the entity, label, slot)
 EntityMark = tuple[int, str, str]

@@ -13,7 +13,7 @@ from typing import ClassVar
 from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
 from synthlab.exporters.text.common import split_streams, text_sample
 from synthlab.samples import Sample
-from synthlab.samples.text import PiecedTextSample, TextPiece, TextSample
+from synthlab.samples.text import PiecedTextSample, TextSample
 
 __all__ = ["PieceSpelling", "TextJsonlExporter", "jsonl_line", "jsonl_row"]
 
@@ -57,40 +57,25 @@ def jsonl_line(sample: TextSample) -> str:
 
 
 class PieceSpelling:
-    """Per worker: `jsonl_line` of a `PiecedTextSample` from the JSON of its pieces, each
-    spelled once. JSON string escaping works character by character, so the escaped text is
-    the join of the escaped pieces, and the token and tag lists are joins of the pieces'
-    lists: the same bytes as `jsonl_line` (a property test compares the two), in a third of
-    the time, as a sentence's pieces come back thousands of times. Bounded like the pieces
-    themselves: it starts over when full."""
+    """Per worker: `jsonl_line` of a `PiecedTextSample`, joined from the JSON spelling of
+    its pieces (`TextPiece.json`, made once per piece). JSON string escaping works
+    character by character, so the escaped text is the join of the escaped pieces, and the
+    token and tag lists are joins of the pieces' lists: the same bytes as `jsonl_line` (a
+    property test compares the two) in a third of the time, as a sentence's pieces come
+    back thousands of times."""
 
-    LIMIT = 50_000
+    LIMIT = 4096
 
     def __init__(self) -> None:
-        # piece -> (escaped text, its tokens as JSON list items, its "O" tags as list items)
-        self.plain: dict[TextPiece, tuple[str, str, str]] = {}
-        # (piece, label) -> (its tags as list items, the span's JSON from its label to the end)
-        self.entity: dict[tuple[TextPiece, str], tuple[str, str]] = {}
+        # label -> the span's JSON between its end and its start
+        self.label: dict[str, str] = {}
         # (classes, locale, seed, split, template) -> the constant stretches of the line
         self.frame: dict[tuple[object, ...], tuple[str, str, str, str]] = {}
 
-    def _plain(self, piece: TextPiece) -> tuple[str, str, str]:
-        if len(self.plain) >= self.LIMIT:
-            self.plain.clear()
-        found = self.plain[piece] = (
-            _quote(piece.text)[1:-1],
-            ",".join([_quote(text) for _, _, text in piece.tokens]),
-            ",".join(map(_quote, piece.outside)),
-        )
-        return found
-
-    def _entity(self, piece: TextPiece, label: str) -> tuple[str, str]:
-        if len(self.entity) >= self.LIMIT:
-            self.entity.clear()
-        found = self.entity[piece, label] = (
-            ",".join(map(_quote, piece.tags(label))),
-            f',"label":{_quote(label)},"start":',
-        )
+    def _label(self, label: str) -> str:
+        if len(self.label) >= self.LIMIT:
+            self.label.clear()
+        found = self.label[label] = f',"label":{_quote(label)},"start":'
         return found
 
     def _frame(self, sample: TextSample) -> tuple[str, str, str, str]:
@@ -108,8 +93,7 @@ class PieceSpelling:
         return found
 
     def line(self, sample: PiecedTextSample) -> str:
-        plain = self.plain
-        entity = self.entity
+        labels = self.label
         texts = []
         tokens = []
         tags = []
@@ -118,22 +102,19 @@ class PieceSpelling:
         marks = iter(sample.marks)
         mark, label, _ = next(marks, _NO_MARK)
         for number, piece in enumerate(sample.pieces):
-            text, piece_tokens, outside = plain.get(piece) or self._plain(piece)
+            text, piece_tokens, outside = piece.json()
             texts.append(text)
+            end = offset + piece.length
             if number == mark:
-                piece_tags, middle = entity.get((piece, label)) or self._entity(piece, label)
-                end = offset + piece.length
+                middle = labels.get(label) or self._label(label)
                 spans.append(f'{{"end":{end}{middle}{offset},"text":"{text}"}}')
-                if piece_tokens:  # always: an entity is never only whitespace
-                    tokens.append(piece_tokens)
-                    tags.append(piece_tags)
+                tokens.append(piece_tokens)  # an entity is never only whitespace: not empty
+                tags.append(piece.json_tags(label))
                 mark, label, _ = next(marks, _NO_MARK)
-                offset = end
-                continue
-            if piece_tokens:
+            elif piece_tokens:
                 tokens.append(piece_tokens)
                 tags.append(outside)
-            offset += piece.length
+            offset = end
         start, after_index, after_spans, after_tags = self._frame(sample)
         return (
             f"{start}{int(sample.index)}{after_index}{','.join(spans)}{after_spans}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from itertools import chain
+from json.encoder import encode_basestring as _quote  # json.dumps' own, ensure_ascii=False
 
 from synthlab.generators.text.tokenize import _MARKS, _TOKEN_SPLIT
 from synthlab.samples.text import Token
@@ -78,6 +79,8 @@ class Piece:
     the classes of its edge characters, and its tags per entity label."""
 
     __slots__ = (
+        "_json",
+        "_json_tags",
         "head",
         "length",
         "outside",
@@ -106,6 +109,29 @@ class Piece:
         self.second = text[1] if len(text) > 1 else ""  # the character after `head`
         self.tags_of: dict[str, tuple[str, ...]] = {}  # entity label -> the piece's tags
         self.outside = ("O",) * len(tokens)  # the tags of a piece that is not an entity
+        self._json: tuple[str, str, str] | None = None
+        self._json_tags: dict[str, str] = {}
+
+    def json(self) -> tuple[str, str, str]:
+        """The piece spelled for JSON, made on first use: its text escaped as inside a JSON
+        string, its token texts and its "O" tags as JSON list items. JSON escapes character
+        by character, so a sentence's spelling is the join of its pieces' (the JSONL
+        exporter writes every sentence that way)."""
+        found = self._json
+        if found is None:
+            found = self._json = (
+                _quote(self.text)[1:-1],
+                ",".join([_quote(text) for _, _, text in self.tokens]),
+                ",".join(map(_quote, self.outside)),
+            )
+        return found
+
+    def json_tags(self, label: str) -> str:
+        """`tags(label)` as JSON list items, made on first use."""
+        found = self._json_tags.get(label)
+        if found is None:
+            found = self._json_tags[label] = ",".join(map(_quote, self.tags(label)))
+        return found
 
     def tags(self, label: str) -> tuple[str, ...]:
         """The tags of the piece as one whole entity `label`."""
