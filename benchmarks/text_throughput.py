@@ -7,8 +7,10 @@ digests, index lines, finalize; the text generator's batch path). CPU seconds co
 process and its workers, set-up and finalize included. Prints, each with
 `os.getloadavg()` (the machine is shared):
 
-- samples/s with 1 worker, side by side with presidio-evaluator's `PresidioSentenceFaker`
-  on the same templates (alternatives expanded), alternating rounds in this one run;
+- samples/s with 1 worker, and of the in-memory generator (`synthlab.generate`, every
+  sample's text, spans, tokens and tags read), side by side with presidio-evaluator's
+  `PresidioSentenceFaker` on the same templates (alternatives expanded), alternating rounds
+  in this one run;
 - samples/s with 2 workers;
 - optionally the peak memory of a large run (max RSS of this process and of its largest
   worker; the run happens in a child process so earlier rounds do not count).
@@ -34,6 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import synthlab
 from synthlab.engine.render import render_dataset
 from synthlab.recipe import load_recipe_text
 
@@ -94,6 +97,9 @@ real.write(json.dumps({"wall": wall, "cpu": cpu, "spans": spans}) + "\\n")
 """
 
 
+TOUCH_TOKENS = False  # --touch-tokens
+
+
 def load() -> str:
     one, five, _ = os.getloadavg()
     return f"load {one:.1f}/{five:.1f}"
@@ -119,6 +125,23 @@ def render_rate(count: int, workers: int, out: Path) -> tuple[float, float, floa
     return count / wall, count / cpu, spans
 
 
+def generate_rate(count: int) -> tuple[float, float]:
+    """(samples/s wall, entities per sentence) of the in-memory generator, `synthlab.generate`,
+    with every sample's text and spans read: what presidio's `generate_new_fake_sentences`
+    returns (its sentences with spans, no tokens or tags), in a list. Set-up (Faker, pools)
+    included; no files. Tokens and tags are made when read: `--touch-tokens` reads them too."""
+    recipe = load_recipe_text(json.dumps(dict(RECIPE, count=count)), "<bench>")
+    spans = 0
+    wall = time.perf_counter()
+    for sample in synthlab.generate(recipe):
+        assert sample.text  # type: ignore[attr-defined]
+        spans += len(sample.spans)  # type: ignore[attr-defined]
+        if TOUCH_TOKENS:
+            assert len(sample.tags) == len(sample.tokens)  # type: ignore[attr-defined]
+    wall = time.perf_counter() - wall
+    return count / wall, spans / count
+
+
 def presidio_rate(python: str, count: int) -> tuple[float, float, float]:
     done = subprocess.run(
         [python, "-c", PRESIDIO_SCRIPT, str(count), json.dumps(PRESIDIO_TEMPLATES)],
@@ -129,23 +152,31 @@ def presidio_rate(python: str, count: int) -> tuple[float, float, float]:
 
 
 def side_by_side(count: int, rounds: int, python: str | None, scratch: Path) -> None:
+    """Alternating rounds: synthlab end to end with one worker (files written), synthlab's
+    in-memory generator, presidio's in-memory generator."""
     ours: list[float] = []
+    in_memory: list[float] = []
     theirs: list[float] = []
     for round_number in range(rounds):
         rate, per_cpu, spans = render_rate(count, 1, scratch / "w1")
         ours.append(rate)
-        print(f"[{round_number}] synthlab workers=1: {rate:,.0f} samples/s "
+        print(f"[{round_number}] synthlab render, workers=1: {rate:,.0f} samples/s "
               f"({per_cpu:,.0f}/CPU-s = {1e6 / per_cpu:.0f} µs CPU each, "
               f"{spans:.2f} entities/sentence) {load()}")  # fmt: skip
+        rate, spans = generate_rate(count)
+        in_memory.append(rate)
+        print(f"[{round_number}] synthlab.generate (in memory): {rate:,.0f} samples/s "
+              f"({spans:.2f} entities/sentence) {load()}")  # fmt: skip
         if python:
             rate, per_cpu, spans = presidio_rate(python, count)
             theirs.append(rate)
-            print(f"[{round_number}] presidio-evaluator:  {rate:,.0f} samples/s "
+            print(f"[{round_number}] presidio-evaluator (in memory): {rate:,.0f} samples/s "
                   f"({per_cpu:,.0f}/CPU-s, {spans:.2f} entities/sentence) {load()}")  # fmt: skip
     if theirs:
-        ratio = statistics.median(ours) / statistics.median(theirs)
-        print(f"median ratio synthlab/presidio with one worker: {ratio:.2f}x "
-              f"(target >= 3x) {load()}")  # fmt: skip
+        presidio = statistics.median(theirs)
+        print(f"median ratios to presidio (target >= 3x): render with one worker "
+              f"{statistics.median(ours) / presidio:.2f}x, in-memory generator "
+              f"{statistics.median(in_memory) / presidio:.2f}x {load()}")  # fmt: skip
 
 
 def memory_run(count: int, workers: int) -> None:
@@ -186,7 +217,12 @@ def main() -> None:
         help="python of an environment with presidio-evaluator 0.3.2",
     )
     parser.add_argument("--memory-count", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--touch-tokens", action="store_true", help="the in-memory rounds read tokens and tags too"
+    )
     args = parser.parse_args()
+    global TOUCH_TOKENS
+    TOUCH_TOKENS = args.touch_tokens
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {load()}")
     scratch = Path(tempfile.mkdtemp(prefix="text-bench-"))
     try:

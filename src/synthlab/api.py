@@ -51,12 +51,12 @@ def render(
 def generate(
     recipe: Recipe | str | os.PathLike[str], indices: Iterable[int] | None = None
 ) -> Iterator[Sample]:
-    """Yield samples in memory, one at a time (all of them, or the given indices)."""
+    """Yield samples in memory, one at a time (all of them, or the given indices). Made a
+    batch at a time where the generator can (text), each the same as made alone."""
     loaded = _as_recipe(recipe)
     maker = SampleMaker.open(loaded)
     try:
-        for index in range(loaded.count) if indices is None else indices:
-            yield maker.make(index)
+        yield from maker.make_many(range(loaded.count) if indices is None else indices)
     finally:
         maker.close()
 
@@ -88,8 +88,9 @@ class Dataset:
         return self._maker.make(index)
 
     def __iter__(self) -> Iterator[Sample]:
-        for index in range(len(self)):
-            yield self[index]
+        if self._maker is None:
+            self._maker = SampleMaker.open(self.recipe)
+        yield from self._maker.make_many(range(len(self)))  # a batch at a time, where it can
 
     def close(self) -> None:
         if self._maker is not None:

@@ -56,3 +56,18 @@ def test_live_faker_calls_are_seeded_per_sample(kit, pii_params):
     again = [s.text for s in kit.samples(kit.recipe_dict(pii_params, count=12))]
     assert first == again
     assert len(set(first)) == len(first)
+
+
+def test_generate_and_iterating_a_dataset_make_batches_of_the_same_samples(kit, pii_params):
+    import synthlab
+
+    recipe = kit.load(kit.recipe_dict(pii_params, count=600, quotas={"IBAN": 3}))
+    alone = synthlab.Dataset(recipe)
+    expected = {i: alone[i] for i in (0, 1, 13, 511, 512, 599)}
+    streamed = list(synthlab.generate(recipe))  # two batches
+    assert [s.index for s in streamed] == list(range(600))
+    assert all(streamed[i] == sample for i, sample in expected.items())
+    assert list(synthlab.Dataset(recipe)) == streamed
+    backwards = list(synthlab.generate(recipe, indices=[599, 13, 0]))
+    assert backwards == [expected[599], expected[13], expected[0]]
+    alone.close()

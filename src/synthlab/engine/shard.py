@@ -8,7 +8,6 @@ fixed names and deterministic bytes, redoing it replaces whatever half-moved sta
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
-from synthlab.engine.sampling import SampleMaker
+from synthlab.engine.sampling import SampleMaker, cycle_collection_paused
 from synthlab.engine.storage import fsync_path, safe_relpath, write_bytes_atomic
 from synthlab.exporters.base import Exporter, Layout, get_exporter
 from synthlab.jsonio import canonical_json
@@ -378,23 +377,6 @@ def write_sample(
         writer._digest = None
 
 
-@contextmanager
-def _cycle_collection_paused(pause: bool) -> Iterator[None]:
-    """Batched generators allocate tens of thousands of small objects per batch, none in a
-    reference cycle (refcounting frees them), yet each one counts toward Python's cycle
-    collections, which then walk every live object (the generator's value pools, Faker's
-    tables): a third of a templated sentence's time. Paused for the shard; any cyclic
-    garbage is collected once it ends."""
-    if not pause or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def run_shard(job: Job, task: ShardTask) -> ShardResult:
     started = time.perf_counter()
     state = _state_for(job)
@@ -403,7 +385,7 @@ def run_shard(job: Job, task: ShardTask) -> ShardResult:
     conditions: Counter[str] = Counter()
     combinations: Counter[frozenset[str]] = Counter()  # one count per sample, summed below
     try:
-        with _cycle_collection_paused(state.maker.generator.batched):
+        with cycle_collection_paused(state.maker.generator.batched):
             for sample in state.maker.make_many(task.indices):
                 digest = write_sample(writer, sample, state.exporters, layout)
                 writer.index_record(sample, digest)

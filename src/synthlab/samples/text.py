@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from functools import cached_property
 from itertools import accumulate, chain
 from typing import Any, ClassVar, NamedTuple, Protocol
 
@@ -91,20 +90,45 @@ class TextPiece(Protocol):
 
 # An entity of a pieced sample: (the number of the piece that is the entity, label, slot)
 EntityMark = tuple[int, str, str]
+_new = object.__new__
+_new_tuple = tuple.__new__
 
 
 def pieced_text_and_spans(
     pieces: Sequence[TextPiece], marks: Sequence[EntityMark]
 ) -> tuple[str, tuple[EntitySpan, ...]]:
     """The text that `pieces` spell, and the spans of the pieces that `marks` name."""
-    starts = [0, *accumulate([piece.length for piece in pieces])]
-    spans = tuple(
-        [
-            EntitySpan(starts[number], starts[number + 1], label, pieces[number].text, slot)
-            for number, label, slot in marks
-        ]
-    )
-    return "".join([piece.text for piece in pieces]), spans
+    spans = []
+    if marks:
+        starts = [0, *accumulate([piece.length for piece in pieces])]
+        for number, label, slot in marks:
+            # `EntitySpan(...)` without the frozen dataclass's per-field `__setattr__`
+            span = _new(EntitySpan)
+            span.__dict__.update(
+                start=starts[number],
+                end=starts[number + 1],
+                label=label,
+                text=pieces[number].text,
+                slot=slot,
+            )
+            spans.append(span)
+    return "".join([piece.text for piece in pieces]), tuple(spans)
+
+
+class _MadeOnRead:
+    """A field computed by `make(sample)` the first time it is read, then kept in the
+    sample's `__dict__` (which wins from then on: this is a non-data descriptor). Like
+    `functools.cached_property` without its lock, which costs more than making a field."""
+
+    def __init__(self, make: Any):
+        self.make = make
+        self.name = make.__name__
+
+    def __get__(self, sample: Any, owner: type | None = None) -> Any:
+        if sample is None:
+            return self
+        value = sample.__dict__[self.name] = self.make(sample)
+        return value
 
 
 class PiecedTextSample(TextSample):
@@ -122,28 +146,27 @@ class PiecedTextSample(TextSample):
     pieces: tuple[TextPiece, ...]
     marks: tuple[EntityMark, ...]
 
-    @cached_property
+    @_MadeOnRead
     def text(self) -> str:
-        text, spans = pieced_text_and_spans(self.pieces, self.marks)
-        self.__dict__["spans"] = spans
+        text, self.__dict__["spans"] = pieced_text_and_spans(self.pieces, self.marks)
         return text
 
-    @cached_property
+    @_MadeOnRead
     def spans(self) -> tuple[EntitySpan, ...]:
-        text, spans = pieced_text_and_spans(self.pieces, self.marks)
-        self.__dict__["text"] = text
+        self.__dict__["text"], spans = pieced_text_and_spans(self.pieces, self.marks)
         return spans
 
-    @cached_property
+    @_MadeOnRead
     def tokens(self) -> tuple[Token, ...]:
         found = []
         offset = 0
         for piece in self.pieces:
-            found.extend([Token(offset + s, offset + e, t) for s, e, t in piece.tokens])
+            # `Token(...)` without the named tuple's Python-level `__new__`
+            found += [_new_tuple(Token, (offset + s, offset + e, t)) for s, e, t in piece.tokens]
             offset += piece.length
         return tuple(found)
 
-    @cached_property
+    @_MadeOnRead
     def tags(self) -> tuple[str, ...]:
         per_piece = [piece.outside for piece in self.pieces]
         for number, label, _ in self.marks:
