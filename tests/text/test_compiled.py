@@ -6,8 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from synthlab.engine.sampling import SampleMaker
 from synthlab.exporters.text.jsonl import PieceSpelling, jsonl_line
 from synthlab.generators.base import GeneratorContext, SamplePlan
+from synthlab.generators.text import compiled
 from synthlab.generators.text.generator import TextGenerator
 from synthlab.generators.text.params import TextParams
 from synthlab.samples.text import PiecedTextSample
@@ -145,3 +147,31 @@ def test_a_batch_chooses_templates_and_locales_as_one_sample_does() -> None:
     assert batch == alone
     assert {s.template_id for s in batch} >= {"t0", "t1", "t2", "t4"}
     assert {s.locale for s in batch} == {"en_US", "de_DE", "fr_FR"}
+
+
+def test_pooled_values_and_people_drawn_from_tables_are_the_general_builders(
+    kit, pii_params
+) -> None:
+    """Slots whose value is one entry of a table (Faker pools, word lists, the people pool)
+    become table steps that keep each entry's pieces: same uniforms, same samples. The
+    person is drawn by the first identity field of a sample, here sometimes inside an
+    optional group; the others (a weighted list, a pattern) stay general slots."""
+    params = pii_params
+    params["values"]["mood"] = {"words": ["glad", "sad"], "weights": [1, 3]}
+    params["templates"].append(
+        {"id": "mood", "text": "[[?{{email:EMAIL}} is ]]{{mood}}: {{product}} {{name:PERSON}}"}
+    )
+    recipe = kit.load(kit.recipe_dict(params, count=300))
+    maker = SampleMaker.open(recipe)
+    generator = maker.generator
+    kinds = {kind for steps in generator.steps.values() for kind, _, _ in steps}
+    assert {compiled._TABLE, compiled._PERSON, compiled._SLOT} <= kinds
+    indices = list(range(300))
+    plans = [SamplePlan(i) for i in indices]
+    tabled = generator.make_batch(indices, plans)
+    generator.steps = {}
+    general = generator.make_batch(indices, plans)
+    assert tabled == general
+    emails = [s for s in tabled if s.template_id == "mood" and "EMAIL" in s.conditions]
+    assert emails and all(s.spans[0].text.split("@")[0] for s in emails)
+    maker.close()

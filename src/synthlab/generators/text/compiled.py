@@ -24,13 +24,16 @@ from typing import Any
 from synthlab.generators.text.pieces import Piece, PieceTokens, crossable
 from synthlab.generators.text.stream import Draws
 from synthlab.generators.text.templates import Group, Literal, Node, Sequence, Slot
+from synthlab.generators.text.values import Entry, ValueBank
 from synthlab.samples.text import EntityMark
 
 __all__ = ["CompiledSample", "Steps", "TemplateRunner", "compile_template"]
 
-_LITERAL, _SLOT, _GROUP = range(3)
+_LITERAL, _SLOT, _GROUP, _TABLE, _PERSON = range(5)
 # (kind, a, b): (_LITERAL, Piece, None), (_SLOT, value name, label or None),
-# (_GROUP, the compiled options, optional?)
+# (_GROUP, the compiled options, optional?); and, once `TemplateRunner.prepare`d, slots whose
+# value is one entry of a table: (_TABLE, _Entries, label or None), (_PERSON, _Entries,
+# label or None)
 Steps = tuple[tuple[int, Any, Any], ...]
 # the pieces, the entity marks, and whether a token may cross a piece boundary (the caller
 # then tokenizes the whole text, as the general path does)
@@ -77,6 +80,23 @@ def _compile_into(
 
 
 _Split = tuple[Piece | None, Piece | None, Piece | None]
+# Tables longer than this keep the general slot (their pieces would be kept for the run).
+_TABLE_LIMIT = 100_000
+
+
+class _Entries:
+    """The pieces of each entry of a value's table (a Faker pool, a word list, the people
+    pool), per locale, made when an entry is first drawn: a drawn entry then costs a list
+    index instead of a call and a look-up by the value's text."""
+
+    __slots__ = ("entry", "labelled", "name", "of_locale", "size")
+
+    def __init__(self, name: str, size: int, entry: Entry, labelled: bool):
+        self.name = name
+        self.size = size
+        self.entry = entry  # (locale, position) -> the value
+        self.labelled = labelled  # entries are (lead, core, trail) splits, else a piece
+        self.of_locale: dict[str, list[Any]] = {}
 
 
 class TemplateRunner:
@@ -94,6 +114,7 @@ class TemplateRunner:
         self.pieces = pieces
         self.draws = draws
         self.optional_probability = optional_probability
+        self._tables: dict[tuple[int, str, bool], _Entries] = {}
         self._whole: dict[str, Piece] = {}  # an unlabelled value: one piece
         self._split: dict[str, _Split] = {}  # a labelled value: whitespace, core, whitespace
 
@@ -120,6 +141,48 @@ class TemplateRunner:
             )
         self._split[value] = found
         return found
+
+    def prepare(self, steps: Steps, bank: ValueBank) -> Steps:
+        """`steps` with each slot whose value is one entry of a table (`ValueBank.table`,
+        `ValueBank.person_table`) made a table step: the same uniform read, the same entry,
+        the same pieces, less work."""
+        prepared: list[tuple[int, Any, Any]] = []
+        for kind, a, b in steps:
+            if kind is _GROUP:
+                prepared.append((kind, tuple([self.prepare(option, bank) for option in a]), b))
+                continue
+            if kind is _SLOT:
+                found = bank.person_table(a)
+                if found is not None:
+                    kind = _PERSON
+                else:
+                    found = bank.table(a)
+                    kind = _TABLE if found is not None else _SLOT
+                if found is not None and found[0] <= _TABLE_LIMIT:
+                    key = (kind, a, b is not None)
+                    entries = self._tables.get(key)
+                    if entries is None:
+                        entries = self._tables[key] = _Entries(a, *found, b is not None)
+                    a = entries
+                else:
+                    kind = _SLOT
+            prepared.append((kind, a, b))
+        return tuple(prepared)
+
+    def _entries(self, table: _Entries, locale: str) -> list[Any]:
+        entries = table.of_locale[locale] = [None] * table.size
+        return entries
+
+    def _entry(self, table: _Entries, locale: str, position: int) -> Any:
+        value = table.entry(locale, position)
+        if table.labelled:
+            entry: Any = self._split.get(value) or self._split_pieces(value)
+            if entry[1] is None:
+                raise RuntimeError(f"value {table.name!r} came out empty; it cannot be an entity")
+        else:
+            entry = (self._whole.get(value) or self._whole_piece(value)) if value else None
+        table.of_locale[locale][position] = entry
+        return entry
 
     def run(self, steps: Steps, rng: Draws, locale: str) -> CompiledSample:
         used: list[Piece] = []
@@ -153,6 +216,27 @@ class TemplateRunner:
         for kind, a, b in steps:
             if kind is _LITERAL:
                 used.append(a)
+            elif kind is _TABLE or kind is _PERSON:
+                entries = a.of_locale.get(locale) or self._entries(a, locale)
+                if kind is _TABLE:
+                    position = int(rng.random() * len(entries))
+                else:  # one person per sample: the first of its fields drawn picks them
+                    person = identities.get(locale)
+                    if person is None:
+                        person = identities[locale] = int(rng.random() * len(entries))
+                    position = person
+                found = entries[position] or self._entry(a, locale, position)
+                if b is None:
+                    if found is not None:
+                        used.append(found)
+                    continue
+                lead, core, trail = found
+                if lead is not None:
+                    used.append(lead)
+                marks.append((len(used), b, a.name))
+                used.append(core)
+                if trail is not None:
+                    used.append(trail)
             elif kind is _SLOT:
                 value = self.draws[a](rng, locale, identities)
                 if b is None:

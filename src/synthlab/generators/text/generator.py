@@ -69,7 +69,7 @@ class TextGenerator(Generator):
             for template in self.catalog.templates:
                 steps = compile_template(template.tree, self.pieces, same)
                 if steps is not None:
-                    self.steps[template.id] = steps
+                    self.steps[template.id] = self.runner.prepare(steps, self.bank)
         # (labels, template id) -> the sample's conditions: a few hundred combinations
         self._conditions: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
 

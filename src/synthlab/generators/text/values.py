@@ -36,6 +36,7 @@ from synthlab.seeding import library_seed
 __all__ = ["Identity", "ValueBank"]
 
 Draw = Callable[[Draws, str, "dict[str, Identity]"], str]
+Entry = Callable[[str, int], str]  # (locale, position) -> a table's value
 
 
 class Uniforms(Protocol):
@@ -100,9 +101,43 @@ class ValueBank:
         self._fakers: dict[str, Any] = {}
         self._pools: dict[tuple[str, str], tuple[str, ...]] = {}
         self._identities: dict[str, list[Identity]] = {}
+        self._lists: dict[str, tuple[str, ...]] = {}  # the values of unweighted lists
         self.draws: dict[str, Draw] = {
             name: self._compile(name, source, base_dir) for name, source in params.values.items()
         }
+
+    def table(self, name: str) -> tuple[int, Entry] | None:
+        """For a value whose draw is entry `int(u * size)` of a table, u one uniform (a
+        pooled Faker value, an unweighted list): (size, entry(locale, position)). None for
+        the other values (weighted words, patterns, grammars, numbers, dates, live Faker
+        calls, identities)."""
+        source = self.params.values[name]
+        if isinstance(source, src.FakerSource):
+            size = source.pool if source.pool is not None else self.params.pool_size
+            if not size:
+                return None
+            return size, lambda locale, position: self._faker_pool(name, source, locale)[position]
+        if name in self._lists:
+            values = self._lists[name]
+            return len(values), lambda locale, position: values[position]
+        return None
+
+    def person_table(self, name: str) -> tuple[int, Entry] | None:
+        """For an identity field drawn from the people pool (`pool_size` > 0): (size,
+        entry(locale, position)), the field of the person at that position; the sample's
+        first identity field draws the position, the others reuse it. None otherwise."""
+        source = self.params.values[name]
+        size = self.params.pool_size
+        if not isinstance(source, src.IdentitySource) or not size:
+            return None
+        field = source.identity
+        return size, lambda locale, position: self._people(locale)[position].fields[field]
+
+    def _people(self, locale: str) -> list[Identity]:
+        pool = self._identities.get(locale)
+        if pool is None:
+            pool = self._identities[locale] = self._identity_pool(locale)
+        return pool
 
     def build_pools(self) -> None:
         """Every pool the recipe can draw from, now (they are otherwise built on first use):
@@ -194,9 +229,7 @@ class ValueBank:
                 generator.seed_instance(rng.seed64())
                 person = _make_identity(generator, locale, rng)
             else:
-                pool = self._identities.get(locale)
-                if pool is None:
-                    pool = self._identities[locale] = self._identity_pool(locale)
+                pool = self._people(locale)
                 person = pool[int(rng.random() * len(pool))]
             chosen[locale] = person
         return person
@@ -221,12 +254,17 @@ class ValueBank:
                 return found.fields[field]
 
             return person
-        if isinstance(source, src.WordsSource):
+        if isinstance(source, src.WordsSource) and source.weights is not None:
             return _list_draw(source.words, source.weights)
-        if isinstance(source, src.FileSource):
-            return _list_draw(read_lines(base_dir, source.file), None)
-        if isinstance(source, src.CsvSource):
-            return _list_draw(read_csv_column(base_dir, source.csv, source.column), None)
+        if isinstance(source, (src.WordsSource, src.FileSource, src.CsvSource)):
+            if isinstance(source, src.WordsSource):
+                values = source.words
+            elif isinstance(source, src.FileSource):
+                values = read_lines(base_dir, source.file)
+            else:
+                values = read_csv_column(base_dir, source.csv, source.column)
+            self._lists[name] = values
+            return _list_draw(values, None)
         if isinstance(source, src.PatternSource):
             return _pattern_draw(source.pattern)
         if isinstance(source, src.GrammarSource):
