@@ -61,8 +61,8 @@ class PieceSpelling:
     its pieces (`TextPiece.json`, made once per piece). JSON string escaping works
     character by character, so the escaped text is the join of the escaped pieces, and the
     token and tag lists are joins of the pieces' lists: the same bytes as `jsonl_line` (a
-    property test compares the two) in a third of the time, as a sentence's pieces come
-    back thousands of times."""
+    property test compares the two) in about half the time (10 against 18 µs a sentence
+    here), as a sentence's pieces come back thousands of times."""
 
     LIMIT = 4096
 
@@ -134,11 +134,10 @@ class TextJsonlExporter(Exporter):
         self.spelling = PieceSpelling()
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
-        if type(sample) is PiecedTextSample and sample.pieces:
-            line = self.spelling.line(sample)
-        else:
-            line = jsonl_line(text_sample(sample))
-        sink.record(f"{FOLDER}{sample.split}.jsonl", line)  # type: ignore[attr-defined]
+        text = text_sample(sample)
+        # a sample written as pieces is spelled from them (same bytes, half the time)
+        line = self.spelling.line(text) if type(text) is PiecedTextSample else jsonl_line(text)
+        sink.record(f"{FOLDER}{text.split}.jsonl", line)
 
     def owns_stream(self, stream: str) -> bool:
         return stream.startswith(FOLDER) and stream.endswith(".jsonl")
