@@ -73,14 +73,14 @@ class TextPiece(Protocol):
     length: int
     tokens: tuple[tuple[int, int, str], ...]  # (start, end, text), offsets inside the piece
     outside: tuple[str, ...]  # its tags when it is not an entity: "O" per token
+    # as JSON (`json.dumps`' spelling with `ensure_ascii=False`): the text escaped as inside
+    # a string, the token texts and the "O" tags as list items ("" when it has no tokens)
+    json_text: str
+    json_tokens: str
+    json_outside: str
 
     def tags(self, label: str) -> tuple[str, ...]:
         """Its tags as one whole entity `label`."""
-        ...
-
-    def json(self) -> tuple[str, str, str]:
-        """Its text escaped as inside a JSON string, its token texts and its "O" tags as
-        JSON list items (`json.dumps`' spelling with `ensure_ascii=False`)."""
         ...
 
     def json_tags(self, label: str) -> str:

@@ -7,6 +7,7 @@ recipe seed; the sample's stream is `SeedSequence(seed, spawn_key=(index,))`).
 
 from __future__ import annotations
 
+from itertools import accumulate
 from json.encoder import encode_basestring as _quote  # what json.dumps(ensure_ascii=False) uses
 from typing import ClassVar
 
@@ -58,7 +59,7 @@ def jsonl_line(sample: TextSample) -> str:
 
 class PieceSpelling:
     """Per worker: `jsonl_line` of a `PiecedTextSample`, joined from the JSON spelling of
-    its pieces (`TextPiece.json`, made once per piece). JSON string escaping works
+    its pieces (`TextPiece.json_text` and co., made once per piece). JSON string escaping works
     character by character, so the escaped text is the join of the escaped pieces, and the
     token and tag lists are joins of the pieces' lists: the same bytes as `jsonl_line` (a
     property test compares the two) in about half the time (10 against 18 µs a sentence
@@ -93,36 +94,26 @@ class PieceSpelling:
         return found
 
     def line(self, sample: PiecedTextSample) -> str:
-        labels = self.label
-        texts = []
-        tokens = []
-        tags = []
+        pieces = sample.pieces
+        # comprehensions over the pieces, then the entities patched in: fewer Python steps
+        # per piece than one loop that appends to four lists
+        tags = [piece.json_outside for piece in pieces]
+        ends = list(accumulate([piece.length for piece in pieces]))
         spans = []
-        offset = 0
-        marks = iter(sample.marks)
-        mark, label, _ = next(marks, _NO_MARK)
-        for number, piece in enumerate(sample.pieces):
-            text, piece_tokens, outside = piece.json()
-            texts.append(text)
-            end = offset + piece.length
-            if number == mark:
-                middle = labels.get(label) or self._label(label)
-                spans.append(f'{{"end":{end}{middle}{offset},"text":"{text}"}}')
-                tokens.append(piece_tokens)  # an entity is never only whitespace: not empty
-                tags.append(piece.json_tags(label))
-                mark, label, _ = next(marks, _NO_MARK)
-            elif piece_tokens:
-                tokens.append(piece_tokens)
-                tags.append(outside)
-            offset = end
+        labels = self.label
+        for number, label, _ in sample.marks:
+            piece = pieces[number]
+            tags[number] = piece.json_tags(label)
+            end = ends[number]
+            middle = labels.get(label) or self._label(label)
+            spans.append(f'{{"end":{end}{middle}{end - piece.length},"text":"{piece.json_text}"}}')
         start, after_index, after_spans, after_tags = self._frame(sample)
         return (
             f"{start}{int(sample.index)}{after_index}{','.join(spans)}{after_spans}"
-            f'{",".join(tags)}{after_tags}{"".join(texts)}","tokens":[{",".join(tokens)}]}}'
+            f"{','.join(filter(None, tags))}{after_tags}"
+            f"{''.join([piece.json_text for piece in pieces])}"
+            f'","tokens":[{",".join(filter(None, [piece.json_tokens for piece in pieces]))}]}}'
         )
-
-
-_NO_MARK = (-1, "", "")
 
 
 class TextJsonlExporter(Exporter):

@@ -79,9 +79,11 @@ class Piece:
     the classes of its edge characters, and its tags per entity label."""
 
     __slots__ = (
-        "_json",
         "_json_tags",
         "head",
+        "json_outside",
+        "json_text",
+        "json_tokens",
         "length",
         "outside",
         "scheme",
@@ -109,22 +111,14 @@ class Piece:
         self.second = text[1] if len(text) > 1 else ""  # the character after `head`
         self.tags_of: dict[str, tuple[str, ...]] = {}  # entity label -> the piece's tags
         self.outside = ("O",) * len(tokens)  # the tags of a piece that is not an entity
-        self._json: tuple[str, str, str] | None = None
+        # The piece spelled for JSON: its text escaped as inside a JSON string, its token
+        # texts and its "O" tags as JSON list items. JSON escapes character by character,
+        # so a sentence's spelling is the join of its pieces' (as the JSONL exporter
+        # writes every sentence).
+        self.json_text = _quote(text)[1:-1]
+        self.json_tokens = ",".join([_quote(token) for _, _, token in self.tokens])
+        self.json_outside = ",".join(['"O"'] * len(tokens))
         self._json_tags: dict[str, str] = {}
-
-    def json(self) -> tuple[str, str, str]:
-        """The piece spelled for JSON, made on first use: its text escaped as inside a JSON
-        string, its token texts and its "O" tags as JSON list items. JSON escapes character
-        by character, so a sentence's spelling is the join of its pieces' (the JSONL
-        exporter writes every sentence that way)."""
-        found = self._json
-        if found is None:
-            found = self._json = (
-                _quote(self.text)[1:-1],
-                ",".join([_quote(text) for _, _, text in self.tokens]),
-                ",".join(map(_quote, self.outside)),
-            )
-        return found
 
     def json_tags(self, label: str) -> str:
         """`tags(label)` as JSON list items, made on first use."""
