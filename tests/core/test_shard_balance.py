@@ -61,3 +61,30 @@ def test_chosen_size_is_a_multiple_of_what_is_made_together(
 ) -> None:
     recipe = synthlab.load_recipe(_without_shard_size(write_recipe, 10))
     assert chosen_shard_size(recipe, None, samples, workers, multiple) == expected
+
+
+def test_a_fast_generator_sizes_its_own_shards(tmp_path: Path) -> None:
+    """Text makes tens of thousands of samples a second: its shards may hold up to 5000
+    (64 would spend most of a run on per-shard work), still cut for balance."""
+    from synthlab.generators.base import get_generator_spec
+
+    recipe = synthlab.load_recipe(_write_text_recipe(tmp_path, 20_000))  # no shard_size
+    ceiling = get_generator_spec("text").shard_ceiling
+    assert ceiling == 5000
+    assert chosen_shard_size(recipe, None, 1_000_000, 2, 1, ceiling) == 5000
+    assert chosen_shard_size(recipe, None, 100_000, 2, 1, ceiling) == 5000
+    assert chosen_shard_size(recipe, None, 1000, 2, 1, ceiling) == 125  # 4 per worker
+    synthlab.render(recipe, tmp_path / "out", workers=1)
+    assert _shard_sizes(tmp_path / "out") == [5000] * 4
+
+
+def _write_text_recipe(folder: Path, count: int) -> Path:
+    path = folder / "text.yaml"
+    path.write_text(
+        "version: 1\nname: t\nseed: 3\n"
+        f"count: {count}\n"
+        "generator:\n  kind: text\n  params:\n"
+        "    templates: [{id: a, text: 'Hi {{who:PERSON}}'}]\n"
+        "    values: {who: {words: [Ann, Bo]}}\n"
+    )
+    return path

@@ -104,18 +104,24 @@ SHARDS_PER_WORKER = 4
 
 
 def chosen_shard_size(
-    recipe: Recipe, asked: int | None, samples: int, workers: int, multiple: int
+    recipe: Recipe,
+    asked: int | None,
+    samples: int,
+    workers: int,
+    multiple: int,
+    ceiling: int | None = None,
 ) -> int:
     """`asked` (--shard-size), else the recipe's `output.shard_size` if it is written there,
-    else the default cut so that `workers` each get SHARDS_PER_WORKER shards or more (a
-    multiple of `multiple`). Shard size never changes the output bytes, only the balance."""
+    else the generator's `ceiling` (or the schema's default) cut so that `workers` each get
+    SHARDS_PER_WORKER shards or more (a multiple of `multiple`). Shard size never changes
+    the output bytes, only the balance and the per-shard overhead."""
     if asked:
         return asked
     if "shard_size" in recipe.output.model_fields_set:
         return recipe.output.shard_size
     balanced = -(-samples // (workers * SHARDS_PER_WORKER))
     balanced = -(-balanced // multiple) * multiple
-    return max(1, min(recipe.output.shard_size, balanced))
+    return max(1, min(ceiling or recipe.output.shard_size, balanced))
 
 
 EXECUTORS = ("local", "ray")
@@ -185,6 +191,7 @@ def render_dataset(
             len(selection) - reused,
             workers,
             spec.shard_multiple(recipe.generator.params),
+            spec.shard_ceiling,
         )
         run_info: dict[str, Any] = {
             "executor": executor,

@@ -134,6 +134,10 @@ class GeneratorSpec:
     # Samples that are made together (a diffusion batch): a shard size the engine picks
     # itself is rounded up to a multiple of it, so no group is split across two shards.
     shard_multiple: Callable[[Any], int] = field(default=lambda params: 1)
+    # The most samples a shard the engine sizes itself holds (None: the recipe schema's
+    # default, 64). A shard costs a few milliseconds however small (staging folder, fsync,
+    # done record): a generator that makes thousands of samples a second needs larger ones.
+    shard_ceiling: int | None = None
 
     def missing_modules(self) -> list[str]:
         return [name for name in self.requires if importlib.util.find_spec(name) is None]
