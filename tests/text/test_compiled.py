@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from synthlab.engine.sampling import SampleMaker
 from synthlab.exporters.text.jsonl import PieceSpelling, jsonl_line
 from synthlab.generators.base import GeneratorContext, SamplePlan
-from synthlab.generators.text import compiled
+from synthlab.generators.text import compiled as compiled_steps
 from synthlab.generators.text.generator import TextGenerator
 from synthlab.generators.text.params import TextParams
 from synthlab.samples.text import PiecedTextSample
@@ -165,7 +165,7 @@ def test_pooled_values_and_people_drawn_from_tables_are_the_general_builders(
     maker = SampleMaker.open(recipe)
     generator = maker.generator
     kinds = {kind for steps in generator.steps.values() for kind, _, _ in steps}
-    assert {compiled._TABLE, compiled._PERSON, compiled._SLOT} <= kinds
+    assert {compiled_steps._TABLE, compiled_steps._PERSON, compiled_steps._SLOT} <= kinds
     indices = list(range(300))
     plans = [SamplePlan(i) for i in indices]
     tabled = generator.make_batch(indices, plans)
