@@ -79,3 +79,20 @@ def test_a_twenty_sample_fixture_gets_its_rare_events(write_recipe, tmp_path: Pa
     assert sum("rare" in r["conditions"] for r in index) == 1
     manifest = json.loads((tmp_path / "out/manifest.json").read_text())
     assert manifest["quotas"]["rare"] == {"asked": 1, "got": 1}
+
+
+def test_a_run_without_quotas_plans_nothing_for_each_sample() -> None:
+    """The plan of a quota-free run is built without the dataclass constructor (it is made
+    for every sample); it must be the very object the constructor makes."""
+    import dataclasses
+    import pickle
+
+    from synthlab.engine.sampling import _unplanned
+    from synthlab.generators.base import SamplePlan
+
+    plan = _unplanned(7)
+    assert type(plan) is SamplePlan and plan == SamplePlan(7)
+    assert vars(plan) == vars(SamplePlan(7))
+    assert [f.name for f in dataclasses.fields(SamplePlan)] == ["index", "require", "forbid"]
+    assert pickle.loads(pickle.dumps(plan)) == SamplePlan(7)
+    assert dataclasses.replace(plan, index=8) == SamplePlan(8)
