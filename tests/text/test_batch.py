@@ -171,6 +171,9 @@ def test_pools_inherited_from_the_driver_or_built_in_each_worker_give_the_same_b
     import synthlab.engine.local as local
     import synthlab.engine.shard as shard
 
+    # pools of 3 (iban and people, six locales: 36 entries) fill in the driver for 40
+    # samples; the rest of the tests' pools are larger than their runs
+    batch_params["pool_size"] = 3
     data = kit.recipe_dict(batch_params, count=40)
     prepared: list[str] = []
     real = shard.prepare_in_driver
@@ -178,8 +181,9 @@ def test_pools_inherited_from_the_driver_or_built_in_each_worker_give_the_same_b
     def counted(job: Any) -> None:
         prepared.append(job.job_id)
         real(job)
-        generator = shard._worker.maker.generator  # type: ignore[union-attr]
-        assert generator.bank._pools and generator.bank._identities  # built before the fork
+        bank = shard._worker.maker.generator.bank  # type: ignore[union-attr]
+        pools = [*bank._pools.values(), *bank._identities.values()]
+        assert len(pools) == 12 and all(pool.made() == 3 for pool in pools)  # before the fork
 
     monkeypatch.setattr(local, "prepare_in_driver", counted)
     kit.render(data, tmp_path / "inherited", workers=2, shard_size=7)
@@ -189,3 +193,26 @@ def test_pools_inherited_from_the_driver_or_built_in_each_worker_give_the_same_b
     kit.render(data, tmp_path / "own", workers=2, shard_size=7)
     kit.render(data, tmp_path / "one", workers=1, shard_size=7)
     assert _files(tmp_path / "inherited") == _files(tmp_path / "own") == _files(tmp_path / "one")
+
+
+def test_pool_entries_are_made_on_first_draw_and_do_not_depend_on_the_run(kit, batch_params):
+    """Entry k of a pool depends only on (seed, value, locale, k): a short run makes only
+    the blocks of entries its samples draw from, equal to those of a pool filled at once."""
+    from synthlab.generators.text.pools import BLOCK
+
+    batch_params["pool_size"] = 5000
+    recipe = kit.load(kit.recipe_dict(batch_params, count=30))
+    maker = SampleMaker.open(recipe)
+    maker.generator.prepare_shared()  # 30 samples, 60,000 entries: nothing filled up front
+    samples = list(maker.make_many(range(30)))
+    bank = maker.generator.bank
+    made = sum(pool.made() for pool in [*bank._pools.values(), *bank._identities.values()])
+    assert 0 < made <= 30 * 2 * BLOCK  # an IBAN and a person at most per sample
+    whole = SampleMaker.open(recipe)
+    whole.generator.bank.build_pools()
+    for key, pool in bank._pools.items():
+        full = whole.generator.bank._pools[key]
+        assert all(pool[k] == full[k] for k in range(len(pool)) if pool._entries[k] is not None)
+    assert list(whole.make_many(range(30))) == samples
+    maker.close()
+    whole.close()

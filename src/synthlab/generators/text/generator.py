@@ -55,6 +55,7 @@ class TextGenerator(Generator):
         self.noise_on = params.noise.active
         self.tagging = params.tagging
         self.seed = context.seed
+        self.count = context.count
         self.key = counter_key(context.seed)
         # Noisy pieces rarely repeat, so caching their tokens would not pay.
         fast_tokens = params.tokenizer == "builtin" and not self.noise_on
@@ -74,9 +75,11 @@ class TextGenerator(Generator):
         self._conditions: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
 
     def prepare_shared(self) -> None:
-        """Value pools built once in the driver; forked workers inherit them (a second of
-        Faker calls per worker otherwise)."""
-        self.bank.build_pools()
+        """Value pools filled once in the driver when the run is long enough to use most of
+        their entries; forked workers inherit them (a second of Faker calls per worker
+        otherwise). A shorter run leaves each entry to the first sample that draws it."""
+        if self.count >= self.bank.pool_entries():
+            self.bank.build_pools()
 
     def _locale(self, u: float) -> str:
         total = self.locale_cumulative[-1]

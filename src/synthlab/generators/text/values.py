@@ -2,11 +2,12 @@
 grammars, integers, dates from the recipe epoch, and one consistent identity per sample.
 
 Speed and determinism: a live Faker call costs 15-70 µs, too slow for tens of thousands of
-sentences per second, so each Faker value keeps a pool per locale, drawn once per worker
-from a stream that depends only on (recipe seed, value name, locale). Samples then pick
-from the pool with their own stream, so output never depends on the worker or shard. The
-trade-off is diversity: at most `pool_size` distinct values per value and locale (raise it,
-or set 0 to call Faker for every sample from a Faker seeded by the sample's stream).
+sentences per second, so each Faker value keeps a pool per locale (`pools.LazyPool`) whose
+entry k depends only on (recipe seed, value name, locale, k) and is made the first time a
+sample draws it. Samples pick entries with their own stream, so output never depends on
+the worker or shard. The trade-off is diversity: at most `pool_size` distinct values per
+value and locale (raise it, or set 0 to call Faker for every sample from a Faker seeded by
+the sample's stream).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zlib
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
@@ -24,14 +24,12 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
-
 from synthlab.errors import RecipeError, RecipeProblem
 from synthlab.generators.text import sources as src
 from synthlab.generators.text.files import read_csv_column, read_lines
 from synthlab.generators.text.params import TextParams
+from synthlab.generators.text.pools import LazyPool, pool_key
 from synthlab.generators.text.stream import Draws
-from synthlab.seeding import library_seed
 
 __all__ = ["Identity", "ValueBank"]
 
@@ -45,7 +43,6 @@ class Uniforms(Protocol):
     def random(self) -> float: ...
 
 
-_POOL_DOMAIN = 2**64 + 4242  # spawn-key domain of the pools, beyond any sample index
 # Faker's date providers read the wall clock; dates come from the recipe instead.
 _CLOCK_PROVIDERS = "faker.providers.date_time"
 _FAMILY_NAME_FIRST = ("ja_JP", "zh_CN", "zh_TW", "ko_KR")
@@ -53,11 +50,6 @@ _FAMILY_NAME_FIRST = ("ja_JP", "zh_CN", "zh_TW", "ko_KR")
 
 def _problem(field: str, message: str) -> RecipeError:
     return RecipeError([RecipeProblem("generator.params.values", None, None, field, message)])
-
-
-def pool_rng(seed: int, *names: str) -> np.random.Generator:
-    keys = tuple(zlib.crc32(name.encode("utf-8")) for name in names)
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_POOL_DOMAIN, *keys)))
 
 
 def ascii_fold(text: str) -> str:
@@ -99,8 +91,8 @@ class ValueBank:
         self.params = params
         self.seed = seed
         self._fakers: dict[str, Any] = {}
-        self._pools: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._identities: dict[str, list[Identity]] = {}
+        self._pools: dict[tuple[str, str], LazyPool[str]] = {}
+        self._identities: dict[str, LazyPool[Identity]] = {}
         self._lists: dict[str, tuple[str, ...]] = {}  # the values of unweighted lists
         self.draws: dict[str, Draw] = {
             name: self._compile(name, source, base_dir) for name, source in params.values.items()
@@ -133,27 +125,36 @@ class ValueBank:
         field = source.identity
         return size, lambda locale, position: self._people(locale)[position].fields[field]
 
-    def _people(self, locale: str) -> list[Identity]:
+    def _people(self, locale: str) -> LazyPool[Identity]:
         pool = self._identities.get(locale)
         if pool is None:
             pool = self._identities[locale] = self._identity_pool(locale)
         return pool
 
+    def pool_entries(self) -> int:
+        """How many pooled values (people included) the recipe's pools hold in all."""
+        sources = self.params.values.values()
+        total = sum(
+            source.pool if source.pool is not None else self.params.pool_size
+            for source in sources
+            if isinstance(source, src.FakerSource)
+        )
+        if any(isinstance(source, src.IdentitySource) for source in sources):
+            total += self.params.pool_size  # one pool of people for every identity field
+        return total * len(self.params.locales)
+
     def build_pools(self) -> None:
-        """Every pool the recipe can draw from, now (they are otherwise built on first use):
-        the same values either way, as each pool depends only on (seed, value, locale)."""
+        """Every entry of every pool the recipe can draw from, now (they are otherwise made
+        on first draw): the same values either way, as entry k of a pool depends only on
+        (seed, value, locale, k)."""
         for name, source in self.params.values.items():
             for locale in self.params.locales:
                 if isinstance(source, src.FakerSource):
                     size = source.pool if source.pool is not None else self.params.pool_size
                     if size:
-                        self._faker_pool(name, source, locale)
-                elif (
-                    isinstance(source, src.IdentitySource)
-                    and self.params.pool_size
-                    and locale not in self._identities
-                ):
-                    self._identities[locale] = self._identity_pool(locale)
+                        self._faker_pool(name, source, locale).fill()
+                elif isinstance(source, src.IdentitySource) and self.params.pool_size:
+                    self._people(locale).fill()
 
     # -- Faker -------------------------------------------------------------------------------
     def faker(self, locale: str) -> Any:
@@ -186,14 +187,19 @@ class ValueBank:
             raise _problem(name, f"Faker {source.faker}({source.args}) failed: {error}") from None
         return method
 
-    def _faker_pool(self, name: str, source: src.FakerSource, locale: str) -> tuple[str, ...]:
+    def _faker_pool(self, name: str, source: src.FakerSource, locale: str) -> LazyPool[str]:
         key = (name, locale)
         pool = self._pools.get(key)
         if pool is None:
             method = self._provider_method(name, source, locale)
+            args = source.args
+
+            def make(draws: Draws) -> str:
+                return str(method(**args))
+
             size = source.pool if source.pool is not None else self.params.pool_size
-            self.faker(locale).seed_instance(library_seed(pool_rng(self.seed, name, locale)))
-            pool = self._pools[key] = tuple(str(method(**source.args)) for _ in range(size))
+            key_of_pool = pool_key(self.seed, name, locale)
+            pool = self._pools[key] = LazyPool(size, key_of_pool, self._seeder(locale), make)
         return pool
 
     def _faker_draw(self, name: str, source: src.FakerSource) -> Draw:
@@ -210,7 +216,7 @@ class ValueBank:
                 return str(methods[locale](**source.args))
 
             return live
-        pools: dict[str, tuple[str, ...]] = {}  # this value's pool per locale, at hand
+        pools: dict[str, LazyPool[str]] = {}  # this value's pool per locale, at hand
 
         def pooled(rng: Draws, locale: str, _: dict[str, Identity]) -> str:
             pool = pools.get(locale)
@@ -234,11 +240,20 @@ class ValueBank:
             chosen[locale] = person
         return person
 
-    def _identity_pool(self, locale: str) -> list[Identity]:
+    def _identity_pool(self, locale: str) -> LazyPool[Identity]:
         generator = self.faker(locale)
-        rng = pool_rng(self.seed, "\0identity", locale)
-        generator.seed_instance(library_seed(rng))
-        return [_make_identity(generator, locale, rng) for _ in range(self.params.pool_size)]
+
+        def make(draws: Draws) -> Identity:
+            return _make_identity(generator, locale, draws)
+
+        key = pool_key(self.seed, "\0identity", locale)
+        return LazyPool(self.params.pool_size, key, self._seeder(locale), make)
+
+    def _seeder(self, locale: str) -> Callable[[Draws], None]:
+        """Seeds the locale's Faker for one block of a pool (`seed_instance`, never the
+        global `Faker.seed`)."""
+        generator = self.faker(locale)
+        return lambda draws: generator.seed_instance(draws.seed64())
 
     # -- the other sources -------------------------------------------------------------------
     def _compile(self, name: str, source: Any, base_dir: Path) -> Draw:
