@@ -140,7 +140,7 @@ def test_pieced_samples_are_plain_text_samples_to_everyone(kit, batch_params) ->
     names = [f.name for f in dataclasses.fields(TextSample)]
     for sample in pieced:
         unread = {"text", "spans", "tokens", "tags"}
-        assert set(vars(sample)) == (set(names) - unread) | {"pieces", "marks"}
+        assert set(vars(sample)) == (set(names) - unread) | {"shape", "fills"}
         plain = TextSample(**{name: getattr(sample, name) for name in names})
         assert sample == plain and plain == sample
         for either in (sample, plain):  # unhashable alike (metadata is a dict)

@@ -16,13 +16,15 @@ from synthlab.samples.text import PiecedTextSample
 
 # Awkward pieces: combining marks and emoji parts that glue onto what comes before, inner
 # punctuation that joins words, whitespace of several kinds (values with whitespace at their
-# edges are split around it), CJK.
+# edges are split around it), CJK; and what JSON escapes or a format string would read
+# ("%s": the JSONL exporter fills a line's format per shape).
 PIECES = [
     "a", "Zé", "e\u0301", "\u0301", "東京", "😀", "🏽", "\u200d", "1", " ", "  ", "\t",
-    "\r\n", ",", ".", "@", "-", "'", "(", "!", "\u00a0",
+    "\r\n", ",", ".", "@", "-", "'", "(", "!", "\u00a0", "%s", "%", '"',
 ]  # fmt: skip
 fragment = st.lists(st.sampled_from(PIECES), max_size=4).map("".join)
-value = st.lists(st.sampled_from(PIECES), min_size=1, max_size=4).map("".join)
+# a backslash escapes in templates, so only values hold one
+value = st.lists(st.sampled_from([*PIECES, "\\"]), min_size=1, max_size=4).map("".join)
 LABELS = ("PER", "LOC")
 
 
@@ -164,7 +166,7 @@ def test_pooled_values_and_people_drawn_from_tables_are_the_general_builders(
     recipe = kit.load(kit.recipe_dict(params, count=300))
     maker = SampleMaker.open(recipe)
     generator = maker.generator
-    kinds = {kind for steps in generator.steps.values() for kind, _, _ in steps}
+    kinds = {kind for prepared in generator.steps.values() for kind, _, _ in prepared.steps}
     assert {compiled_steps._TABLE, compiled_steps._PERSON, compiled_steps._SLOT} <= kinds
     indices = list(range(300))
     plans = [SamplePlan(i) for i in indices]

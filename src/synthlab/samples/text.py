@@ -19,10 +19,16 @@ __all__ = [
     "EntityMark",
     "EntitySpan",
     "PiecedTextSample",
+    "TextFill",
     "TextPiece",
     "TextSample",
+    "TextShape",
+    "TextSlot",
     "Token",
+    "comma_items",
     "pieced_text_and_spans",
+    "shape_pieces",
+    "shape_text_and_spans",
 ]
 
 
@@ -94,6 +100,106 @@ _new = object.__new__
 _new_tuple = tuple.__new__
 
 
+class TextSlot:
+    """Where a value goes in a `TextShape`: the value's name and its entity label (None for
+    a value that is context, not an entity)."""
+
+    __slots__ = ("label", "name")
+
+    def __init__(self, name: str, label: str | None):
+        self.name = name
+        self.label = label
+
+
+class TextShape:
+    """What the pieced samples of one way through a template share: its literal pieces and
+    the slots between them, in order. Compared by identity: a generator makes each shape
+    once and reuses it, so formats can spell a shape once and reuse that too."""
+
+    __slots__ = ("labels", "parts", "slots")
+
+    def __init__(self, parts: Sequence[TextPiece | TextSlot]):
+        self.parts = tuple(parts)
+        self.slots = tuple([part for part in self.parts if type(part) is TextSlot])
+        self.labels = tuple([slot.label for slot in self.slots if slot.label is not None])
+
+
+class TextFill:
+    """A value as written into a sample: its pieces (whitespace before it, the value
+    stripped, whitespace after it; or the whole value as one piece when it is not an
+    entity) and their JSON spelled as one stretch. Made once per distinct value, then
+    shared by every sample that draws it."""
+
+    __slots__ = (
+        "comma_outside",
+        "comma_tags_of",
+        "comma_tokens",
+        "core",
+        "core_json_text",
+        "core_length",
+        "core_text",
+        "json_text",
+        "lead",
+        "length",
+        "pieces",
+        "text",
+    )
+
+    def __init__(self, pieces: Sequence[TextPiece], core: int):
+        """`core`: the number of the piece that is the entity (the value without the
+        whitespace at its edges) when the value is one."""
+        self.pieces = tuple(pieces)
+        self.core = core
+        self.lead = sum([piece.length for piece in self.pieces[:core]])
+        self.core_length = self.pieces[core].length
+        self.length = sum([piece.length for piece in self.pieces])
+        self.text = "".join([piece.text for piece in self.pieces])
+        self.core_text = self.pieces[core].text
+        self.json_text = "".join([piece.json_text for piece in self.pieces])
+        self.core_json_text = self.pieces[core].json_text
+        # JSON list items each with a comma before it, so that a sentence's list is the
+        # concatenation of its stretches' less the first character
+        self.comma_tokens = comma_items([piece.json_tokens for piece in self.pieces])
+        self.comma_outside = comma_items([piece.json_outside for piece in self.pieces])
+        self.comma_tags_of: dict[str, str] = {}  # label -> `comma_tags(label)`, once made
+
+    def comma_tags(self, label: str) -> str:
+        """The tags of the fill with its core as one whole entity `label`, spelled like
+        `comma_outside`."""
+        found = self.comma_tags_of.get(label)
+        if found is None:
+            items = [piece.json_outside for piece in self.pieces]
+            items[self.core] = self.pieces[self.core].json_tags(label)
+            found = self.comma_tags_of[label] = comma_items(items)
+        return found
+
+
+def comma_items(items: Sequence[str]) -> str:
+    """JSON list items (each piece's, "" for none) each with a comma before it."""
+    return "".join(["," + item for item in items if item])
+
+
+def shape_pieces(
+    shape: TextShape, fills: Sequence[TextFill | None]
+) -> tuple[tuple[TextPiece, ...], tuple[EntityMark, ...]]:
+    """The pieces that `shape` filled with `fills` spells (a None fill: a value that came out
+    empty), and the marks of its entities."""
+    pieces: list[TextPiece] = []
+    marks: list[EntityMark] = []
+    next_fill = iter(fills).__next__
+    for part in shape.parts:
+        if type(part) is not TextSlot:
+            pieces.append(part)  # type: ignore[arg-type]
+            continue
+        fill = next_fill()
+        if fill is None:
+            continue
+        if part.label is not None:
+            marks.append((len(pieces) + fill.core, part.label, part.name))
+        pieces += fill.pieces
+    return tuple(pieces), tuple(marks)
+
+
 def pieced_text_and_spans(
     pieces: Sequence[TextPiece], marks: Sequence[EntityMark]
 ) -> tuple[str, tuple[EntitySpan, ...]]:
@@ -113,6 +219,37 @@ def pieced_text_and_spans(
             )
             spans.append(span)
     return "".join([piece.text for piece in pieces]), tuple(spans)
+
+
+def shape_text_and_spans(
+    shape: TextShape, fills: Sequence[TextFill]
+) -> tuple[str, tuple[EntitySpan, ...]]:
+    """`pieced_text_and_spans` of `shape_pieces(shape, fills)`, from the fills' own text
+    (fewer steps than piece by piece; every fill is there)."""
+    texts = []
+    spans = []
+    offset = 0
+    next_fill = iter(fills).__next__
+    for part in shape.parts:
+        if type(part) is not TextSlot:
+            texts.append(part.text)  # type: ignore[union-attr]
+            offset += part.length  # type: ignore[union-attr]
+            continue
+        fill = next_fill()
+        if part.label is not None:
+            start = offset + fill.lead
+            span = _new(EntitySpan)
+            span.__dict__.update(
+                start=start,
+                end=start + fill.core_length,
+                label=part.label,
+                text=fill.core_text,
+                slot=part.name,
+            )
+            spans.append(span)
+        texts.append(fill.text)
+        offset += fill.length
+    return "".join(texts), tuple(spans)
 
 
 class _MadeOnRead:
@@ -138,22 +275,33 @@ class PiecedTextSample(TextSample):
     `synthlab.exporters.text.jsonl`). It cannot be told apart from the plain `TextSample`
     with the same fields: it equals, hashes and pickles as one.
 
-    `marks` name the pieces that are entities, one per span, in order (each entity one
-    whole piece). Valid only when no token crosses from one piece into the next (the
-    generator checks that before it makes one).
+    It is its `shape` (the template's literal pieces and slots) filled with `fills`, one per
+    slot. `pieces` spell the whole text, and `marks` name the pieces that are entities, one
+    per span, in order (each entity one whole piece). Valid only when no token crosses from
+    one piece into the next (the generator checks that before it makes one).
     """
 
-    pieces: tuple[TextPiece, ...]
-    marks: tuple[EntityMark, ...]
+    shape: TextShape
+    fills: tuple[TextFill, ...]
+
+    @_MadeOnRead
+    def pieces(self) -> tuple[TextPiece, ...]:
+        pieces, self.__dict__["marks"] = shape_pieces(self.shape, self.fills)
+        return pieces
+
+    @_MadeOnRead
+    def marks(self) -> tuple[EntityMark, ...]:
+        self.__dict__["pieces"], marks = shape_pieces(self.shape, self.fills)
+        return marks
 
     @_MadeOnRead
     def text(self) -> str:
-        text, self.__dict__["spans"] = pieced_text_and_spans(self.pieces, self.marks)
+        text, self.__dict__["spans"] = shape_text_and_spans(self.shape, self.fills)
         return text
 
     @_MadeOnRead
     def spans(self) -> tuple[EntitySpan, ...]:
-        self.__dict__["text"], spans = pieced_text_and_spans(self.pieces, self.marks)
+        self.__dict__["text"], spans = shape_text_and_spans(self.shape, self.fills)
         return spans
 
     @_MadeOnRead

@@ -3,11 +3,13 @@
 Most samples need none of the general builder's machinery: no quota to steer towards, no
 noise, no labelled (nesting) group, no value repeated per sample, the built-in tokenizer.
 For them a template is compiled once into steps (a literal piece, a slot, a group of
-compiled options), and a sample is made by walking the steps and appending `Piece`s:
-literals are tokenized when the template is compiled, values the first time they are drawn
-(pooled values come back thousands of times). The text and the spans are then joins of
-what the pieces already know, and so are the tokens and tags, made only when read
-(`PiecedTextSample`).
+compiled options), and a sample is made by walking the steps: the walk draws a `Fill` per
+slot (a value's pieces, made the first time the value is drawn: pooled values come back
+thousands of times) and notes the options it takes, which name the sample's `TextShape`
+(the literal pieces and slots of that way through the template, made once). Literals are
+tokenized when the template is compiled. The text and the spans are then joins of what the
+shape and the fills already know, and so are the tokens and tags, made only when read
+(`PiecedTextSample`); the JSONL exporter spells a line from them directly.
 
 The walk reads the sample's uniforms in exactly the order the general builder does (the
 same value draws, two uniforms per group) and splits values at the same places, so a
@@ -25,9 +27,17 @@ from synthlab.generators.text.pieces import Piece, PieceTokens, crossable
 from synthlab.generators.text.stream import Draws
 from synthlab.generators.text.templates import Group, Literal, Node, Sequence, Slot
 from synthlab.generators.text.values import Entry, ValueBank
-from synthlab.samples.text import EntityMark
+from synthlab.samples.text import TextFill, TextShape, TextSlot
 
-__all__ = ["CompiledSample", "Steps", "TemplateRunner", "compile_template"]
+__all__ = [
+    "CompiledSample",
+    "Fill",
+    "PreparedTemplate",
+    "Shape",
+    "Steps",
+    "TemplateRunner",
+    "compile_template",
+]
 
 _LITERAL, _SLOT, _GROUP, _TABLE, _PERSON = range(5)
 # (kind, a, b): (_LITERAL, Piece, None), (_SLOT, value name, label or None),
@@ -35,9 +45,107 @@ _LITERAL, _SLOT, _GROUP, _TABLE, _PERSON = range(5)
 # value is one entry of a table: (_TABLE, _Entries, label or None), (_PERSON, _Entries,
 # label or None)
 Steps = tuple[tuple[int, Any, Any], ...]
-# the pieces, the entity marks, and whether a token may cross a piece boundary (the caller
-# then tokenizes the whole text, as the general path does)
-CompiledSample = tuple[tuple[Piece, ...], tuple[EntityMark, ...], bool]
+# the shape, its fills (None for a value that came out empty), and whether a token may
+# cross a piece boundary (the caller then tokenizes the whole text, as the general path does)
+CompiledSample = tuple["Shape", tuple["Fill | None", ...], bool]
+# The character after a boundary's first one, where a walk cannot know it (it belongs to
+# the next fill): a letter, the case in which most boundaries could be crossed, so that
+# `crossable` stays conservative (a false alarm costs time, never a result).
+_UNKNOWN = "a"
+_TAIL_CLASSES = range(6)  # the classes `_tail_class` gives (see `pieces`)
+_AFTER_FILL = -1  # a slot right after another slot: its boundary depends on both fills
+
+
+class Fill(TextFill):
+    """A `TextFill` that knows whether a token may cross into it from what comes before
+    (`crosses_after[tail class before it]`), and the class of its last character."""
+
+    __slots__ = ("crosses_after", "tail")
+
+    def __init__(self, pieces: list[Piece], core: int):
+        super().__init__(pieces, core)
+        first = pieces[0]
+        after = first.second or (pieces[1].text[0] if len(pieces) > 1 else _UNKNOWN)
+        self.crosses_after = tuple([crossable(tail, first.head, after) for tail in _TAIL_CLASSES])
+        self.tail = pieces[-1].tail
+
+
+class Shape(TextShape):
+    """A `TextShape` with the boundaries a token may cross worked out: `crossing` when two
+    of its literals may join, and per slot (the tail class before it, or `_AFTER_FILL`; for
+    each tail class of its fill, whether a token may cross into the literal after it, or
+    None when no literal follows)."""
+
+    __slots__ = ("conditions", "crossing", "edges")
+
+    def __init__(self, parts: list[Piece | TextSlot]):
+        super().__init__(parts)
+        self.conditions: frozenset[str] | None = None  # set by the generator, once
+        self.crossing = False
+        edges: list[tuple[int, tuple[bool, ...] | None]] = []
+        before: Piece | TextSlot | None = None
+        for number, part in enumerate(parts):
+            if type(part) is TextSlot:
+                tail = _AFTER_FILL if type(before) is TextSlot else before.tail if before else 0  # type: ignore[union-attr]
+                follows = parts[number + 1] if number + 1 < len(parts) else None
+                into: tuple[bool, ...] | None = None
+                if follows is not None and type(follows) is not TextSlot:
+                    after = self._after_head(number + 1)
+                    into = tuple([crossable(t, follows.head, after) for t in _TAIL_CLASSES])  # type: ignore[union-attr]
+                edges.append((tail, into))
+            elif (
+                before is not None
+                and type(before) is not TextSlot
+                and crossable(before.tail, part.head, self._after_head(number))  # type: ignore[union-attr]
+            ):
+                self.crossing = True
+            before = part
+        self.edges = tuple(edges)
+
+    def _after_head(self, number: int) -> str:
+        """The character after the first one of literal part `number`."""
+        literal: Piece = self.parts[number]  # type: ignore[assignment]
+        if literal.second:
+            return literal.second
+        if number + 1 == len(self.parts):
+            return ""  # the end of the text
+        follows = self.parts[number + 1]
+        return _UNKNOWN if type(follows) is TextSlot else follows.text[0]  # type: ignore[union-attr]
+
+
+class PreparedTemplate:
+    """A template's steps, made ready for a runner (`TemplateRunner.prepare`), and the
+    shapes of the ways through it that samples took (by the options taken)."""
+
+    __slots__ = ("shapes", "steps")
+    LIMIT = 4096  # templates with many groups have many ways through them
+
+    def __init__(self, steps: Steps):
+        self.steps = steps
+        self.shapes: dict[tuple[int, ...], Shape] = {}
+
+    def shape(self, path: tuple[int, ...]) -> Shape:
+        """The shape of the way through the steps that took options `path` (-1: an optional
+        group left out)."""
+        parts: list[Piece | TextSlot] = []
+        choices = iter(path)
+
+        def expand(steps: Steps) -> None:
+            for kind, a, b in steps:
+                if kind is _LITERAL:
+                    parts.append(a)
+                elif kind is _GROUP:
+                    choice = next(choices)
+                    if choice >= 0:
+                        expand(a[choice])
+                else:
+                    parts.append(TextSlot(a if kind is _SLOT else a.name, b))
+
+        expand(self.steps)
+        if len(self.shapes) >= self.LIMIT:
+            self.shapes.clear()
+        shape = self.shapes[path] = Shape(parts)
+        return shape
 
 
 def compile_template(
@@ -79,13 +187,12 @@ def _compile_into(
     return True
 
 
-_Split = tuple[Piece | None, Piece | None, Piece | None]
 # Tables longer than this keep the general slot (their pieces would be kept for the run).
 _TABLE_LIMIT = 100_000
 
 
 class _Entries:
-    """The pieces of each entry of a value's table (a Faker pool, a word list, the people
+    """The `Fill` of each entry of a value's table (a Faker pool, a word list, the people
     pool), per locale, made when an entry is first drawn: a drawn entry then costs a list
     index instead of a call and a look-up by the value's text."""
 
@@ -95,12 +202,12 @@ class _Entries:
         self.name = name
         self.size = size
         self.entry = entry  # (locale, position) -> the value
-        self.labelled = labelled  # entries are (lead, core, trail) splits, else a piece
+        self.labelled = labelled  # the value is an entity (whitespace at its edges split off)
         self.of_locale: dict[str, list[Any]] = {}
 
 
 class TemplateRunner:
-    """Per worker: runs compiled templates. Keeps each drawn value's pieces (bounded, like
+    """Per worker: runs compiled templates. Keeps each drawn value's fill (bounded, like
     `PieceTokens`: values that rarely repeat would otherwise grow it with the run)."""
 
     LIMIT = 50_000
@@ -115,41 +222,43 @@ class TemplateRunner:
         self.draws = draws
         self.optional_probability = optional_probability
         self._tables: dict[tuple[int, str, bool], _Entries] = {}
-        self._whole: dict[str, Piece] = {}  # an unlabelled value: one piece
-        self._split: dict[str, _Split] = {}  # a labelled value: whitespace, core, whitespace
+        self._whole: dict[str, Fill] = {}  # an unlabelled value: one piece
+        self._split: dict[str, Fill] = {}  # a labelled value: whitespace, core, whitespace
 
-    def _whole_piece(self, value: str) -> Piece:
+    def _whole_fill(self, value: str) -> Fill:
         if len(self._whole) >= self.LIMIT:
             self._whole.clear()
-        piece = self._whole[value] = self.pieces.piece(value)
-        return piece
+        fill = self._whole[value] = Fill([self.pieces.piece(value)], 0)
+        return fill
 
-    def _split_pieces(self, value: str) -> _Split:
+    def _split_fill(self, value: str, name: str) -> Fill:
         """Whitespace around a value is context, never inside a span (as in the builder)."""
         if len(self._split) >= self.LIMIT:
             self._split.clear()
         core = value.strip()
         if not core:
-            found: _Split = (None, None, None)
-        else:
-            lead = len(value) - len(value.lstrip())
-            trail = value[lead + len(core) :]
-            found = (
-                self.pieces.piece(value[:lead]) if lead else None,
-                self.pieces.piece(core),
-                self.pieces.piece(trail) if trail else None,
-            )
-        self._split[value] = found
-        return found
+            raise RuntimeError(f"value {name!r} came out empty; it cannot be an entity")
+        lead = len(value) - len(value.lstrip())
+        trail = value[lead + len(core) :]
+        pieces = [self.pieces.piece(core)]
+        if lead:
+            pieces.insert(0, self.pieces.piece(value[:lead]))
+        if trail:
+            pieces.append(self.pieces.piece(trail))
+        fill = self._split[value] = Fill(pieces, 1 if lead else 0)
+        return fill
 
-    def prepare(self, steps: Steps, bank: ValueBank) -> Steps:
+    def prepare(self, steps: Steps, bank: ValueBank) -> PreparedTemplate:
         """`steps` with each slot whose value is one entry of a table (`ValueBank.table`,
         `ValueBank.person_table`) made a table step: the same uniform read, the same entry,
         the same pieces, less work."""
+        return PreparedTemplate(self._prepared(steps, bank))
+
+    def _prepared(self, steps: Steps, bank: ValueBank) -> Steps:
         prepared: list[tuple[int, Any, Any]] = []
         for kind, a, b in steps:
             if kind is _GROUP:
-                prepared.append((kind, tuple([self.prepare(option, bank) for option in a]), b))
+                prepared.append((kind, tuple([self._prepared(option, bank) for option in a]), b))
                 continue
             if kind is _SLOT:
                 found = bank.person_table(a)
@@ -173,35 +282,36 @@ class TemplateRunner:
         entries = table.of_locale[locale] = [None] * table.size
         return entries
 
-    def _entry(self, table: _Entries, locale: str, position: int) -> Any:
+    def _entry(self, table: _Entries, locale: str, position: int) -> Fill | None:
         value = table.entry(locale, position)
+        entry: Fill | None
         if table.labelled:
-            entry: Any = self._split.get(value) or self._split_pieces(value)
-            if entry[1] is None:
-                raise RuntimeError(f"value {table.name!r} came out empty; it cannot be an entity")
+            entry = self._split.get(value) or self._split_fill(value, table.name)
         else:
-            entry = (self._whole.get(value) or self._whole_piece(value)) if value else None
+            entry = (self._whole.get(value) or self._whole_fill(value)) if value else None
         table.of_locale[locale][position] = entry
         return entry
 
-    def run(self, steps: Steps, rng: Draws, locale: str) -> CompiledSample:
-        used: list[Piece] = []
-        marks: list[EntityMark] = []
-        self._walk(steps, rng, locale, {}, used, marks)
+    def run(self, template: PreparedTemplate, rng: Draws, locale: str) -> CompiledSample:
+        fills: list[Fill | None] = []
+        path: list[int] = []
+        self._walk(template.steps, rng, locale, {}, fills, path)
+        key = tuple(path)
+        shape = template.shapes.get(key) or template.shape(key)
         # can a token cross from one piece into the next (see `pieces`)?
-        tail = 0  # _SPACE: the text's start is like whitespace
-        last = len(used) - 1
-        crossing = False
-        for number, piece in enumerate(used):
-            if tail and piece.head:
-                after = piece.second
-                if not after and number < last:  # a one-character piece
-                    after = used[number + 1].text[0]
-                if crossable(tail, piece.head, after):
+        crossing = shape.crossing
+        if not crossing:
+            tail = 0  # _SPACE: the text's start is like whitespace
+            for (before, into), fill in zip(shape.edges, fills):  # noqa: B905 (as many)
+                if (
+                    fill is None  # an empty value: the literals around it meet
+                    or fill.crosses_after[tail if before < 0 else before]
+                    or (into is not None and into[fill.tail])
+                ):
                     crossing = True
                     break
-            tail = piece.tail
-        return tuple(used), tuple(marks), crossing
+                tail = fill.tail
+        return shape, tuple(fills), crossing
 
     def _walk(
         self,
@@ -209,14 +319,15 @@ class TemplateRunner:
         rng: Draws,
         locale: str,
         identities: dict[str, Any],
-        used: list[Piece],
-        marks: list[EntityMark],
+        fills: list[Fill | None],
+        path: list[int],
     ) -> None:
-        """Append the pieces of `steps` to `used`, and each entity's mark to `marks`."""
+        """Append the fill of each slot of `steps` to `fills`, and each group's option taken
+        to `path` (-1: an optional group left out)."""
         for kind, a, b in steps:
             if kind is _LITERAL:
-                used.append(a)
-            elif kind is _TABLE or kind is _PERSON:
+                continue
+            if kind is _TABLE or kind is _PERSON:
                 entries = a.of_locale.get(locale) or self._entries(a, locale)
                 if kind is _TABLE:
                     position = int(rng.random() * len(entries))
@@ -225,36 +336,21 @@ class TemplateRunner:
                     if person is None:
                         person = identities[locale] = int(rng.random() * len(entries))
                     position = person
-                found = entries[position] or self._entry(a, locale, position)
-                if b is None:
-                    if found is not None:
-                        used.append(found)
-                    continue
-                lead, core, trail = found
-                if lead is not None:
-                    used.append(lead)
-                marks.append((len(used), b, a.name))
-                used.append(core)
-                if trail is not None:
-                    used.append(trail)
+                fills.append(entries[position] or self._entry(a, locale, position))
             elif kind is _SLOT:
                 value = self.draws[a](rng, locale, identities)
-                if b is None:
-                    if value:
-                        used.append(self._whole.get(value) or self._whole_piece(value))
-                    continue
-                lead, core, trail = self._split.get(value) or self._split_pieces(value)
-                if core is None:
-                    raise RuntimeError(f"value {a!r} came out empty; it cannot be an entity")
-                if lead is not None:
-                    used.append(lead)
-                marks.append((len(used), b, a))
-                used.append(core)
-                if trail is not None:
-                    used.append(trail)
+                if b is not None:
+                    fills.append(self._split.get(value) or self._split_fill(value, a))
+                elif value:
+                    fills.append(self._whole.get(value) or self._whole_fill(value))
+                else:
+                    fills.append(None)
             else:
                 u_include = rng.random()
                 u_choice = rng.random()
                 if b and not u_include < self.optional_probability:
+                    path.append(-1)
                     continue
-                self._walk(a[int(u_choice * len(a))], rng, locale, identities, used, marks)
+                choice = int(u_choice * len(a))
+                path.append(choice)
+                self._walk(a[choice], rng, locale, identities, fills, path)

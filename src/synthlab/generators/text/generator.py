@@ -12,10 +12,15 @@ import numpy as np
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
 from synthlab.generators.text.builder import Builder
 from synthlab.generators.text.catalog import Catalog, CompiledTemplate
-from synthlab.generators.text.compiled import Steps, TemplateRunner, compile_template
+from synthlab.generators.text.compiled import (
+    PreparedTemplate,
+    Shape,
+    TemplateRunner,
+    compile_template,
+)
 from synthlab.generators.text.noise import NoisePlan
 from synthlab.generators.text.params import TextParams
-from synthlab.generators.text.pieces import Piece, PieceTokens
+from synthlab.generators.text.pieces import PieceTokens
 from synthlab.generators.text.stream import WIDTH, Draws
 from synthlab.generators.text.tokenize import (
     bio_tags,
@@ -26,12 +31,13 @@ from synthlab.generators.text.tokenize import (
 )
 from synthlab.generators.text.values import ValueBank
 from synthlab.samples.text import (
-    EntityMark,
     EntitySpan,
     PiecedTextSample,
+    TextFill,
     TextSample,
     Token,
     pieced_text_and_spans,
+    shape_pieces,
 )
 from synthlab.seeding import counter_key, counter_uniforms
 
@@ -63,7 +69,7 @@ class TextGenerator(Generator):
         # Templates compiled to steps over cached pieces, for samples without a quota plan;
         # the others (and templates the steps cannot express) take the general builder.
         self.runner: TemplateRunner | None = None
-        self.steps: dict[str, Steps] = {}
+        self.steps: dict[str, PreparedTemplate] = {}
         if self.pieces is not None:
             self.runner = TemplateRunner(self.pieces, self.bank.draws, params.optional_probability)
             same = frozenset(params.same_per_sample)
@@ -135,14 +141,22 @@ class TextGenerator(Generator):
         return self._text_sample(index, template, locale, labels, text, spans, tokens, tags)
 
     def _make_compiled(
-        self, index: int, stream: Draws, template: CompiledTemplate, locale: str, steps: Steps
+        self,
+        index: int,
+        stream: Draws,
+        template: CompiledTemplate,
+        locale: str,
+        steps: PreparedTemplate,
     ) -> TextSample:
-        pieces, marks, crossing = self.runner.run(steps, stream, locale)  # type: ignore[union-attr]
-        labels = tuple([label for _, label, _ in marks])
+        shape, fills, crossing = self.runner.run(steps, stream, locale)  # type: ignore[union-attr]
         if not crossing:
-            conditions = self._conditions_of(labels, template)
-            return _pieced_sample(index, conditions, template, locale, self.seed, pieces, marks)
+            conditions = shape.conditions
+            if conditions is None:  # a shape belongs to one template
+                conditions = shape.conditions = self._conditions_of(shape.labels, template)
+            return _pieced_sample(index, conditions, template, locale, self.seed, shape, fills)  # type: ignore[arg-type]
         # a token may cross pieces: the whole text is tokenized, as `_build` does
+        pieces, marks = shape_pieces(shape, fills)
+        labels = tuple([label for _, label, _ in marks])
         text, spans = pieced_text_and_spans(pieces, marks)
         tokens = tokenize(text, spans, self.split_tokens)
         tags = bio_tags(tokens, spans, self.tagging)
@@ -240,8 +254,8 @@ def _pieced_sample(
     template: CompiledTemplate,
     locale: str,
     seed: int,
-    pieces: tuple[Piece, ...],
-    marks: tuple[EntityMark, ...],
+    shape: Shape,
+    fills: tuple[TextFill, ...],
 ) -> PiecedTextSample:
     """`_text_sample` for a sample written as pieces: text, spans, tokens and tags are
     made from them when read (a test checks that every other field is set)."""
@@ -255,8 +269,8 @@ def _pieced_sample(
         locale=locale,
         split=template.split,
         seed=seed,
-        pieces=pieces,
-        marks=marks,
+        shape=shape,
+        fills=fills,
     )
     return sample
 
