@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 from synthlab.engine.sampling import SampleMaker
 from synthlab.exporters.text.jsonl import PieceSpelling, jsonl_line
 from synthlab.generators.base import GeneratorContext, SamplePlan
-from synthlab.generators.text import compiled as compiled_steps
+from synthlab.generators.text import steps
 from synthlab.generators.text.generator import TextGenerator
 from synthlab.generators.text.params import TextParams
+from synthlab.generators.text.walks import MAX_WAYS, count_ways
 from synthlab.samples.text import PiecedTextSample
 
 # Awkward pieces: combining marks and emoji parts that glue onto what comes before, inner
@@ -68,6 +69,12 @@ def _generator(texts: list[str], values: list[list[str]], scheme: str) -> TextGe
 def test_compiled_templates_make_the_general_builders_samples(texts, values, scheme, first):
     generator = _generator(texts, values, scheme)
     assert set(generator.steps) == {f"t{i}" for i in range(len(texts))}  # all compiled
+    # word lists are tables: every walk written as a function, unless it has too many ways
+    # (at most 2 + 4 * 5 uniforms read: always within a row)
+    assert all(
+        prepared.walk is not None or count_ways(prepared.steps) > MAX_WAYS  # type: ignore[operator]
+        for prepared in generator.steps.values()
+    )
     indices = list(range(first, first + 6))
     plans = [SamplePlan(i) for i in indices]
     try:
@@ -167,13 +174,19 @@ def test_pooled_values_and_people_drawn_from_tables_are_the_general_builders(
     maker = SampleMaker.open(recipe)
     generator = maker.generator
     kinds = {kind for prepared in generator.steps.values() for kind, _, _ in prepared.steps}
-    assert {compiled_steps._TABLE, compiled_steps._PERSON, compiled_steps._SLOT} <= kinds
+    assert {steps.TABLE, steps.PERSON, steps.SLOT} <= kinds
+    # templates of tables only have their walk written as a function; "mood" has live draws
+    written = {name for name, prepared in generator.steps.items() if prepared.walk is not None}
+    assert written and "mood" not in written
     indices = list(range(300))
     plans = [SamplePlan(i) for i in indices]
     tabled = generator.make_batch(indices, plans)
+    for prepared in generator.steps.values():
+        prepared.walk = None  # every walk interpreted
+    interpreted = generator.make_batch(indices, plans)
     generator.steps = {}
     general = generator.make_batch(indices, plans)
-    assert tabled == general
+    assert tabled == general and interpreted == general
     emails = [s for s in tabled if s.template_id == "mood" and "EMAIL" in s.conditions]
     assert emails and all(s.spans[0].text.split("@")[0] for s in emails)
     maker.close()

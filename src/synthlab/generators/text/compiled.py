@@ -24,9 +24,11 @@ from collections.abc import Callable
 from typing import Any
 
 from synthlab.generators.text.pieces import Piece, PieceTokens, crossable
+from synthlab.generators.text.steps import GROUP, LITERAL, PERSON, SLOT, TABLE, Steps
 from synthlab.generators.text.stream import Draws
 from synthlab.generators.text.templates import Group, Literal, Node, Sequence, Slot
 from synthlab.generators.text.values import Entry, ValueBank
+from synthlab.generators.text.walks import Walk, walk_function
 from synthlab.samples.text import TextFill, TextShape, TextSlot
 
 __all__ = [
@@ -39,12 +41,6 @@ __all__ = [
     "compile_template",
 ]
 
-_LITERAL, _SLOT, _GROUP, _TABLE, _PERSON = range(5)
-# (kind, a, b): (_LITERAL, Piece, None), (_SLOT, value name, label or None),
-# (_GROUP, the compiled options, optional?); and, once `TemplateRunner.prepare`d, slots whose
-# value is one entry of a table: (_TABLE, _Entries, label or None), (_PERSON, _Entries,
-# label or None)
-Steps = tuple[tuple[int, Any, Any], ...]
 # the shape, its fills (None for a value that came out empty), and whether a token may
 # cross a piece boundary (the caller then tokenizes the whole text, as the general path does)
 CompiledSample = tuple["Shape", tuple["Fill | None", ...], bool]
@@ -117,12 +113,14 @@ class PreparedTemplate:
     """A template's steps, made ready for a runner (`TemplateRunner.prepare`), and the
     shapes of the ways through it that samples took (by the options taken)."""
 
-    __slots__ = ("shapes", "steps")
+    __slots__ = ("shapes", "steps", "walk")
     LIMIT = 4096  # templates with many groups have many ways through them
 
     def __init__(self, steps: Steps):
         self.steps = steps
         self.shapes: dict[tuple[int, ...], Shape] = {}
+        # the walk written as a function (`walks`), for the templates it can take
+        self.walk: Walk | None = None
 
     def shape(self, path: tuple[int, ...]) -> Shape:
         """The shape of the way through the steps that took options `path` (-1: an optional
@@ -132,14 +130,14 @@ class PreparedTemplate:
 
         def expand(steps: Steps) -> None:
             for kind, a, b in steps:
-                if kind is _LITERAL:
+                if kind is LITERAL:
                     parts.append(a)
-                elif kind is _GROUP:
+                elif kind is GROUP:
                     choice = next(choices)
                     if choice >= 0:
                         expand(a[choice])
                 else:
-                    parts.append(TextSlot(a if kind is _SLOT else a.name, b))
+                    parts.append(TextSlot(a if kind is SLOT else a.name, b))
 
         expand(self.steps)
         if len(self.shapes) >= self.LIMIT:
@@ -167,12 +165,12 @@ def _compile_into(
         return all(_compile_into(part, pieces, same, steps) for part in node.parts)  # type: ignore[union-attr]
     if kind is Literal:
         if node.text:  # type: ignore[union-attr]
-            steps.append((_LITERAL, pieces.piece(node.text), None))  # type: ignore[union-attr]
+            steps.append((LITERAL, pieces.piece(node.text), None))  # type: ignore[union-attr]
         return True
     if kind is Slot:
         if node.name in same:  # type: ignore[union-attr]
             return False
-        steps.append((_SLOT, node.name, node.label))  # type: ignore[union-attr]
+        steps.append((SLOT, node.name, node.label))  # type: ignore[union-attr]
         return True
     group: Group = node  # type: ignore[assignment]
     if group.label is not None:
@@ -183,7 +181,7 @@ def _compile_into(
         if compiled is None:
             return False
         options.append(compiled)
-    steps.append((_GROUP, tuple(options), group.optional))
+    steps.append((GROUP, tuple(options), group.optional))
     return True
 
 
@@ -251,22 +249,26 @@ class TemplateRunner:
     def prepare(self, steps: Steps, bank: ValueBank) -> PreparedTemplate:
         """`steps` with each slot whose value is one entry of a table (`ValueBank.table`,
         `ValueBank.person_table`) made a table step: the same uniform read, the same entry,
-        the same pieces, less work."""
-        return PreparedTemplate(self._prepared(steps, bank))
+        the same pieces, less work; and the walk written as a function where it can be."""
+        prepared = PreparedTemplate(self._prepared(steps, bank))
+        prepared.walk = walk_function(
+            prepared, self.optional_probability, self._entries, self._entry
+        )
+        return prepared
 
     def _prepared(self, steps: Steps, bank: ValueBank) -> Steps:
         prepared: list[tuple[int, Any, Any]] = []
         for kind, a, b in steps:
-            if kind is _GROUP:
+            if kind is GROUP:
                 prepared.append((kind, tuple([self._prepared(option, bank) for option in a]), b))
                 continue
-            if kind is _SLOT:
+            if kind is SLOT:
                 found = bank.person_table(a)
                 if found is not None:
-                    kind = _PERSON
+                    kind = PERSON
                 else:
                     found = bank.table(a)
-                    kind = _TABLE if found is not None else _SLOT
+                    kind = TABLE if found is not None else SLOT
                 if found is not None and found[0] <= _TABLE_LIMIT:
                     key = (kind, a, b is not None)
                     entries = self._tables.get(key)
@@ -274,7 +276,7 @@ class TemplateRunner:
                         entries = self._tables[key] = _Entries(a, *found, b is not None)
                     a = entries
                 else:
-                    kind = _SLOT
+                    kind = SLOT
             prepared.append((kind, a, b))
         return tuple(prepared)
 
@@ -325,11 +327,11 @@ class TemplateRunner:
         """Append the fill of each slot of `steps` to `fills`, and each group's option taken
         to `path` (-1: an optional group left out)."""
         for kind, a, b in steps:
-            if kind is _LITERAL:
+            if kind is LITERAL:
                 continue
-            if kind is _TABLE or kind is _PERSON:
+            if kind is TABLE or kind is PERSON:
                 entries = a.of_locale.get(locale) or self._entries(a, locale)
-                if kind is _TABLE:
+                if kind is TABLE:
                     position = int(rng.random() * len(entries))
                 else:  # one person per sample: the first of its fields drawn picks them
                     person = identities.get(locale)
@@ -337,7 +339,7 @@ class TemplateRunner:
                         person = identities[locale] = int(rng.random() * len(entries))
                     position = person
                 fills.append(entries[position] or self._entry(a, locale, position))
-            elif kind is _SLOT:
+            elif kind is SLOT:
                 value = self.draws[a](rng, locale, identities)
                 if b is not None:
                     fills.append(self._split.get(value) or self._split_fill(value, a))

@@ -13,6 +13,7 @@ from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
 from synthlab.generators.text.builder import Builder
 from synthlab.generators.text.catalog import Catalog, CompiledTemplate
 from synthlab.generators.text.compiled import (
+    Fill,
     PreparedTemplate,
     Shape,
     TemplateRunner,
@@ -113,19 +114,19 @@ class TextGenerator(Generator):
         for index, row, plan, template_number, locale_number in zip(
             indices, rows, plans, templates, locales, strict=True
         ):
-            steps = compiled[template_number]
-            if steps is None or plan.require or plan.forbid:
+            prepared = compiled[template_number]
+            if prepared is None or plan.require or plan.forbid:
                 made.append(self._make(index, Draws(row, key, index), plan))
-            else:  # the first two uniforms chose the template and the locale
-                made.append(
-                    self._make_compiled(
-                        index,
-                        Draws(row, key, index, 2),
-                        self.catalog.templates[template_number],
-                        self.locales[locale_number],
-                        steps,
-                    )
-                )
+                continue
+            # the first two uniforms chose the template and the locale
+            template = self.catalog.templates[template_number]
+            locale = self.locales[locale_number]
+            if prepared.walk is not None:  # the walk written as a function: reads the row
+                shape, fills, crossing = prepared.walk(row, locale)
+            else:
+                stream = Draws(row, key, index, 2)
+                shape, fills, crossing = self.runner.run(prepared, stream, locale)  # type: ignore[union-attr]
+            made.append(self._compiled_sample(index, template, locale, shape, fills, crossing))
         return made
 
     def _make(self, index: int, stream: Draws, plan: SamplePlan) -> TextSample:
@@ -149,12 +150,24 @@ class TextGenerator(Generator):
         steps: PreparedTemplate,
     ) -> TextSample:
         shape, fills, crossing = self.runner.run(steps, stream, locale)  # type: ignore[union-attr]
+        return self._compiled_sample(index, template, locale, shape, fills, crossing)
+
+    def _compiled_sample(
+        self,
+        index: int,
+        template: CompiledTemplate,
+        locale: str,
+        shape: Shape,
+        fills: tuple[Fill | None, ...],
+        crossing: bool,
+    ) -> TextSample:
+        """The sample a compiled template's walk made: pieced, unless a token may cross a
+        piece boundary (then the whole text is tokenized, as `_build` does)."""
         if not crossing:
             conditions = shape.conditions
             if conditions is None:  # a shape belongs to one template
                 conditions = shape.conditions = self._conditions_of(shape.labels, template)
             return _pieced_sample(index, conditions, template, locale, self.seed, shape, fills)  # type: ignore[arg-type]
-        # a token may cross pieces: the whole text is tokenized, as `_build` does
         pieces, marks = shape_pieces(shape, fills)
         labels = tuple([label for _, label, _ in marks])
         text, spans = pieced_text_and_spans(pieces, marks)
