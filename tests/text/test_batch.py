@@ -112,14 +112,14 @@ def test_a_failing_sample_is_named_by_its_index(kit, batch_params, monkeypatch):
 
     recipe = kit.load(kit.recipe_dict(batch_params, count=20))
     maker = SampleMaker.open(recipe)
-    make = maker.generator._make_compiled  # type: ignore[attr-defined]
+    make = maker.generator._compiled_sample  # type: ignore[attr-defined]
 
     def broken(index: int, *args: Any) -> Any:
         if index == 13:
             raise ValueError("boom")
         return make(index, *args)
 
-    monkeypatch.setattr(maker.generator, "_make_compiled", broken)
+    monkeypatch.setattr(maker.generator, "_compiled_sample", broken)
     with pytest.raises(RuntimeFailure, match="failed at sample 13: ValueError: boom"):
         list(maker.make_many(range(20)))
     maker.close()
