@@ -148,19 +148,28 @@ class TextFill:
     def __init__(self, pieces: Sequence[TextPiece], core: int):
         """`core`: the number of the piece that is the entity (the value without the
         whitespace at its edges) when the value is one."""
-        self.pieces = tuple(pieces)
+        self.pieces = pieces = tuple(pieces)
         self.core = core
-        self.lead = sum([piece.length for piece in self.pieces[:core]])
-        self.core_length = self.pieces[core].length
-        self.length = sum([piece.length for piece in self.pieces])
-        self.text = "".join([piece.text for piece in self.pieces])
-        self.core_text = self.pieces[core].text
-        self.json_text = "".join([piece.json_text for piece in self.pieces])
-        self.core_json_text = self.pieces[core].json_text
-        # JSON list items each with a comma before it, so that a sentence's list is the
-        # concatenation of its stretches' less the first character
-        self.comma_tokens = comma_items([piece.json_tokens for piece in self.pieces])
-        self.comma_outside = comma_items([piece.json_outside for piece in self.pieces])
+        value = pieces[core]
+        self.core_length = value.length
+        self.core_text = value.text
+        self.core_json_text = value.json_text
+        if len(pieces) == 1:  # the usual value: no whitespace at its edges
+            self.lead = 0
+            self.length = value.length
+            self.text = value.text
+            self.json_text = value.json_text
+            # JSON list items each with a comma before it, so that a sentence's list is the
+            # concatenation of its stretches' less the first character
+            self.comma_tokens = "," + value.json_tokens if value.json_tokens else ""
+            self.comma_outside = "," + value.json_outside if value.json_outside else ""
+        else:
+            self.lead = sum([piece.length for piece in pieces[:core]])
+            self.length = sum([piece.length for piece in pieces])
+            self.text = "".join([piece.text for piece in pieces])
+            self.json_text = "".join([piece.json_text for piece in pieces])
+            self.comma_tokens = comma_items([piece.json_tokens for piece in pieces])
+            self.comma_outside = comma_items([piece.json_outside for piece in pieces])
         self.comma_tags_of: dict[str, str] = {}  # label -> `comma_tags(label)`, once made
 
     def comma_tags(self, label: str) -> str:

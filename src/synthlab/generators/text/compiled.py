@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from synthlab.generators.text.pieces import Piece, PieceTokens, crossable
+from synthlab.generators.text.pieces import Piece, PieceTokens, crossable, crossing_row
 from synthlab.generators.text.steps import GROUP, LITERAL, PERSON, SLOT, TABLE, Steps
 from synthlab.generators.text.stream import Draws
 from synthlab.generators.text.templates import Group, Literal, Node, Sequence, Slot
@@ -62,7 +62,7 @@ class Fill(TextFill):
         super().__init__(pieces, core)
         first = pieces[0]
         after = first.second or (pieces[1].text[0] if len(pieces) > 1 else _UNKNOWN)
-        self.crosses_after = tuple([crossable(tail, first.head, after) for tail in _TAIL_CLASSES])
+        self.crosses_after = crossing_row(first.head, after)
         self.tail = pieces[-1].tail
 
 

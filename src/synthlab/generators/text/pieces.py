@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import chain
+from functools import cache
+from itertools import accumulate, chain
 from json.encoder import encode_basestring as _quote  # json.dumps' own, ensure_ascii=False
+from operator import sub
 
 from synthlab.generators.text.tokenize import _MARKS, _TOKEN_SPLIT
 from synthlab.samples.text import Token
 
-__all__ = ["Piece", "PieceTokens", "crossable"]
+__all__ = ["Piece", "PieceTokens", "crossable", "crossing_row"]
 
 # Character classes at a boundary. A token can only continue past a piece's last character
 # into the next piece's first one as: word character + word character (or mark), inner
@@ -74,6 +76,18 @@ def crossable(tail: int, head: int, after_head: str) -> bool:
     return tail == _INNER and head == _WORDISH
 
 
+def crossing_row(head: int, after_head: str) -> tuple[bool, ...]:
+    """`crossable(tail, head, after_head)` for each tail class, 0 to 5 (kept: few distinct)."""
+    letter = head == _INNER and bool(after_head) and bool(_LETTER.match(after_head))
+    return _crossing_rows(head, letter)
+
+
+@cache
+def _crossing_rows(head: int, after_is_letter: bool) -> tuple[bool, ...]:
+    after = "a" if after_is_letter else ""
+    return tuple([crossable(tail, head, after) for tail in range(6)])
+
+
 class Piece:
     """One distinct piece of text, tokenized once: its tokens (offsets inside the piece),
     the classes of its edge characters, and its tags per entity label."""
@@ -96,28 +110,28 @@ class Piece:
 
     def __init__(self, text: str, scheme: str):
         self.scheme = scheme
+        # the split's odd parts are the tokens (its pattern is one group); offsets from the
+        # running ends of the parts: C-level passes rather than a Python loop per part
         parts = _TOKEN_SPLIT.split(text)
-        tokens = []
-        position = 0
-        for i, part in enumerate(parts):
-            if i % 2:
-                tokens.append((position, position + len(part), part))
-            position += len(part)
-        self.tokens: tuple[tuple[int, int, str], ...] = tuple(tokens)
+        words = parts[1::2]
+        ends = list(accumulate(map(len, parts)))[1::2]
+        self.tokens: tuple[tuple[int, int, str], ...] = tuple(
+            zip(map(sub, ends, map(len, words)), ends, words, strict=True)
+        )
         self.text = text
         self.length = len(text)
         self.head = _head_class(text[0])
         self.tail = _tail_class(text[-1])
         self.second = text[1] if len(text) > 1 else ""  # the character after `head`
         self.tags_of: dict[str, tuple[str, ...]] = {}  # entity label -> the piece's tags
-        self.outside = ("O",) * len(tokens)  # the tags of a piece that is not an entity
+        self.outside = ("O",) * len(words)  # the tags of a piece that is not an entity
         # The piece spelled for JSON: its text escaped as inside a JSON string, its token
         # texts and its "O" tags as JSON list items. JSON escapes character by character,
         # so a sentence's spelling is the join of its pieces' (as the JSONL exporter
         # writes every sentence).
         self.json_text = _quote(text)[1:-1]
-        self.json_tokens = ",".join([_quote(token) for _, _, token in self.tokens])
-        self.json_outside = ",".join(['"O"'] * len(tokens))
+        self.json_tokens = ",".join(map(_quote, words))
+        self.json_outside = ",".join(['"O"'] * len(words))
         self._json_tags: dict[str, str] = {}
 
     def json_tags(self, label: str) -> str:
