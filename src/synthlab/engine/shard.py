@@ -192,11 +192,16 @@ class ShardWriter:
 
     def record(self, stream: str, line: str) -> None:
         data = self._append(stream, line)
-        if self._digest is not None:
+        digest = self._digest
+        if digest is not None:
             header = self._record_headers.get(stream)
             if header is None:
                 header = self._record_headers[stream] = _fold_header(b"R", stream)
-            self._digest.update(header + len(data).to_bytes(8, "big") + data)
+            # three updates hash the same bytes as one of the joined bytes, without copying
+            # the record twice (a record is most of what a text sample writes)
+            digest.update(header)
+            digest.update(len(data).to_bytes(8, "big"))
+            digest.update(data)
 
     # -- engine side ----------------------------------------------------------------
     def _append(self, stream: str, line: str) -> bytes:
@@ -213,7 +218,8 @@ class ShardWriter:
             # system call (about half of a record's write time)
             handle = self._parts[stream] = open(path, "wb", buffering=_PART_BUFFER)  # noqa: SIM115 (closed in commit)
         data = line.encode("utf-8")
-        handle.write(data + b"\n")
+        handle.write(data)  # two writes into the buffer: no copy of the record to add "\n"
+        handle.write(b"\n")
         return data
 
     def _fold(self, kind: bytes, name: str, data: bytes) -> None:
