@@ -116,12 +116,27 @@ class TextShape:
     the slots between them, in order. Compared by identity: a generator makes each shape
     once and reuses it, so formats can spell a shape once and reuse that too."""
 
-    __slots__ = ("labels", "parts", "slots")
+    __slots__ = ("gaps", "labels", "parts", "slots", "text_format")
 
     def __init__(self, parts: Sequence[TextPiece | TextSlot]):
         self.parts = tuple(parts)
         self.slots = tuple([part for part in self.parts if type(part) is TextSlot])
         self.labels = tuple([slot.label for slot in self.slots if slot.label is not None])
+        # the text with a `%s` per slot, and per slot the literal characters before it
+        # (since the previous slot)
+        literal = []
+        gaps = []
+        gap = 0
+        for part in self.parts:
+            if type(part) is TextSlot:
+                literal.append("%s")
+                gaps.append(gap)
+                gap = 0
+            else:
+                literal.append(part.text.replace("%", "%%"))  # type: ignore[union-attr]
+                gap += part.length  # type: ignore[union-attr]
+        self.text_format = "".join(literal)
+        self.gaps = tuple(gaps)
 
 
 class TextFill:
@@ -233,32 +248,25 @@ def pieced_text_and_spans(
 def shape_text_and_spans(
     shape: TextShape, fills: Sequence[TextFill]
 ) -> tuple[str, tuple[EntitySpan, ...]]:
-    """`pieced_text_and_spans` of `shape_pieces(shape, fills)`, from the fills' own text
-    (fewer steps than piece by piece; every fill is there)."""
-    texts = []
+    """`pieced_text_and_spans` of `shape_pieces(shape, fills)`, from the shape's text format
+    and the fills' own text (fewer steps than piece by piece; every fill is there)."""
     spans = []
     offset = 0
-    next_fill = iter(fills).__next__
-    for part in shape.parts:
-        if type(part) is not TextSlot:
-            texts.append(part.text)  # type: ignore[union-attr]
-            offset += part.length  # type: ignore[union-attr]
-            continue
-        fill = next_fill()
-        if part.label is not None:
+    for gap, slot, fill in zip(shape.gaps, shape.slots, fills):  # noqa: B905 (one per slot)
+        offset += gap
+        if slot.label is not None:
             start = offset + fill.lead
             span = _new(EntitySpan)
             span.__dict__.update(
                 start=start,
                 end=start + fill.core_length,
-                label=part.label,
+                label=slot.label,
                 text=fill.core_text,
-                slot=part.name,
+                slot=slot.name,
             )
             spans.append(span)
-        texts.append(fill.text)
         offset += fill.length
-    return "".join(texts), tuple(spans)
+    return shape.text_format % tuple([fill.text for fill in fills]), tuple(spans)
 
 
 class _MadeOnRead:
