@@ -178,9 +178,9 @@ def test_pools_inherited_from_the_driver_or_built_in_each_worker_give_the_same_b
     prepared: list[str] = []
     real = shard.prepare_in_driver
 
-    def counted(job: Any) -> None:
+    def counted(job: Any, workers: int) -> None:
         prepared.append(job.job_id)
-        real(job)
+        real(job, workers)
         bank = shard._worker.maker.generator.bank  # type: ignore[union-attr]
         pools = [*bank._pools.values(), *bank._identities.values()]
         assert len(pools) == 12 and all(pool.made() == 3 for pool in pools)  # before the fork
@@ -189,7 +189,7 @@ def test_pools_inherited_from_the_driver_or_built_in_each_worker_give_the_same_b
     kit.render(data, tmp_path / "inherited", workers=2, shard_size=7)
     assert len(prepared) == 1
     assert shard._worker is None  # the driver let go of it after the run
-    monkeypatch.setattr(local, "prepare_in_driver", lambda job: None)
+    monkeypatch.setattr(local, "prepare_in_driver", lambda job, workers: None)
     kit.render(data, tmp_path / "own", workers=2, shard_size=7)
     kit.render(data, tmp_path / "one", workers=1, shard_size=7)
     assert _files(tmp_path / "inherited") == _files(tmp_path / "own") == _files(tmp_path / "one")
@@ -216,3 +216,32 @@ def test_pool_entries_are_made_on_first_draw_and_do_not_depend_on_the_run(kit, b
     assert list(whole.make_many(range(30))) == samples
     maker.close()
     whole.close()
+
+
+def test_pools_filled_by_several_processes_hold_the_same_entries(kit, batch_params, monkeypatch):
+    """With workers to share it, the driver fills the pools with forked helpers, each making
+    every n-th block and sending it back: the entries are those of one process alone."""
+    import synthlab.generators.text.pools as pools_module
+
+    batch_params["pool_size"] = 400  # 12 pools of 50 blocks: enough for a helper
+    recipe = kit.load(kit.recipe_dict(batch_params, count=30))
+    forks: list[int] = []
+    real_executor = pools_module.ProcessPoolExecutor
+
+    def counted_executor(helpers: int, **kwargs: Any) -> Any:
+        forks.append(helpers)
+        return real_executor(helpers, **kwargs)
+
+    monkeypatch.setattr(pools_module, "ProcessPoolExecutor", counted_executor)
+    makers = [SampleMaker.open(recipe) for _ in range(2)]
+    makers[0].generator.bank.build_pools(1)
+    makers[1].generator.bank.build_pools(2)
+    assert forks == [1]  # one helper beside this process, for the second only
+    alone, shared = (maker.generator.bank for maker in makers)
+    for key, pool in alone._pools.items():
+        assert list(pool) == list(shared._pools[key])
+    for key, people in alone._identities.items():
+        assert [p.fields for p in people] == [p.fields for p in shared._identities[key]]
+    assert pools_module._filling == ()  # the helpers' view let go
+    for maker in makers:
+        maker.close()

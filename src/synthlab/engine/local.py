@@ -83,7 +83,7 @@ def run_local(
         and get_generator_spec(job.recipe.generator.kind).setup_before_fork
     )
     if shared:
-        prepare_in_driver(job)
+        prepare_in_driver(job, workers)
     try:
         _run_pool(job, tasks, workers, context, lock_fd, on_done)
     finally:

@@ -355,12 +355,13 @@ def _state_for(job: Job) -> _WorkerState:
     return _worker
 
 
-def prepare_in_driver(job: Job) -> None:
+def prepare_in_driver(job: Job, workers: int) -> None:
     """Set the generator up here, before workers fork, when its spec allows it: they then
-    inherit it (and what `prepare_shared` made) instead of each building their own. The
-    state is the one a worker would build (`_state_for` reuses it for the same job)."""
+    inherit it (and what `prepare_shared` made, by as many processes as the run has
+    workers) instead of each building their own. The state is the one a worker would build
+    (`_state_for` reuses it for the same job)."""
     state = _state_for(job)
-    state.maker.generator.prepare_shared()
+    state.maker.generator.prepare_shared(workers)
 
 
 def close_worker() -> None:

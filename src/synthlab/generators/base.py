@@ -91,10 +91,11 @@ class Generator(ABC):
         sample must depend only on (seed, its index, its plan), never on its batch."""
         raise NotImplementedError(f"{type(self).__name__} does not make batches")
 
-    def prepare_shared(self) -> None:  # noqa: B027
+    def prepare_shared(self, processes: int = 1) -> None:  # noqa: B027
         """After `setup`, when the spec allows `setup_before_fork`: make now what every
         worker would otherwise make for itself (value pools, say). Runs once in the driver;
-        forked workers inherit the result. Must not change any sample."""
+        forked workers inherit the result. Must not change any sample. `processes`: how many
+        processes the run has for it (its local workers), which may share the work."""
 
     def close(self) -> None:  # noqa: B027
         """Release what setup acquired."""

@@ -81,12 +81,13 @@ class TextGenerator(Generator):
         # (labels, template id) -> the sample's conditions: a few hundred combinations
         self._conditions: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
 
-    def prepare_shared(self) -> None:
+    def prepare_shared(self, processes: int = 1) -> None:
         """Value pools filled once in the driver when the run is long enough to use most of
-        their entries; forked workers inherit them (a second of Faker calls per worker
-        otherwise). A shorter run leaves each entry to the first sample that draws it."""
+        their entries, by `processes` processes together; forked workers inherit them (a
+        second of Faker calls per worker otherwise). A shorter run leaves each entry to the
+        first sample that draws it."""
         if self.count >= self.bank.pool_entries():
-            self.bank.build_pools()
+            self.bank.build_pools(processes)
 
     def _locale(self, u: float) -> str:
         total = self.locale_cumulative[-1]

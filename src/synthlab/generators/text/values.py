@@ -28,7 +28,7 @@ from synthlab.errors import RecipeError, RecipeProblem
 from synthlab.generators.text import sources as src
 from synthlab.generators.text.files import read_csv_column, read_lines
 from synthlab.generators.text.params import TextParams
-from synthlab.generators.text.pools import LazyPool, pool_key
+from synthlab.generators.text.pools import LazyPool, fill_pools, pool_key
 from synthlab.generators.text.stream import Draws
 
 __all__ = ["Identity", "ValueBank"]
@@ -143,18 +143,23 @@ class ValueBank:
             total += self.params.pool_size  # one pool of people for every identity field
         return total * len(self.params.locales)
 
-    def build_pools(self) -> None:
+    def build_pools(self, processes: int = 1) -> None:
         """Every entry of every pool the recipe can draw from, now (they are otherwise made
-        on first draw): the same values either way, as entry k of a pool depends only on
-        (seed, value, locale, k)."""
+        on first draw), shared among `processes` processes (`fill_pools`): the same values
+        either way, as entry k of a pool depends only on (seed, value, locale, k)."""
+        pools: dict[int, LazyPool[Any]] = {}  # by identity: people serve several values
         for name, source in self.params.values.items():
             for locale in self.params.locales:
+                pool: LazyPool[Any] | None = None
                 if isinstance(source, src.FakerSource):
                     size = source.pool if source.pool is not None else self.params.pool_size
                     if size:
-                        self._faker_pool(name, source, locale).fill()
+                        pool = self._faker_pool(name, source, locale)
                 elif isinstance(source, src.IdentitySource) and self.params.pool_size:
-                    self._people(locale).fill()
+                    pool = self._people(locale)
+                if pool is not None:
+                    pools[id(pool)] = pool
+        fill_pools(list(pools.values()), processes)
 
     # -- Faker -------------------------------------------------------------------------------
     def faker(self, locale: str) -> Any:
