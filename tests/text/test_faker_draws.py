@@ -56,6 +56,15 @@ def test_random_elements_outside_the_fast_case_are_fakers() -> None:
         assert [faster.random_elements(**call) for _ in range(50)] == expected, call
 
 
+@pytest.mark.parametrize("text", ["###", "DE## #### ####", "#%$!@ x#", "no marks", "", "%%!!", "#"])
+def test_numerify_is_fakers(text: str) -> None:
+    plain, faster = Factory.create("en_US"), speed_up(Factory.create("en_US"))
+    plain.seed_instance(5)
+    faster.seed_instance(5)
+    assert [faster.numerify(text) for _ in range(200)] == [plain.numerify(text) for _ in range(200)]
+    assert faster.random_int() == plain.random_int()  # the generators stayed in step
+
+
 def test_bad_weights_raise_fakers_errors() -> None:
     faster = speed_up(Factory.create("en_US"))
     with pytest.raises(ValueError):
