@@ -52,7 +52,7 @@ def _init_worker(lock_fd: int | None, parent: int) -> None:
     if lock_fd is not None:
         with contextlib.suppress(OSError):
             os.close(lock_fd)
-    multiprocessing.util.Finalize(None, close_worker, exitpriority=10)
+    multiprocessing.util.Finalize(None, close_worker, kwargs={"collect": False}, exitpriority=10)
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -12,10 +12,11 @@ Most of a Faker value's cost is in two places that redo the same work on every c
 `randint`, and each of its providers a `random_elements` that keeps the running sums of a
 weighted list beside the list (as Faker keeps the list's keys on it, `_key_cache`: both
 assume Faker's word lists are constants) and a `numerify` that fills the `#`s in a loop.
-Providers that define their own versions of these keep them. Both make the very same calls to the underlying
-Mersenne Twister, with the same arithmetic, as the code they stand for; anything outside
-the common cases goes to Faker's and Python's own code. So values are Faker's, bit for bit
-(tests compare them with a plain Faker's for every supported locale).
+Providers that define their own versions of these keep them. All of it makes the very
+same calls to the underlying Mersenne Twister, with the same arithmetic, as the code it
+stands for; anything outside the common cases goes to Faker's and Python's own code. So
+values are Faker's, bit for bit (tests compare them with a plain Faker's for every
+supported locale).
 """
 
 from __future__ import annotations
