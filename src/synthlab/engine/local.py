@@ -124,6 +124,13 @@ def _run_pool(
     except BaseException:
         for process in list(getattr(pool, "_processes", {}).values()):
             process.terminate()
+        manager = getattr(pool, "_executor_manager_thread", None)  # shutdown forgets it
         pool.shutdown(wait=False, cancel_futures=True)
+        if manager is not None:
+            # Let the executor's thread see its dead workers and close its pipe before we
+            # go on: at exit, Python 3.11's concurrent.futures writes to that pipe without
+            # a lock, and if the thread is closing it then, Ctrl-C ends with "Exception
+            # ignored in threading._shutdown ... Bad file descriptor" (fixed in 3.12).
+            manager.join(timeout=10)
         raise
     pool.shutdown(wait=True)
