@@ -28,8 +28,6 @@ from collections.abc import Callable, Sequence
 from itertools import accumulate
 from typing import Any
 
-from faker.providers import BaseProvider
-
 __all__ = ["FasterRandom", "speed_up"]
 
 
@@ -109,6 +107,10 @@ def _numerify(provider: Any, plain: Callable[[str], str]) -> Callable[..., str]:
 
 def _faker_defines(provider: Any, *names: str) -> bool:
     """True when `provider` uses Faker's base version of every method named."""
+    # imported here, not at the top: Faker is slow to import and only recipes with Faker
+    # values get this far
+    from faker.providers import BaseProvider
+
     return all(getattr(type(provider), name) is getattr(BaseProvider, name) for name in names)
 
 
