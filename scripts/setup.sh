@@ -30,5 +30,5 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 # torch first and pinned exactly: any looser spec pulls several GB of CUDA wheels
 .venv/bin/python -m pip install -q "torch==2.13.0"
-.venv/bin/python -m pip install -q -e ".[scene,diffusion,ray,text,dev]"
+.venv/bin/python -m pip install -q -e ".[scene,diffusion,ray,text,fidelity,dev]"
 echo "setup: ready ($(.venv/bin/synthlab --version))"
