@@ -26,6 +26,7 @@ from synthlab.samples import Sample
 from synthlab.seeding import DERIVATION
 
 __all__ = [
+    "FileProblem",
     "Generator",
     "GeneratorContext",
     "GeneratorSpec",
@@ -106,6 +107,15 @@ class Generator(ABC):
         return {}
 
 
+# (where inside `generator.params`, e.g. ("classes", "cup", "mesh"); what is wrong)
+FileProblem = tuple[tuple[str | int, ...], str]
+
+
+def _params_file_problems(params: Any, base_dir: Path) -> Sequence[FileProblem]:
+    check = getattr(params, "file_problems", None)
+    return list(check(base_dir)) if callable(check) else []
+
+
 @dataclass(frozen=True)
 class GeneratorSpec:
     """A registered generator: cheap to import, describes params and what to install."""
@@ -139,6 +149,14 @@ class GeneratorSpec:
     # default, 64). A shard costs a few milliseconds however small (staging folder, fsync,
     # done record): a generator that makes thousands of samples a second needs larger ones.
     shard_ceiling: int | None = None
+    # What is wrong with the files the params name (missing, outside the recipe's folder, a
+    # FIFO, binary, not what the field needs), as (field path inside `generator.params`,
+    # message) pairs, found without making a sample. The recipe loader calls it, so `check`
+    # and `render` refuse the same recipes at the same line. Default: the params model's own
+    # `file_problems(base_dir)` when it has one (paths resolve via synthlab.recipe.files).
+    check_files: Callable[[Any, Path], Sequence[FileProblem]] = field(
+        default=lambda params, base_dir: _params_file_problems(params, base_dir)
+    )
 
     def missing_modules(self) -> list[str]:
         return [name for name in self.requires if importlib.util.find_spec(name) is None]

@@ -236,6 +236,15 @@ def _cross_check(
             )
 
 
+def _check_files(
+    spec: GeneratorSpec, params: BaseModel, base_dir: Path, reporter: _Reporter
+) -> None:
+    """The files the params name, read the way a run would (resolved and contained by
+    synthlab.recipe.files), so a bad one stops `check` as it would stop `render`."""
+    for where, message in spec.check_files(params, base_dir):
+        reporter.add(("generator", "params", *where), message)
+
+
 def load_recipe_text(
     text: str,
     source: str = "<recipe>",
@@ -273,6 +282,8 @@ def load_recipe_text(
                 update={"generator": recipe.generator.model_copy(update={"params": params})}
             )
         _cross_check(recipe, spec, params, reporter)
+    if spec is not None and params is not None:
+        _check_files(spec, params, base_dir or Path.cwd(), reporter)
     reporter.raise_if_any()
     assert recipe is not None
     recipe._base_dir = base_dir or Path.cwd()

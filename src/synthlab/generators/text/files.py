@@ -1,80 +1,169 @@
 """Reading the files a text recipe names: only inside the recipe's folder (or synthlab's own
-assets with `asset:`), only as data (YAML safely, CSV and plain lines)."""
+assets with `asset:`), only as data (YAML safely, CSV and plain lines).
+
+Where a path may lead is decided by `synthlab.recipe.files`, the one place that contains
+every recipe-named path. `text_file_problems` reads every file the params name the way a run
+would, so the recipe loader (`synthlab check` and `render` alike) refuses a bad word list,
+CSV or template file at its field's line before a sample is made; the `read_*` functions are
+what the generator calls while setting up, and raise a RecipeError naming the path.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import ValidationError
 
 from synthlab.errors import RecipeError, RecipeProblem
+from synthlab.recipe.files import ASSETS_DIR, RecipeFileError, read_recipe_text, resolve_recipe_file
 
-__all__ = ["ASSETS_DIR", "read_csv_column", "read_lines", "read_template_file", "resolve_path"]
+__all__ = [
+    "ASSETS_DIR",
+    "read_csv_column",
+    "read_lines",
+    "read_template_file",
+    "resolve_path",
+    "text_file_problems",
+]
 
-# The project's assets folder (word lists and templates written for synthlab itself).
-ASSETS_DIR = Path(__file__).resolve().parents[4] / "assets"
+T = TypeVar("T")
+FieldProblem = tuple[tuple[str | int, ...], str]
 
 
 def _problem(path: str, message: str) -> RecipeError:
     return RecipeError([RecipeProblem(path, None, None, "", message)])
 
 
+def _as_recipe_error(relpath: str, read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except RecipeFileError as error:
+        raise _problem(relpath, str(error)) from None
+
+
 def resolve_path(base_dir: Path, relpath: str) -> Path:
     """`relpath` inside `base_dir` (or `asset:...` inside synthlab's assets); never outside."""
-    if relpath.startswith("asset:"):
-        root, relpath = ASSETS_DIR.resolve(), relpath.removeprefix("asset:")
-    else:
-        root = base_dir.resolve()
-    if Path(relpath).is_absolute():
-        raise _problem(relpath, "paths in a text recipe are relative to the recipe's folder")
-    path = (root / relpath).resolve()
-    if not path.is_relative_to(root):
-        raise _problem(relpath, f"{relpath!r} points outside the recipe's folder {root}")
-    if not path.is_file():
-        raise _problem(relpath, f"file not found: {path}")
-    return path
+    return _as_recipe_error(relpath, lambda: resolve_recipe_file(base_dir, relpath))
 
 
-def read_lines(base_dir: Path, relpath: str) -> tuple[str, ...]:
-    """Non-empty lines, stripped; lines starting with '#' are comments."""
-    text = resolve_path(base_dir, relpath).read_text(encoding="utf-8")
+def _lines(base_dir: Path, relpath: str) -> tuple[str, ...]:
+    text = read_recipe_text(base_dir, relpath, what="word list")
     lines = tuple(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
     if not lines:
-        raise _problem(relpath, "the word list is empty")
+        raise RecipeFileError(f"word list {relpath!r} holds no values (only blanks or comments)")
     return lines
 
 
-def read_csv_column(base_dir: Path, relpath: str, column: str) -> tuple[str, ...]:
-    text = resolve_path(base_dir, relpath).read_text(encoding="utf-8")
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or column not in reader.fieldnames:
-        raise _problem(relpath, f"no column {column!r}; columns: {reader.fieldnames}")
-    values = tuple(row[column].strip() for row in reader if (row.get(column) or "").strip())
+def _csv_column(base_dir: Path, relpath: str, column: str) -> tuple[str, ...]:
+    text = read_recipe_text(base_dir, relpath, what="CSV file")
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        if reader.fieldnames is None or column not in reader.fieldnames:
+            raise RecipeFileError(
+                f"CSV file {relpath!r} has no column {column!r}; columns: {reader.fieldnames}"
+            )
+        values = tuple(row[column].strip() for row in reader if (row.get(column) or "").strip())
+    except csv.Error as error:
+        raise RecipeFileError(f"CSV file {relpath!r} cannot be read: {error}") from None
     if not values:
-        raise _problem(relpath, f"column {column!r} is empty")
+        raise RecipeFileError(f"CSV file {relpath!r}: column {column!r} is empty")
     return values
 
 
-def read_template_file(base_dir: Path, relpath: str) -> list[dict[str, Any]]:
-    """A YAML list of {id, text, weight?, tags?}, or a .txt with one template per line
-    (id `<file stem>-<line number>`)."""
-    path = resolve_path(base_dir, relpath)
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".txt":
+def _template_entries(base_dir: Path, relpath: str) -> list[dict[str, Any]]:
+    text = read_recipe_text(base_dir, relpath, what="template file")
+    if relpath.endswith(".txt"):
+        stem = Path(relpath.removeprefix("asset:")).stem
         return [
-            {"id": f"{path.stem}-{number}", "text": line}
+            {"id": f"{stem}-{number}", "text": line}
             for number, line in enumerate(text.splitlines(), start=1)
             if line.strip() and not line.startswith("#")
         ]
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise _problem(relpath, f"not valid YAML: {error}") from None
+        raise RecipeFileError(f"template file {relpath!r} is not valid YAML: {error}") from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise _problem(relpath, "a template file is a YAML list of {id, text, weight?, tags?}")
+        raise RecipeFileError(
+            f"template file {relpath!r} must be a YAML list of {{id, text, weight?, tags?}}"
+        )
     return data
+
+
+def read_lines(base_dir: Path, relpath: str) -> tuple[str, ...]:
+    """Non-empty lines, stripped; lines starting with '#' are comments."""
+    return _as_recipe_error(relpath, lambda: _lines(base_dir, relpath))
+
+
+def read_csv_column(base_dir: Path, relpath: str, column: str) -> tuple[str, ...]:
+    return _as_recipe_error(relpath, lambda: _csv_column(base_dir, relpath, column))
+
+
+def read_template_file(base_dir: Path, relpath: str) -> list[dict[str, Any]]:
+    """A YAML list of {id, text, weight?, tags?}, or a .txt with one template per line
+    (id `<file stem>-<line number>`)."""
+    return _as_recipe_error(relpath, lambda: _template_entries(base_dir, relpath))
+
+
+def _template_problems(params: Any, base_dir: Path) -> list[FieldProblem]:
+    # imported here: params.py imports this package's sources, not the other way round
+    from synthlab.generators.text.params import TemplateSpec, check_template
+
+    problems: list[FieldProblem] = []
+    seen = {template.id for template in params.templates}
+    for position, relpath in enumerate(params.template_files):
+        where = ("template_files", position)
+        try:
+            entries = _template_entries(base_dir, relpath)
+        except RecipeFileError as error:
+            problems.append((where, str(error)))
+            continue
+        for number, raw in enumerate(entries):
+            try:
+                spec = TemplateSpec.model_validate(raw)
+                check_template(spec, params)
+            except ValidationError as error:
+                problems.append((where, f"{relpath!r} [{number}]: {_first_line(error)}"))
+                break
+            except ValueError as error:
+                problems.append((where, f"{relpath!r} [{number}]: {error}"))
+                break
+            if spec.id in seen:
+                problems.append(
+                    (where, f"{relpath!r} [{number}]: two templates have id {spec.id!r}")
+                )
+                break
+            seen.add(spec.id)
+    return problems
+
+
+def _first_line(error: ValidationError) -> str:
+    item = error.errors()[0]
+    place = ".".join(str(part) for part in item["loc"])
+    return f"{place}: {item['msg']}" if place else str(item["msg"])
+
+
+def text_file_problems(params: Any, base_dir: Path) -> list[FieldProblem]:
+    """Everything wrong with the files the text params name, as (field inside
+    `generator.params`, message): each word list, CSV column and template file is read as a
+    run would read it."""
+    from synthlab.generators.text.sources import CsvSource, FileSource
+
+    problems: list[FieldProblem] = []
+    for name, source in params.values.items():
+        try:
+            if isinstance(source, FileSource):
+                _lines(base_dir, source.file)
+            elif isinstance(source, CsvSource):
+                _csv_column(base_dir, source.csv, source.column)
+        except RecipeFileError as error:
+            key = "file" if isinstance(source, FileSource) else "csv"
+            problems.append((("values", name, key), str(error)))
+    return problems + _template_problems(params, base_dir)

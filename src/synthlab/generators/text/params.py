@@ -7,6 +7,7 @@ locale names), so a bad recipe fails at load time with the field's line.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
@@ -170,6 +171,13 @@ class TextParams(RecipeModel):
     def conditions(self) -> tuple[str, ...]:
         """What a recipe may put under `quotas:`: entity labels and document classes."""
         return (*self.entity_labels(), *self.document_classes())
+
+    def file_problems(self, base_dir: Path) -> list[tuple[tuple[str | int, ...], str]]:
+        """What is wrong with the word lists, CSV files and template files named here, read
+        as a run reads them (see `synthlab.generators.text.files`); [] when nothing is."""
+        from synthlab.generators.text.files import text_file_problems
+
+        return text_file_problems(self, base_dir)
 
 
 def check_template(template: TemplateSpec, params: TextParams) -> None:
