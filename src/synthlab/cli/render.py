@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
@@ -14,20 +15,39 @@ from synthlab.errors import UsageError
 __all__ = ["COMMANDS"]
 
 
-def parse_indices(text: str) -> list[int]:
-    """'17', '3,5,9' or '10-19' (inclusive) and mixes of them."""
-    indices: list[int] = []
+_ONLY_PART = re.compile(r"(\d+)(?:-(\d+))?")
+
+
+def parse_indices(text: str, count: int) -> list[int]:
+    """'17', '3,5,9' or '10-19' (inclusive) and mixes of them, each index below `count`.
+
+    Every part is checked before any list is built, so a typo such as `0-999999999999`
+    is refused at once instead of exhausting memory."""
+    spans: list[tuple[int, int]] = []
     for part in text.split(","):
-        part = part.strip()
+        match = _ONLY_PART.fullmatch(part.strip())
         try:
-            if "-" in part[1:]:
-                low, high = part.split("-", 1)
-                indices.extend(range(int(low), int(high) + 1))
-            else:
-                indices.append(int(part))
-        except ValueError:
-            raise UsageError(f"--only {text!r}: expected indices like 17, 3,5,9 or 10-19") from None
-    return indices
+            low = int(match.group(1)) if match else -1
+            high = int(match.group(2) or low) if match else -1
+        except ValueError:  # more digits than Python converts
+            match = None
+        if not match:
+            raise UsageError(f"--only {text!r}: expected indices like 17, 3,5,9 or 10-19")
+        if low > high:
+            raise UsageError(f"--only {text!r}: a range runs from low to high ({low} > {high})")
+        if high >= count:
+            raise UsageError(f"--only {text!r}: sample indices run from 0 to {count - 1}")
+        spans.append((low, high))
+    return sorted({i for low, high in spans for i in range(low, high + 1)})
+
+
+def max_local_workers() -> int:
+    """The most worker processes `-j` may start here: 4 per usable core, at least 8.
+
+    Output never depends on -j, so more processes than cores only add memory (each imports
+    its generator) and start-up time; a number far above the cores is a typo more often than
+    a plan, and refusing it says so instead of starting a thousand processes."""
+    return max(8, 4 * default_workers())
 
 
 @click.command()
@@ -87,6 +107,12 @@ def render(
     The same recipe and seed give byte-identical output whatever the worker count, shard
     size or executor. An interrupted run (Ctrl-C, kill, full disk) continues with --resume.
     """
+    if workers is not None and executor == "local" and workers > max_local_workers():
+        # Ray's -j caps shards in flight on a cluster, where a thousand can be right
+        raise UsageError(
+            f"-j {workers}: at most {max_local_workers()} worker processes on this machine "
+            f"(4 per core, {default_workers()} cores); the output is the same with any -j"
+        )
     loaded = load_from_options(recipe, seed, count, sets)
     target = out or Path("synthlab-out") / loaded.name
     result = render_dataset(
@@ -95,7 +121,7 @@ def render(
         # for Ray, -j caps the shards in flight; without it the cluster's size decides
         workers=workers or (default_workers() if executor == "local" else None),
         shard_size=shard_size,
-        only=parse_indices(only) if only else None,
+        only=parse_indices(only, loaded.count) if only is not None else None,
         resume=resume,
         overwrite=overwrite,
         quiet=quiet,

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 __all__ = [
+    "MAX_COUNT",
     "GeneratorSection",
     "OutputSection",
     "QuotaValue",
@@ -62,6 +63,7 @@ class OutputSection(RecipeModel):
     shard_size: int = Field(
         default=64,
         ge=1,
+        strict=True,
         description="samples per unit of work (resume granularity); never changes the output "
         "bytes. Unset: the generator's ceiling (64; text 5000), cut so each worker gets 4 or more",
     )
@@ -86,10 +88,12 @@ class SinglePlan(RecipeModel):
 
 
 class SpotcheckSection(RecipeModel):
-    n: int | None = Field(default=None, ge=1, description="review a fixed number of samples")
+    n: int | None = Field(
+        default=None, ge=1, strict=True, description="review a fixed number of samples"
+    )
     zero_defect: ZeroDefectPlan | None = None
     single: SinglePlan | None = None
-    seed: int = Field(default=0, ge=0, description="seed of the sampling plan")
+    seed: int = Field(default=0, ge=0, strict=True, description="seed of the sampling plan")
 
     @model_validator(mode="after")
     def _one_plan(self) -> SpotcheckSection:
@@ -98,6 +102,11 @@ class SpotcheckSection(RecipeModel):
             raise ValueError(f"choose one sampling plan, not {' and '.join(chosen)}")
         return self
 
+
+# Ten times docs/scaling.md's worked 100-million estimate (weeks of cluster time at
+# realistic rates); above this a count is far more likely a typo than a plan, and refusing
+# it costs nothing while starting it would tie up the machine.
+MAX_COUNT = 10**9
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -108,8 +117,14 @@ class Recipe(RecipeModel):
     version: Literal[1] = Field(description="recipe format version")
     name: str = Field(description="dataset name: letters, digits, '.', '_' and '-'")
     description: str = ""
-    seed: int = Field(ge=0, lt=2**63, description="seed of the whole dataset")
-    count: int = Field(ge=1, description="number of samples")
+    # strict: YAML's `true` and `5.0` are not counts (pydantic would read them as 1 and 5)
+    seed: int = Field(ge=0, lt=2**63, strict=True, description="seed of the whole dataset")
+    count: int = Field(
+        ge=1,
+        le=MAX_COUNT,
+        strict=True,
+        description=f"number of samples (at most {MAX_COUNT:,})",
+    )
     generator: GeneratorSection
     quotas: dict[str, QuotaValue] = Field(
         default_factory=dict, description="rare-event quotas: condition -> count or fraction"
