@@ -17,9 +17,9 @@ from synthlab.engine.render import render_dataset
 from synthlab.engine.sampling import BATCH, SampleMaker
 from synthlab.engine.verify import regenerate_and_compare
 from synthlab.generators.base import SamplePlan
-from synthlab.generators.text.generator import _text_sample
 from synthlab.generators.text.stream import WIDTH
-from synthlab.samples.text import PiecedTextSample, TextSample
+from synthlab.samples.text import TextSample
+from synthlab.samples.text_pieced import PiecedTextSample
 
 
 def _files(out: Path) -> dict[str, bytes]:
@@ -125,10 +125,14 @@ def test_a_failing_sample_is_named_by_its_index(kit, batch_params, monkeypatch):
     maker.close()
 
 
-def test_text_sample_shortcut_sets_every_field() -> None:
-    names = [f.name for f in dataclasses.fields(TextSample)]
-    sample = _text_sample(*range(len(names)))  # type: ignore[arg-type]
-    assert [getattr(sample, name) for name in names] == list(range(len(names)))
+def test_from_pieces_sets_every_field_but_those_made_on_read() -> None:
+    """`PiecedTextSample.from_pieces` fills `__dict__` itself: a field added to `TextSample`
+    must be added there too."""
+    made_on_read = {"text", "spans", "tokens", "tags"}
+    names = [f.name for f in dataclasses.fields(TextSample) if f.name not in made_on_read]
+    values = {name: number for number, name in enumerate([*names, "shape", "fills"])}
+    sample = PiecedTextSample.from_pieces(**values)  # type: ignore[arg-type]
+    assert vars(sample) == values
 
 
 def test_pieced_samples_are_plain_text_samples_to_everyone(kit, batch_params) -> None:
@@ -150,7 +154,9 @@ def test_pieced_samples_are_plain_text_samples_to_everyone(kit, batch_params) ->
         restored = pickle.loads(pickle.dumps(sample))
         assert type(restored) is TextSample and restored == plain
         assert copy.deepcopy(sample) == plain
-        assert dataclasses.replace(sample, split="test") == dataclasses.replace(plain, split="test")
+        replaced = dataclasses.replace(sample, split="test")
+        assert replaced == dataclasses.replace(plain, split="test")
+        assert replaced.text == sample.text and replaced.spans == sample.spans
     different = dataclasses.replace(pieced[0], text=pieced[0].text + "!")
     assert pieced[0] != different and different != pieced[0]
 

@@ -9,11 +9,10 @@ from hypothesis import strategies as st
 from synthlab.engine.sampling import SampleMaker
 from synthlab.exporters.text.jsonl import PieceSpelling, jsonl_line
 from synthlab.generators.base import GeneratorContext, SamplePlan
-from synthlab.generators.text import steps
+from synthlab.generators.text.fast.steps import PersonStep, SlotStep, TableStep
 from synthlab.generators.text.generator import TextGenerator
 from synthlab.generators.text.params import TextParams
-from synthlab.generators.text.walks import MAX_WAYS, count_ways
-from synthlab.samples.text import PiecedTextSample
+from synthlab.samples.text_pieced import PiecedTextSample
 
 # Awkward pieces: combining marks and emoji parts that glue onto what comes before, inner
 # punctuation that joins words, whitespace of several kinds (values with whitespace at their
@@ -69,12 +68,6 @@ def _generator(texts: list[str], values: list[list[str]], scheme: str) -> TextGe
 def test_compiled_templates_make_the_general_builders_samples(texts, values, scheme, first):
     generator = _generator(texts, values, scheme)
     assert set(generator.steps) == {f"t{i}" for i in range(len(texts))}  # all compiled
-    # word lists are tables: every walk written as a function, unless it has too many ways
-    # (at most 2 + 4 * 5 uniforms read: always within a row)
-    assert all(
-        prepared.walk is not None or count_ways(prepared.steps) > MAX_WAYS  # type: ignore[operator]
-        for prepared in generator.steps.values()
-    )
     indices = list(range(first, first + 6))
     plans = [SamplePlan(i) for i in indices]
     try:
@@ -173,20 +166,14 @@ def test_pooled_values_and_people_drawn_from_tables_are_the_general_builders(
     recipe = kit.load(kit.recipe_dict(params, count=300))
     maker = SampleMaker.open(recipe)
     generator = maker.generator
-    kinds = {kind for prepared in generator.steps.values() for kind, _, _ in prepared.steps}
-    assert {steps.TABLE, steps.PERSON, steps.SLOT} <= kinds
-    # templates of tables only have their walk written as a function; "mood" has live draws
-    written = {name for name, prepared in generator.steps.items() if prepared.walk is not None}
-    assert written and "mood" not in written
+    kinds = {type(step) for prepared in generator.steps.values() for step in prepared.steps}
+    assert {TableStep, PersonStep, SlotStep} <= kinds
     indices = list(range(300))
     plans = [SamplePlan(i) for i in indices]
     tabled = generator.make_batch(indices, plans)
-    for prepared in generator.steps.values():
-        prepared.walk = None  # every walk interpreted
-    interpreted = generator.make_batch(indices, plans)
     generator.steps = {}
     general = generator.make_batch(indices, plans)
-    assert tabled == general and interpreted == general
+    assert tabled == general
     emails = [s for s in tabled if s.template_id == "mood" and "EMAIL" in s.conditions]
     assert emails and all(s.spans[0].text.split("@")[0] for s in emails)
     maker.close()

@@ -7,7 +7,7 @@ import json
 
 from synthlab.exporters.text.jsonl import PieceSpelling, jsonl_line
 from synthlab.exporters.text.shape_lines import line_source
-from synthlab.samples.text import PiecedTextSample
+from synthlab.samples.text_pieced import PiecedTextSample
 
 # Literal text that would be code if it were pasted into an f-string or a format string.
 HOSTILE = [

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synthlab.engine.shard import ShardWriter
-from synthlab.generators.text.pieces import PieceTokens
+from synthlab.generators.text.fast.pieces import PieceTokens
 from synthlab.generators.text.stream import Draws
 from synthlab.generators.text.tokenize import bio_tags, tokenize
 from synthlab.generators.text.values import ValueBank, ascii_fold

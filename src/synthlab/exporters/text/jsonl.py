@@ -14,7 +14,8 @@ from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
 from synthlab.exporters.text.common import split_streams, text_sample
 from synthlab.exporters.text.shape_lines import LineFunction, line_function
 from synthlab.samples import Sample
-from synthlab.samples.text import PiecedTextSample, TextSample
+from synthlab.samples.text import TextSample
+from synthlab.samples.text_pieced import PiecedTextSample
 
 __all__ = ["PieceSpelling", "TextJsonlExporter", "jsonl_line", "jsonl_row"]
 

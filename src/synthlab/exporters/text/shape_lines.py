@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from json.encoder import encode_basestring as _quote  # what json.dumps(ensure_ascii=False) uses
 
-from synthlab.samples.text import PiecedTextSample, TextFill, TextSlot, comma_items
+from synthlab.samples.text_pieced import PiecedTextSample, TextFill, TextSlot, comma_items
 
 __all__ = ["LineFunction", "line_function", "line_source"]
 

@@ -148,13 +148,6 @@ class _Pass:
             left = left - share
 
 
-def _span(start: int, end: int, label: str, text: str, slot: str) -> EntitySpan:
-    """`EntitySpan(...)` without the frozen dataclass's per-field `object.__setattr__`."""
-    span = object.__new__(EntitySpan)
-    span.__dict__.update(start=start, end=end, label=label, text=text, slot=slot)
-    return span
-
-
 class Builder:
     def __init__(
         self, bank: ValueBank, optional_probability: float, same_per_sample: frozenset[str]
@@ -191,7 +184,7 @@ class Builder:
                 if start == end:
                     continue
                 value = text[start:end]
-            spans.append(_span(start, end, label, value, slot))
+            spans.append(EntitySpan(start, end, label, value, slot))
         if labelled is None:  # slots alone come out in order; groups enclose what follows
             spans.sort(key=lambda s: (s.start, -s.end, s.label))
         return text, tuple(spans), parts, labelled

@@ -12,8 +12,9 @@ import numpy as np
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
 from synthlab.generators.text.builder import Builder
 from synthlab.generators.text.catalog import Catalog, CompiledTemplate
-from synthlab.generators.text.compiled import (
+from synthlab.generators.text.fast import (
     Fill,
+    PieceTokens,
     PreparedTemplate,
     Shape,
     TemplateRunner,
@@ -21,7 +22,6 @@ from synthlab.generators.text.compiled import (
 )
 from synthlab.generators.text.noise import NoisePlan
 from synthlab.generators.text.params import TextParams
-from synthlab.generators.text.pieces import PieceTokens
 from synthlab.generators.text.stream import WIDTH, Draws
 from synthlab.generators.text.tokenize import (
     bio_tags,
@@ -31,15 +31,8 @@ from synthlab.generators.text.tokenize import (
     tokenize,
 )
 from synthlab.generators.text.values import ValueBank
-from synthlab.samples.text import (
-    EntitySpan,
-    PiecedTextSample,
-    TextFill,
-    TextSample,
-    Token,
-    pieced_text_and_spans,
-    shape_pieces,
-)
+from synthlab.samples.text import EntitySpan, TextSample, Token
+from synthlab.samples.text_pieced import PiecedTextSample, pieced_text_and_spans, shape_pieces
 from synthlab.seeding import counter_key, counter_uniforms
 
 __all__ = ["TextGenerator"]
@@ -122,11 +115,8 @@ class TextGenerator(Generator):
             # the first two uniforms chose the template and the locale
             template = self.catalog.templates[template_number]
             locale = self.locales[locale_number]
-            if prepared.walk is not None:  # the walk written as a function: reads the row
-                shape, fills, crossing = prepared.walk(row, locale)
-            else:
-                stream = Draws(row, key, index, 2)
-                shape, fills, crossing = self.runner.run(prepared, stream, locale)  # type: ignore[union-attr]
+            stream = Draws(row, key, index, 2)
+            shape, fills, crossing = self.runner.run(prepared, stream, locale)  # type: ignore[union-attr]
             made.append(self._compiled_sample(index, template, locale, shape, fills, crossing))
         return made
 
@@ -168,7 +158,18 @@ class TextGenerator(Generator):
             conditions = shape.conditions
             if conditions is None:  # a shape belongs to one template
                 conditions = shape.conditions = self._conditions_of(shape.labels, template)
-            return _pieced_sample(index, conditions, template, locale, self.seed, shape, fills)  # type: ignore[arg-type]
+            return PiecedTextSample.from_pieces(
+                index=index,
+                conditions=conditions,
+                metadata={"template": template.id, "locale": locale, "split": template.split},
+                classes=template.sorted_classes,
+                template_id=template.id,
+                locale=locale,
+                split=template.split,
+                seed=self.seed,
+                shape=shape,
+                fills=fills,  # type: ignore[arg-type]
+            )
         pieces, marks = shape_pieces(shape, fills)
         labels = tuple([label for _, label, _ in marks])
         text, spans = pieced_text_and_spans(pieces, marks)
@@ -187,19 +188,19 @@ class TextGenerator(Generator):
         tokens: tuple[Token, ...],
         tags: tuple[str, ...],
     ) -> TextSample:
-        return _text_sample(
-            index,
-            self._conditions_of(labels, template),
-            {"template": template.id, "locale": locale, "split": template.split},
-            text,
-            spans,
-            template.sorted_classes,
-            tokens,
-            tags,
-            template.id,
-            locale,
-            template.split,
-            self.seed,
+        return TextSample(
+            index=index,
+            conditions=self._conditions_of(labels, template),
+            metadata={"template": template.id, "locale": locale, "split": template.split},
+            text=text,
+            spans=spans,
+            classes=template.sorted_classes,
+            tokens=tokens,
+            tags=tags,
+            template_id=template.id,
+            locale=locale,
+            split=template.split,
+            seed=self.seed,
         )
 
     def _conditions_of(self, labels: tuple[str, ...], template: CompiledTemplate) -> frozenset[str]:
@@ -225,68 +226,6 @@ class TextGenerator(Generator):
         tokens, piece_tags = fast
         tags = bio_tags(tokens, spans, self.tagging) if piece_tags is None else piece_tags
         return text, spans, tokens, tags
-
-
-def _text_sample(
-    index: int,
-    conditions: frozenset[str],
-    metadata: dict[str, Any],
-    text: str,
-    spans: tuple[EntitySpan, ...],
-    classes: tuple[str, ...],
-    tokens: tuple[Token, ...],
-    tags: tuple[str, ...],
-    template_id: str,
-    locale: str,
-    split: str,
-    seed: int,
-) -> TextSample:
-    """`TextSample(...)` without the frozen dataclass's per-field `object.__setattr__`
-    (12 fields; a tenth of a sentence's cost). Same object: no `__post_init__`, all fields
-    (a test checks that the field list still matches)."""
-    sample = object.__new__(TextSample)
-    sample.__dict__.update(
-        index=index,
-        conditions=conditions,
-        metadata=metadata,
-        text=text,
-        spans=spans,
-        classes=classes,
-        tokens=tokens,
-        tags=tags,
-        template_id=template_id,
-        locale=locale,
-        split=split,
-        seed=seed,
-    )
-    return sample
-
-
-def _pieced_sample(
-    index: int,
-    conditions: frozenset[str],
-    template: CompiledTemplate,
-    locale: str,
-    seed: int,
-    shape: Shape,
-    fills: tuple[TextFill, ...],
-) -> PiecedTextSample:
-    """`_text_sample` for a sample written as pieces: text, spans, tokens and tags are
-    made from them when read (a test checks that every other field is set)."""
-    sample = object.__new__(PiecedTextSample)
-    sample.__dict__.update(
-        index=index,
-        conditions=conditions,
-        metadata={"template": template.id, "locale": locale, "split": template.split},
-        classes=template.sorted_classes,
-        template_id=template.id,
-        locale=locale,
-        split=template.split,
-        seed=seed,
-        shape=shape,
-        fills=fills,
-    )
-    return sample
 
 
 def _weighted_positions(cumulative: Sequence[float], uniforms: np.ndarray) -> np.ndarray:

@@ -24,13 +24,14 @@ from operator import sub
 from synthlab.generators.text.tokenize import _MARKS, _TOKEN_SPLIT
 from synthlab.samples.text import Token
 
-__all__ = ["Piece", "PieceTokens", "crossable", "crossing_row"]
+__all__ = ["TAIL_CLASSES", "Piece", "PieceTokens", "crossable", "crossing_row"]
 
 # Character classes at a boundary. A token can only continue past a piece's last character
 # into the next piece's first one as: word character + word character (or mark), inner
 # punctuation + letter (`a.b`), word + inner punctuation + letter, or anything + a mark,
 # variation selector, skin tone or zero-width joiner (all absorbed into the token before).
 _SPACE, _WORDISH, _INNER, _JOINER, _ABSORBED, _OTHER = range(6)  # _SPACE is 0: falsy
+TAIL_CLASSES = range(6)  # every class `_tail_class` gives
 _INNER_PUNCT = ".,:'’@/+-"
 _ABSORBED_CHARS = re.compile(rf"[\u200d\ufe0e\ufe0f\U0001F3FB-\U0001F3FF{_MARKS}]")
 _WORD_CHAR = re.compile(rf"[\w{_MARKS}]")
@@ -85,7 +86,7 @@ def crossing_row(head: int, after_head: str) -> tuple[bool, ...]:
 @cache
 def _crossing_rows(head: int, after_is_letter: bool) -> tuple[bool, ...]:
     after = "a" if after_is_letter else ""
-    return tuple([crossable(tail, head, after) for tail in range(6)])
+    return tuple([crossable(tail, head, after) for tail in TAIL_CLASSES])
 
 
 class Piece:
@@ -208,7 +209,7 @@ class PieceTokens:
         # one comprehension for all pieces; tuple.__new__ directly, as namedtuple's own
         # __new__ is a Python function
         tokens = tuple(
-            [_new(Token, (at + s, at + e, t)) for found, at in placed for s, e, t in found]
+            [_new_token(Token, (at + s, at + e, t)) for found, at in placed for s, e, t in found]
         )
         if labels is None:
             return tokens, None
@@ -218,4 +219,4 @@ class PieceTokens:
         return tokens, tuple(chain.from_iterable(tags))
 
 
-_new = tuple.__new__
+_new_token = tuple.__new__  # `Token(...)` without the named tuple's Python-level `__new__`
