@@ -23,6 +23,7 @@ __all__ = [
     "ASSETS_DIR",
     "ASSET_PREFIX",
     "RecipeFileError",
+    "check_relative_path",
     "list_recipe_folder",
     "read_recipe_bytes",
     "read_recipe_text",
@@ -59,6 +60,32 @@ def _root_and_rest(base_dir: Path, relpath: str, allow_assets: bool) -> tuple[Pa
     return Path(os.path.realpath(base_dir)), relpath, "the recipe's folder"
 
 
+def check_relative_path(relpath: str, *, what: str = "file", allow_assets: bool = True) -> None:
+    """What can be told from the spelling alone (no file system): a path in a recipe is not
+    empty, holds no NUL byte, is not absolute (nor `~`), and does not climb out with `..`.
+    Params models call it so the error comes with the field even before files are looked at."""
+    label = f"{what} {relpath!r}"
+    if not relpath.strip():
+        raise RecipeFileError(f"{what}: the path is empty")
+    if "\0" in relpath:
+        raise RecipeFileError(f"{label}: a path cannot contain a NUL byte")
+    rest = relpath
+    where = "the recipe's folder"
+    if allow_assets and relpath.startswith(ASSET_PREFIX):
+        rest, where = relpath.removeprefix(ASSET_PREFIX), "synthlab's assets"
+        if not rest.strip():
+            raise RecipeFileError(f"{label}: name a file inside {where}")
+    if Path(rest).is_absolute() or rest.startswith("~"):
+        raise RecipeFileError(
+            f"{label} is an absolute path; give a path inside {where} (relative to it)"
+        )
+    lexical = os.path.normpath(rest)
+    if lexical == ".." or lexical.startswith(".." + os.sep):
+        raise RecipeFileError(
+            f"{label} points outside {where} with '..'; give a path inside {where}"
+        )
+
+
 def resolve_recipe_file(
     base_dir: Path,
     relpath: str,
@@ -72,20 +99,8 @@ def resolve_recipe_file(
     sure it stays inside that folder and is a non-empty regular file (`folder=True`: a
     folder). Raises RecipeFileError naming `what` and the path otherwise. Nothing is opened."""
     label = f"{what} {relpath!r}"
-    if not relpath.strip():
-        raise RecipeFileError(f"{what}: the path is empty")
-    if "\0" in relpath:
-        raise RecipeFileError(f"{label}: a path cannot contain a NUL byte")
+    check_relative_path(relpath, what=what, allow_assets=allow_assets)
     root, rest, root_name = _root_and_rest(base_dir, relpath, allow_assets)
-    if not rest.strip():
-        raise RecipeFileError(f"{label}: name a file inside {root_name}")
-    if Path(rest).is_absolute() or rest.startswith("~"):
-        raise RecipeFileError(
-            f"{label} is an absolute path; paths in a recipe are relative to {root_name} ({root})"
-        )
-    lexical = os.path.normpath(rest)
-    if lexical == ".." or lexical.startswith(".." + os.sep):
-        raise RecipeFileError(f"{label} points outside {root_name} ({root}) with '..'")
     path = Path(os.path.realpath(root / rest))
     if not path.is_relative_to(root):
         raise RecipeFileError(
@@ -158,6 +173,7 @@ def list_recipe_folder(
     suffixes: tuple[str, ...],
     *,
     what: str = "folder",
+    noun: str = "files",
     allow_assets: bool = True,
 ) -> list[Path]:
     """The files in a recipe-named folder whose suffix is among `suffixes` (any case), sorted
@@ -173,8 +189,6 @@ def list_recipe_folder(
         if Path(name).suffix.lower() in suffixes
     ]
     if not found:
-        raise RecipeFileError(
-            f"{what} {relpath!r} holds no {'/'.join(s.lstrip('.') for s in suffixes)} files "
-            f"(looked in {root})"
-        )
+        kinds = "/".join(suffix.lstrip(".") for suffix in suffixes)
+        raise RecipeFileError(f"{what} {relpath!r} holds no {noun} ({kinds}; looked in {root})")
     return found

@@ -7,13 +7,22 @@ img2img strengths above the level where carried-over labels stay valid.
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from synthlab.generators.scene.params import SceneParams
+from synthlab.generators.scene.params import BACKGROUND_SUFFIXES, SceneParams
 from synthlab.recipe.distributions import Choice, Const, FloatValue, IntValue, StrValue, Value
+from synthlab.recipe.files import (
+    RecipeFileError,
+    check_relative_path,
+    list_recipe_folder,
+    read_recipe_text,
+    resolve_recipe_file,
+)
 from synthlab.recipe.model import RecipeModel
 
 __all__ = [
@@ -205,6 +214,34 @@ class DiffusionParams(RecipeModel):
         """In controlnet mode, the scene's conditions (its labels decide them); else none."""
         return self.controlnet.scene.quota_conditions() if self.controlnet is not None else ()
 
+    def file_problems(self, base_dir: Path) -> list[tuple[tuple[str | int, ...], str]]:
+        """What is wrong with the files named here, found before any model loads: background
+        and source-image folders and the COCO file (each image it lists included) are
+        resolved and contained by synthlab.recipe.files, and in controlnet mode the scene's
+        own files are checked. `model:` folders are not: they may live outside the recipe's
+        folder (a shared model store), and are checked when the pipeline is loaded."""
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        if self.inpaint is not None and self.inpaint.background.folder is not None:
+            try:
+                list_recipe_folder(
+                    base_dir,
+                    self.inpaint.background.folder,
+                    BACKGROUND_SUFFIXES,
+                    what="background folder",
+                    noun="images",
+                    allow_assets=False,
+                )
+            except RecipeFileError as error:
+                problems.append((("inpaint", "background", "folder"), str(error)))
+        if self.img2img is not None:
+            problems += _variant_file_problems(self.img2img, base_dir)
+        if self.controlnet is not None:
+            problems += [
+                (("controlnet", "scene", *where), message)
+                for where, message in self.controlnet.scene.file_problems(base_dir)
+            ]
+        return problems
+
     @model_validator(mode="after")
     def _consistent(self) -> DiffusionParams:
         for name in ("width", "height"):
@@ -254,3 +291,44 @@ class DiffusionParams(RecipeModel):
                     "is drawn per sample (make it a constant or use batch_size: 1)"
                 )
         return self
+
+
+def _variant_file_problems(
+    variant: VariantParams, base_dir: Path
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """The source folder, the COCO file, and every image file that file names (a
+    `file_name` may not lead out of the recipe's folder either)."""
+    try:
+        resolve_recipe_file(
+            base_dir, variant.images, what="source image folder", folder=True, allow_assets=False
+        )
+    except RecipeFileError as error:
+        return [(("img2img", "images"), str(error))]
+    try:
+        text = read_recipe_text(
+            base_dir, variant.annotations, what="COCO annotations file", allow_assets=False
+        )
+        data: Any = json.loads(text)
+    except RecipeFileError as error:
+        return [(("img2img", "annotations"), str(error))]
+    except ValueError as error:
+        return [(("img2img", "annotations"), f"{variant.annotations!r} is not JSON: {error}")]
+    entries = data.get("images") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return [(("img2img", "annotations"), f"{variant.annotations!r} has no images list")]
+    for entry in entries:
+        name = entry.get("file_name") if isinstance(entry, dict) else None
+        if not isinstance(name, str):
+            return [(("img2img", "annotations"), f"an image in {variant.annotations!r} has no "
+                     "file_name")]  # fmt: skip
+        try:  # spelled alone first: the loader joins it to the folder, where "/x" is absolute
+            check_relative_path(name, what=f"{variant.annotations!r}: image")
+            resolve_recipe_file(
+                base_dir,
+                f"{variant.images.rstrip('/')}/{name}",
+                what=f"{variant.annotations!r}: image",
+                allow_assets=False,
+            )
+        except RecipeFileError as error:
+            return [(("img2img", "annotations"), str(error))]
+    return []

@@ -9,14 +9,27 @@ body), so visibility tests do not call it hidden by its own flesh.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+import posixpath
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import trimesh
+import trimesh.resolvers
 
-__all__ = ["Keypoint3D", "Part", "Shape", "build_asset", "build_primitive", "load_user_mesh"]
+from synthlab.recipe.files import RecipeFileError, read_recipe_bytes
+
+__all__ = [
+    "Keypoint3D",
+    "Part",
+    "Shape",
+    "build_asset",
+    "build_primitive",
+    "load_recipe_mesh",
+    "load_user_mesh",
+]
 
 
 @dataclass(frozen=True)
@@ -261,17 +274,79 @@ def build_primitive(name: str, stretch: tuple[float, float, float] = (1.0, 1.0, 
     )
 
 
+class _ContainedResolver(trimesh.resolvers.Resolver):
+    """The files a mesh refers to (an OBJ's materials and textures, a glTF's buffers), read
+    through the recipe's containment: a reference that leads out of the recipe's folder is
+    refused, never followed (trimesh's own resolver does not resolve symbolic links)."""
+
+    def __init__(self, base_dir: Path, folder: str):
+        self.base_dir = base_dir
+        self.folder = folder
+
+    def get(self, name: str) -> bytes:
+        relpath = posixpath.join(self.folder, name) if self.folder else name
+        return read_recipe_bytes(
+            self.base_dir, relpath, what="file the mesh refers to", allow_assets=False
+        )
+
+    def write(self, name: str, data: object) -> None:
+        raise RecipeFileError(f"a mesh may not write files ({name!r})")
+
+    def namespaced(self, namespace: str) -> _ContainedResolver:
+        return _ContainedResolver(self.base_dir, posixpath.join(self.folder, namespace))
+
+    def keys(self) -> Iterator[str]:
+        return iter(())
+
+
+def load_recipe_mesh(
+    base_dir: Path,
+    relpath: str,
+    units: float,
+    keypoints: dict[str, tuple[float, float, float]],
+    stretch: tuple[float, float, float],
+) -> Shape:
+    """The mesh file a recipe names (`relpath`, inside the recipe's folder `base_dir`), read
+    through `synthlab.recipe.files` and parsed from memory, as `load_user_mesh` shapes it.
+    Raises RecipeFileError naming the path when it is refused or holds no mesh."""
+    data = read_recipe_bytes(base_dir, relpath, what="mesh", allow_assets=False)
+    suffix = posixpath.splitext(relpath)[1].lower().lstrip(".")
+    resolver = _ContainedResolver(base_dir, posixpath.dirname(relpath))
+    try:
+        loaded = trimesh.load(
+            io.BytesIO(data), file_type=suffix, resolver=resolver, force="mesh", process=False
+        )
+    except RecipeFileError:
+        raise
+    except Exception as err:  # parsers raise anything on a malformed file
+        raise RecipeFileError(f"mesh {relpath!r} cannot be read as {suffix}: {err}") from None
+    if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0:
+        raise RecipeFileError(f"mesh {relpath!r} holds no triangles")
+    return _user_shape(loaded, posixpath.splitext(posixpath.basename(relpath))[0], units,
+                       keypoints, stretch)  # fmt: skip
+
+
 def load_user_mesh(
     path: Path,
     units: float,
     keypoints: dict[str, tuple[float, float, float]],
     stretch: tuple[float, float, float],
 ) -> Shape:
-    """A user's mesh file, scaled to metres, centred on z and set down on z = 0. Keypoints
-    are given in the file's frame and move with it."""
+    """A mesh file, scaled to metres, centred on z and set down on z = 0. Keypoints are given
+    in the file's frame and move with it. Recipes go through `load_recipe_mesh` instead."""
     loaded = trimesh.load(path, force="mesh", process=False)
     if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0:
         raise ValueError(f"{path} holds no triangles")
+    return _user_shape(loaded, path.stem, units, keypoints, stretch)
+
+
+def _user_shape(
+    loaded: trimesh.Trimesh,
+    name: str,
+    units: float,
+    keypoints: dict[str, tuple[float, float, float]],
+    stretch: tuple[float, float, float],
+) -> Shape:
     mesh = loaded.copy()
     scale = np.asarray(stretch, float) * units
     mesh.apply_scale(scale)
@@ -284,4 +359,4 @@ def load_user_mesh(
             (name, np.asarray(xyz, float) * scale + shift) for name, xyz in keypoints.items()
         )
     ]
-    return Shape.of(path.stem, [Part(mesh)], points)
+    return Shape.of(name, [Part(mesh)], points)

@@ -19,20 +19,25 @@ from PIL import Image
 
 from synthlab.errors import RuntimeFailure, UsageError
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
-from synthlab.generators.scene.assets import Shape, build_asset, build_primitive, load_user_mesh
+from synthlab.generators.scene.assets import Shape, build_asset, build_primitive, load_recipe_mesh
 from synthlab.generators.scene.conditions import frame_conditions
 from synthlab.generators.scene.effects import apply_effects
 from synthlab.generators.scene.labels import compute_labels
 from synthlab.generators.scene.layout import build_scene
-from synthlab.generators.scene.params import PRIMITIVES, ObjectClassSpec, SceneParams
+from synthlab.generators.scene.params import (
+    PRIMITIVES,
+    ObjectClassSpec,
+    SceneParams,
+    background_images,
+)
 from synthlab.generators.scene.render import PyrenderRasterizer
+from synthlab.recipe.files import RecipeFileError
 from synthlab.samples.image import ImageSample
 from synthlab.seeding import substream
 
 __all__ = ["SceneGenerator"]
 
 SCENE_KEY = 0x5CE7E  # spawn-key marker of shared-scene streams (never 0: keys must not collide)
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
 
 
 def _shape_for(spec: ObjectClassSpec, recipe_dir: Path) -> Shape:
@@ -40,27 +45,22 @@ def _shape_for(spec: ObjectClassSpec, recipe_dir: Path) -> Shape:
         return build_asset(spec.asset)
     if spec.primitive is not None:
         return build_primitive(spec.primitive, spec.stretch)
-    path = recipe_dir / str(spec.mesh)
-    if not path.is_file():
-        raise UsageError(f"mesh file {spec.mesh!r} not found (looked for {path})")
-    try:
-        return load_user_mesh(path, spec.mesh_units, spec.keypoints, spec.stretch)
-    except Exception as err:
-        raise UsageError(f"cannot read mesh {spec.mesh!r}: {err}") from err
+    try:  # resolved and contained in the recipe's folder by synthlab.recipe.files
+        return load_recipe_mesh(
+            recipe_dir, str(spec.mesh), spec.mesh_units, spec.keypoints, spec.stretch
+        )
+    except RecipeFileError as err:
+        raise UsageError(str(err)) from None
 
 
 def _backgrounds(params: SceneParams, recipe_dir: Path) -> list[np.ndarray]:
     folder = params.background.folder
     if folder is None:
         return []
-    root = recipe_dir / folder
-    files = (
-        sorted(p for p in root.glob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-        if root.is_dir()
-        else []
-    )
-    if not files:
-        raise UsageError(f"background folder {folder!r} holds no images (looked in {root})")
+    try:
+        files = background_images(folder, recipe_dir)
+    except RecipeFileError as err:
+        raise UsageError(str(err)) from None
     size = params.camera.resolution
     return [
         np.asarray(Image.open(f).convert("RGB").resize(size, Image.Resampling.BILINEAR))

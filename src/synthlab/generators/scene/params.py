@@ -4,17 +4,25 @@ here, so a bad recipe fails at load time with the field named."""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import importlib.util
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from synthlab.errors import did_you_mean
 from synthlab.recipe.distributions import Const, FloatValue, IntValue, StrValue, Value
+from synthlab.recipe.files import (
+    RecipeFileError,
+    check_relative_path,
+    list_recipe_folder,
+    resolve_recipe_file,
+)
 from synthlab.recipe.model import RecipeModel
 
 __all__ = [
     "ASSET_NAMES",
+    "BACKGROUND_SUFFIXES",
     "MESH_SUFFIXES",
     "PRIMITIVES",
     "TEXTURES",
@@ -34,6 +42,7 @@ ASSET_NAMES = ("crate", "pallet", "barrel", "traffic_cone", "human", "vehicle")
 PRIMITIVES = ("box", "sphere", "cylinder", "capsule", "cone", "torus")
 TEXTURES = ("none", "noise", "checker", "stripes", "wood")
 MESH_SUFFIXES = (".obj", ".glb", ".gltf", ".ply", ".stl")
+BACKGROUND_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
 
 
 def _const(value: float) -> Value[float]:
@@ -138,8 +147,7 @@ class ObjectClassSpec(RecipeModel):
                 raise ValueError(
                     f"mesh {self.mesh!r} must be one of {', '.join(MESH_SUFFIXES)} files"
                 )
-            if path.is_absolute() or ".." in path.parts:
-                raise ValueError(f"mesh {self.mesh!r} must be a path inside the recipe's folder")
+            check_relative_path(self.mesh, what="mesh", allow_assets=False)
         if self.count.bounds()[0] < 0:
             raise ValueError(f"Cannot have count={self.count.to_raw()} < 0")
         if self.scale.bounds()[0] <= 0:
@@ -192,12 +200,8 @@ class BackgroundSpec(RecipeModel):
 
         for text in (self.color, *(self.gradient or ())):
             parse_color(text)
-        if self.folder is not None and (
-            PurePosixPath(self.folder).is_absolute() or ".." in PurePosixPath(self.folder).parts
-        ):
-            raise ValueError(
-                f"background folder {self.folder!r} must lie inside the recipe's folder"
-            )
+        if self.folder is not None:
+            check_relative_path(self.folder, what="background folder", allow_assets=False)
         return self
 
 
@@ -339,3 +343,58 @@ class SceneParams(RecipeModel):
     def quota_conditions(self) -> tuple[str, ...]:
         """Each class name (the image shows one) plus each named condition."""
         return (*self.classes, *self.conditions)
+
+    def file_problems(self, base_dir: Path) -> list[tuple[tuple[str | int, ...], str]]:
+        """What is wrong with the meshes and background images named here, found the way
+        setup would find it (paths contained by synthlab.recipe.files; meshes parsed when
+        trimesh is installed, images opened when Pillow is); [] when nothing is."""
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        for name, spec in self.classes.items():
+            if spec.mesh is not None:
+                try:
+                    _check_mesh(spec, base_dir)
+                except RecipeFileError as error:
+                    problems.append((("classes", name, "mesh"), str(error)))
+        if self.background.folder is not None:
+            try:
+                background_images(self.background.folder, base_dir, check_content=True)
+            except RecipeFileError as error:
+                problems.append((("background", "folder"), str(error)))
+        return problems
+
+
+def _check_mesh(spec: ObjectClassSpec, base_dir: Path) -> None:
+    assert spec.mesh is not None
+    if importlib.util.find_spec("trimesh") is None:  # render will say what to install
+        resolve_recipe_file(base_dir, spec.mesh, what="mesh", allow_assets=False)
+        return
+    from synthlab.generators.scene.assets import load_recipe_mesh
+
+    load_recipe_mesh(base_dir, spec.mesh, spec.mesh_units, spec.keypoints, spec.stretch)
+
+
+def background_images(folder: str, base_dir: Path, *, check_content: bool = False) -> list[Path]:
+    """The image files of a background folder, sorted by name, each inside the recipe's
+    folder (a link among them that leads out is refused). `check_content`: open each one's
+    header too (when Pillow is installed), so a file that is no image is refused early."""
+    files = list_recipe_folder(
+        base_dir,
+        folder,
+        BACKGROUND_SUFFIXES,
+        what="background folder",
+        noun="images",
+        allow_assets=False,
+    )
+    if check_content and importlib.util.find_spec("PIL") is not None:
+        from PIL import Image, UnidentifiedImageError
+
+        for path in files:
+            try:
+                with Image.open(path) as image:
+                    image.size  # noqa: B018  (the header is read on open)
+            except (UnidentifiedImageError, OSError) as err:
+                raise RecipeFileError(
+                    f"background image {path.name!r} in {folder!r} is not an image Pillow "
+                    f"can read: {err}"
+                ) from None
+    return files
