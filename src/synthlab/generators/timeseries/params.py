@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from synthlab.errors import did_you_mean
-from synthlab.recipe.distributions import FloatValue, IntValue, StrValue
+from synthlab.recipe.distributions import FloatValue, IntValue, StrValue, Value
 from synthlab.recipe.model import RecipeModel
 from synthlab.samples.timeseries import ACTIVITIES, EVENT_KINDS
 
@@ -27,6 +27,19 @@ Matrix = tuple[tuple[float, ...], ...]
 
 class _Model(RecipeModel):
     """Base of the time-series params (RecipeModel validates defaults into Values)."""
+
+
+def _positive(value: Value[float], what: str, *, zero_ok: bool = False) -> Value[float]:
+    """A value (constant or distribution) that can never draw below 0 (or 0 itself): a period
+    of 0 divides by zero and a negative spread is refused by numpy, both only while a sample
+    is made, so they are refused here, at the field's line."""
+    low = value.bounds()[0]
+    if low < 0 or (low == 0 and not zero_ok):
+        bound = ">= 0" if zero_ok else "> 0"
+        if value.is_constant:
+            raise ValueError(f"{what} must be {bound}, got {low:g}")
+        raise ValueError(f"{what} must be {bound}, but {value.to_raw()!r} can draw {low:g}")
+    return value
 
 
 class Constant(_Model):
@@ -51,10 +64,20 @@ class Seasonal(_Model):
         default=(), description="relative amplitudes of harmonics 2, 3, ... (sine only)"
     )
 
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: Value[float]) -> Value[float]:
+        return _positive(value, "period (seconds)")
+
 
 class RandomWalk(_Model):
     type: Literal["random_walk"]
     step_std: FloatValue = 1.0
+
+    @field_validator("step_std")
+    @classmethod
+    def _spread(cls, value: Value[float]) -> Value[float]:
+        return _positive(value, "step_std", zero_ok=True)
 
 
 class Arma(_Model):
@@ -65,12 +88,22 @@ class Arma(_Model):
     ma: tuple[FloatValue, ...] = ()
     std: FloatValue = 1.0
 
+    @field_validator("std")
+    @classmethod
+    def _spread(cls, value: Value[float]) -> Value[float]:
+        return _positive(value, "std", zero_ok=True)
+
 
 class Noise(_Model):
     """Gaussian (white), pink (1/f power) or red (1/f², Brownian-like, but stationary)."""
 
     type: Literal["gaussian", "pink", "red"]
     std: FloatValue = 1.0
+
+    @field_validator("std")
+    @classmethod
+    def _spread(cls, value: Value[float]) -> Value[float]:
+        return _positive(value, "std", zero_ok=True)
 
 
 class Beat(_Model):
@@ -80,6 +113,16 @@ class Beat(_Model):
     period: FloatValue = Field(default=0.8, description="seconds between beats")
     jitter: FloatValue = Field(default=0.03, description="std of each beat's period, seconds")
     amplitude: FloatValue = 1.0
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: Value[float]) -> Value[float]:
+        return _positive(value, "beat period (seconds)")
+
+    @field_validator("jitter")
+    @classmethod
+    def _jitter(cls, value: Value[float]) -> Value[float]:
+        return _positive(value, "jitter", zero_ok=True)
 
 
 Component = Annotated[
@@ -116,6 +159,20 @@ class ActivityParams(_Model):
         for key in values:
             if key not in ACTIVITIES:
                 raise ValueError(f"unknown activity {key!r}{did_you_mean(key, ACTIVITIES)}")
+        return values
+
+    @field_validator("durations")
+    @classmethod
+    def _durations(cls, values: dict[str, Value[float]]) -> dict[str, Value[float]]:
+        for state, value in values.items():
+            _positive(value, f"duration of {state} (seconds)")
+        return values
+
+    @field_validator("cadence")
+    @classmethod
+    def _cadence(cls, values: dict[str, Value[float]]) -> dict[str, Value[float]]:
+        for state, value in values.items():
+            _positive(value, f"cadence of {state} (steps per second)", zero_ok=True)
         return values
 
 
@@ -311,6 +368,11 @@ class CorrelatedNoise(_Model):
 
     std: FloatValue = 1.0
     correlation: Matrix
+
+    @field_validator("std")
+    @classmethod
+    def _spread(cls, value: Value[float]) -> Value[float]:
+        return _positive(value, "std", zero_ok=True)
 
     def check(self, size: int) -> None:
         import numpy as np  # only when a recipe uses it
