@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from synthlab.errors import UsageError
+
 __all__ = ["FidelityOptions"]
 
 
@@ -21,7 +23,7 @@ class FidelityOptions:
     max_items: int = 5000  # per side: windows, texts or images kept (a seeded subsample beyond)
     window: int = 256  # points per time-series window
     stride: int | None = None  # points between window starts; None = window (no overlap)
-    max_lag: int = 32  # autocorrelation compared at lags 1..max_lag
+    max_lag: int = 32  # autocorrelation compared at lags 1..max_lag (at most window // 2)
     folds: int = 5  # cross-validation folds for the two-sample test and TSTR/TRTR
     time_column: str | None = None  # plain real files: the time column (None = detect)
     label_column: str | None = None  # plain real files: activity/kind column (None = detect)
@@ -39,14 +41,15 @@ class FidelityOptions:
         ]
         for name, value, least in checks:
             if not isinstance(value, int) or value < least:
-                raise ValueError(f"Cannot have {name}={value!r}: it must be an integer >= {least}")
+                raise UsageError(f"Cannot have {name}={value!r}: it must be an integer >= {least}")
         if self.stride is not None and (not isinstance(self.stride, int) or self.stride < 1):
-            raise ValueError(f"Cannot have stride={self.stride!r}: it must be an integer >= 1")
-        if self.max_lag >= self.window:
-            raise ValueError(
-                f"Cannot have max_lag={self.max_lag} >= window={self.window}: "
-                "autocorrelation needs lags shorter than a window"
-            )
+            raise UsageError(f"Cannot have stride={self.stride!r}: it must be an integer >= 1")
+
+    @property
+    def lags(self) -> int:
+        """Autocorrelation lags compared: max_lag, but at most half a window (beyond that
+        too few pairs of points are left in a window for the estimate to mean much)."""
+        return min(self.max_lag, self.window // 2)
 
     @property
     def step(self) -> int:
