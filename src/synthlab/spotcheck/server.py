@@ -2,9 +2,11 @@
 
 Every request must carry the random token printed in the URL (other local users and web
 pages cannot guess it), and the Host header must name the loopback address (so a DNS
-rebinding page cannot reach the server under another name). The page itself runs only its
-own script (a Content-Security-Policy with a per-run nonce); overlays are pictures or panels
-of escaped text. Each verdict is appended and fsynced before the page moves on.
+rebinding page cannot reach the server under another name); a POST that names an Origin must
+come from the page itself (other sites' pages cannot post verdicts). The page itself runs
+only its own script (a Content-Security-Policy with a per-run nonce); overlays are pictures or
+panels of escaped text. Every answer, the page included, carries the same security headers.
+Each verdict is appended and fsynced before the page moves on.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from synthlab.errors import UsageError
 from synthlab.spotcheck.report import CSS, card_html
 from synthlab.spotcheck.review_page import PAGE_SCRIPT, PAGE_STYLE, review_page
 from synthlab.spotcheck.verdicts import (
@@ -36,6 +39,15 @@ __all__ = ["ReviewServer", "start_review_server"]
 HOST = "127.0.0.1"
 _MAX_BODY = 64 * 1024
 _MAX_COMMENT = 4000
+# sent with every answer: no caching, no type sniffing, no referrer leaking the token, no framing
+_SECURITY_HEADERS = (
+    ("Cache-Control", "no-store"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+)
+_API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 class ReviewServer(ThreadingHTTPServer):
@@ -96,13 +108,39 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         return True
 
-    def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
+    def _same_origin(self) -> bool:
+        """A browser names the page that sends a POST; only this server's own page may.
+        Clients that send no Origin (scripts, curl) still need the token."""
+        origin = self.headers.get("Origin")
+        if origin is None or origin == f"http://{self.headers.get('Host', '')}":
+            return True
+        self._send(HTTPStatus.FORBIDDEN, b"cross-origin request refused\n", "text/plain")
+        return False
+
+    def _body_length(self) -> int | None:
+        """The declared body size when it is a number in 1.._MAX_BODY, else None (answered
+        400; the connection is closed, since an unread body would be read as a request)."""
+        text = (self.headers.get("Content-Length") or "").strip()
+        if text.isascii() and text.isdigit() and len(text) <= 9 and 0 < int(text) <= _MAX_BODY:
+            return int(text)
+        self.close_connection = True
+        self._json(
+            {"error": f"Content-Length must be a number from 1 to {_MAX_BODY}"},
+            HTTPStatus.BAD_REQUEST,
+        )
+        return None
+
+    def _send(
+        self, status: HTTPStatus, body: bytes, content_type: str, policy: str = _API_POLICY
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
+        for name, value in _SECURITY_HEADERS:
+            self.send_header(name, value)
+        self.send_header("Content-Security-Policy", policy)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
 
@@ -117,18 +155,12 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path == "/":
             page = review_page(self.server.nonce, CSS + PAGE_STYLE, PAGE_SCRIPT)
-            self.send_response(HTTPStatus.OK)
-            body = page.encode("utf-8")
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.send_header(
-                "Content-Security-Policy",
+            policy = (
                 f"default-src 'none'; script-src 'nonce-{self.server.nonce}'; "
-                "img-src data:; style-src 'unsafe-inline'; connect-src 'self'",
+                "img-src data:; style-src 'unsafe-inline'; connect-src 'self'; "
+                "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
             )
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8", policy)
         elif path == "/api/state":
             self._json(self.server.state())
         elif path.startswith("/api/item/"):
@@ -142,14 +174,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._json({"error": "not found"}, HTTPStatus.NOT_FOUND)
 
     def do_POST(self) -> None:
-        if not self._allowed():
+        if not self._allowed() or not self._same_origin():
             return
         if urlsplit(self.path).path != "/api/verdict":
             self._json({"error": "not found"}, HTTPStatus.NOT_FOUND)
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if not 0 < length <= _MAX_BODY:
-            self._json({"error": "body missing or too large"}, HTTPStatus.BAD_REQUEST)
+        length = self._body_length()
+        if length is None:
             return
         try:
             raw = json.loads(self.rfile.read(length))
@@ -191,7 +222,14 @@ def start_review_server(
     out_dir: str | Path, reviewer: str, port: int = 0
 ) -> tuple[ReviewServer, threading.Thread]:
     """Start serving in a background thread; stop with `server.shutdown()`."""
-    server = ReviewServer(Workspace.open(out_dir), reviewer, port)
+    workspace = Workspace.open(out_dir)
+    try:
+        server = ReviewServer(workspace, reviewer, port)
+    except OSError as error:  # the port is taken, or below 1024 without the right to it
+        raise UsageError(
+            f"cannot serve on {HOST}:{port}: {error.strerror or error}; "
+            "choose another --port, or leave it out for any free one"
+        ) from None
     thread = threading.Thread(target=server.serve_forever, name="synthlab-review", daemon=True)
     thread.start()
     return server, thread
