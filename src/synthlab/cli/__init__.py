@@ -75,6 +75,7 @@ def _register() -> None:
     main.add_command(importlib.import_module("synthlab.cli.fixture").fixture)
     for command in importlib.import_module("synthlab.cli.spotcheck").COMMANDS:
         main.add_command(command)
+    main.add_command(importlib.import_module("synthlab.cli.fidelity").fidelity)
 
 
 _register()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import threading
 from pathlib import Path
 
 import click
@@ -48,6 +50,20 @@ def max_local_workers() -> int:
     its generator) and start-up time; a number far above the cores is a typo more often than
     a plan, and refusing it says so instead of starting a thousand processes."""
     return max(8, 4 * default_workers())
+
+
+def _stop_on_sigint() -> None:
+    """`kill -INT <pid>` stops a render like Ctrl-C does, and it can be resumed.
+
+    A shell script's background job (`synthlab render ... &`) starts with SIGINT ignored,
+    and Python then leaves it ignored: the signal did nothing, and the run went on to the
+    end. A render is always safe to interrupt, so the driver takes SIGINT back. (Its
+    worker processes keep ignoring it: the driver stops them.)"""
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    ):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @click.command()
@@ -113,6 +129,7 @@ def render(
             f"-j {workers}: at most {max_local_workers()} worker processes on this machine "
             f"(4 per core, {default_workers()} cores); the output is the same with any -j"
         )
+    _stop_on_sigint()
     loaded = load_from_options(recipe, seed, count, sets)
     target = out or Path("synthlab-out") / loaded.name
     result = render_dataset(

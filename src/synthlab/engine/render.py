@@ -19,7 +19,9 @@ from synthlab.engine.local import run_local
 from synthlab.engine.outdir import OutputDir, RunState
 from synthlab.engine.progress import Progress
 from synthlab.engine.shard import Job, ShardResult, ShardTask, open_exporters
-from synthlab.errors import RuntimeFailure, UsageError
+from synthlab.engine.storage import fault_point, fault_scope
+from synthlab.engine.verify import check_sizes
+from synthlab.errors import OutputDirError, RuntimeFailure, UsageError
 from synthlab.generators.base import get_generator_spec
 from synthlab.jsonio import to_jsonable
 from synthlab.recipe import Recipe
@@ -151,6 +153,28 @@ def _write_failure(error: OSError, out: Path) -> RuntimeFailure:
     return RuntimeFailure(f"{cause}{where}; finished shards are kept: {action}")
 
 
+def _check_unchanged(out: Path) -> None:
+    """Before saying "nothing to do" over a finished dataset: its files are all there with
+    the sizes its manifest lists (stat only; `synthlab verify` hashes them)."""
+    problems = check_sizes(out)
+    if problems:
+        raise OutputDirError(
+            f"{out} holds this dataset, but it no longer matches its manifest: "
+            f"{'; '.join(problems)}. Run with --overwrite to render it again, or "
+            f"`synthlab verify {out}` for every difference"
+        )
+
+
+def _forget_shards_without_parts(state_dir: Path) -> None:
+    """Finalize removes the shards' record-stream parts once it has merged them; a run
+    killed after that, before it was marked complete, keeps records whose parts are gone.
+    Those shards are made again (same bytes, same names), and finalize merges anew."""
+    for record in read_shard_records(state_dir):
+        folder = state_dir / "parts" / record.shard_id
+        if not all((folder / part).is_file() for part in record.parts.values()):
+            record.path.unlink()
+
+
 def render_dataset(
     recipe: Recipe,
     out_dir: str | Path,
@@ -180,8 +204,13 @@ def render_dataset(
 
     outdir = OutputDir(out)
     if not outdir.prepare(job_id, recipe.name, resume=resume, overwrite=overwrite):
+        try:
+            _check_unchanged(out)
+        finally:
+            outdir.release()
         return RenderResult(out, 0, 0, 0.0, True, None)
     try:
+        _forget_shards_without_parts(outdir.state_dir)
         done = [r.indices for r in read_shard_records(outdir.state_dir)]
         reused = sum(len(r) for r in done)
         spec = get_generator_spec(recipe.generator.kind)
@@ -209,16 +238,15 @@ def render_dataset(
             progress.advance(result.samples)
 
         tasks = plan_tasks(selection, done, size)
-        try:
-            if executor == "ray":
-                from synthlab.engine.ray_executor import run_ray
+        if executor == "ray":
+            from synthlab.engine.ray_executor import run_ray
 
-                run_ray(job, tasks, on_done=on_done, address=address, workers=workers_asked)
-            else:
-                run_local(job, tasks, workers=workers, lock_fd=outdir.lock_fd, on_done=on_done)
+            run_ray(job, tasks, on_done=on_done, address=address, workers=workers_asked)
+        else:
+            run_local(job, tasks, workers=workers, lock_fd=outdir.lock_fd, on_done=on_done)
+        with fault_scope("finalize"):
             manifest = finalize(job, selection, open_exporters(formats))
-        except OSError as error:
-            raise _write_failure(error, out) from error
+            fault_point("finalize")  # every file written, the run not yet complete
         seconds = time.monotonic() - started
         made = len(selection) - reused
         run_info.update({"seconds": round(seconds, 3), "made": made, "reused": reused})
@@ -227,10 +255,13 @@ def render_dataset(
             for r in read_shard_records(outdir.state_dir)
         ]
         outdir.write_state(RunState(job_id, recipe.name, complete=True, extra=run_info))
-        progress.finish(
-            f"{recipe.name}: {len(selection)} samples in {out} "
-            f"({made} made, {reused} kept from before) in {seconds:.1f}s"
-        )
-        return RenderResult(out, made, reused, seconds, False, manifest)
+    except OSError as error:
+        # the state, a shard or finalize could not be written (full disk, read-only disk)
+        raise _write_failure(error, out) from error
     finally:
         outdir.release()
+    progress.finish(
+        f"{recipe.name}: {len(selection)} samples in {out} "
+        f"({made} made, {reused} kept from before) in {seconds:.1f}s"
+    )
+    return RenderResult(out, made, reused, seconds, False, manifest)

@@ -26,7 +26,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from synthlab.engine.sampling import SampleMaker, cycle_collection_paused
-from synthlab.engine.storage import fsync_path, safe_relpath, write_bytes_atomic
+from synthlab.engine.storage import fault_point, fsync_path, safe_relpath, write_bytes_atomic
 from synthlab.exporters.base import Exporter, Layout, get_exporter
 from synthlab.jsonio import canonical_json
 from synthlab.recipe import Recipe
@@ -296,6 +296,7 @@ class ShardWriter:
         touched.add(parts_dir.parent)
         for folder in touched:
             fsync_path(folder)
+        fault_point("commit")  # tests: files in place, the shard not yet recorded as done
         indices = task.indices
         record = {
             "shard": self.shard_id,

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import signal
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-__all__ = ["atomic_write", "file_sha256", "fsync_path", "safe_relpath", "write_bytes_atomic"]
+__all__ = [
+    "FAULT_VARIABLE",
+    "atomic_write",
+    "fault_point",
+    "fault_scope",
+    "file_sha256",
+    "fsync_path",
+    "is_temp_name",
+    "safe_relpath",
+    "temp_name",
+    "write_bytes_atomic",
+]
 
 
 def safe_relpath(relpath: str) -> str:
@@ -43,6 +56,47 @@ def temp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
 
 
+# Exactly what `temp_name` makes: a dot, the target's name, 12 lower-case hex digits, .tmp
+_TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{12}\.tmp", re.DOTALL)
+
+
+def is_temp_name(name: str) -> bool:
+    """Whether `name` is one of our temporaries (left behind only when a process died
+    between writing it and renaming it: a resumed run removes these, and nothing else)."""
+    return _TEMP_NAME.fullmatch(name) is not None
+
+
+# -- test-only fault injection --------------------------------------------------------
+# SYNTHLAB_FAULT_AT=<point>:<n> makes a process SIGKILL itself the n-th time it reaches
+# <point>, so that tests can stop a real render where a timed kill rarely lands (inside
+# finalize, between a shard's files and its record). Unset, each point costs one lookup.
+# Points: `commit` (a shard's files are in place, its record not yet written) and
+# `finalize` (a file finalize writes is in its temporary, not yet renamed; once more after
+# the last file, before the run is marked complete).
+FAULT_VARIABLE = "SYNTHLAB_FAULT_AT"
+_fault_hits: dict[str, int] = {}
+_fault_scopes: list[str] = []
+
+
+def fault_point(name: str) -> None:
+    wanted = os.environ.get(FAULT_VARIABLE)
+    if not wanted or wanted.rpartition(":")[0] != name:
+        return
+    _fault_hits[name] = _fault_hits.get(name, 0) + 1
+    if wanted.rpartition(":")[2] == str(_fault_hits[name]):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@contextmanager
+def fault_scope(name: str) -> Iterator[None]:
+    """Inside, every atomic write is a fault point called `name`."""
+    _fault_scopes.append(name)
+    try:
+        yield
+    finally:
+        _fault_scopes.pop()
+
+
 @contextmanager
 def atomic_write(target: Path) -> Iterator[IO[bytes]]:
     """Write to a temp file beside `target`, fsync, then rename over it."""
@@ -51,6 +105,8 @@ def atomic_write(target: Path) -> Iterator[IO[bytes]]:
     try:
         with open(temp, "wb") as handle:
             yield handle
+            if _fault_scopes:
+                fault_point(_fault_scopes[-1])  # dies with data still unflushed: a partial temp
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)

@@ -24,7 +24,9 @@ from synthlab.recipe import Recipe, load_recipe_text
 __all__ = [
     "FileReport",
     "check_files",
+    "check_sizes",
     "library_mismatches",
+    "listed_files",
     "load_manifest",
     "recorded_recipe",
     "regenerate_and_compare",
@@ -84,15 +86,71 @@ def check_files(out_dir: Path) -> FileReport:
     return report
 
 
+_FILES_LINE = '  "files": [\n'  # how finalize opens the file list: one entry per line follows
+
+
+def listed_files(out_dir: Path) -> Iterator[tuple[str, str, int]]:
+    """The manifest's (relpath, sha256, size) entries, read a line at a time so that memory
+    does not grow with the number of files; a manifest laid out otherwise is parsed whole.
+    Raises OSError or ValueError when the manifest cannot be read."""
+    with open(out_dir / MANIFEST, encoding="utf-8") as handle:
+        for line in handle:
+            if line == _FILES_LINE:
+                break
+        else:
+            handle.seek(0)
+            for entry in json.load(handle)["files"]:
+                yield entry[0], entry[1], int(entry[2])
+            return
+        for line in handle:
+            line = line.strip()
+            if line == "]":
+                return
+            if line:
+                entry = json.loads(line.removesuffix(","))
+                yield entry[0], entry[1], int(entry[2])
+    raise ValueError("the file list is cut short")
+
+
+def check_sizes(out_dir: Path, limit: int = 3) -> list[str]:
+    """The cheap check: is every file the manifest lists there, with its size? (No hashing:
+    that is `check_files`.) Returns up to `limit` problems, then a count of the rest."""
+    problems: list[str] = []
+    more = 0
+    try:
+        for relpath, _, size in listed_files(out_dir):
+            try:
+                found = (out_dir / relpath).stat().st_size
+            except OSError:
+                problem = f"{relpath} is missing"
+            else:
+                if found == size:
+                    continue
+                problem = f"{relpath} has {found} bytes where the manifest says {size}"
+            if len(problems) < limit:
+                problems.append(problem)
+            else:
+                more += 1
+    except FileNotFoundError:
+        return [f"{MANIFEST} is missing"]
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+        return [f"{MANIFEST} cannot be read ({error})"]
+    if more:
+        problems.append(f"{more} more file{'s' if more > 1 else ''}")
+    return problems
+
+
 def recorded_recipe(out_dir: Path, manifest: dict[str, Any]) -> Recipe:
     """The recipe the dataset was made from, as recorded (relative asset paths resolve
     against the recipe's folder noted at render time when it still exists)."""
     state_file = out_dir / STATE_DIR / "run.json"
     base_dir = None
-    if state_file.is_file():
+    try:  # the state only says where the recipe was; a damaged one is no reason to fail
         recipe_dir = json.loads(state_file.read_text()).get("recipe_dir")
-        if recipe_dir and Path(recipe_dir).is_dir():
-            base_dir = Path(recipe_dir)
+    except (OSError, ValueError, AttributeError):
+        recipe_dir = None
+    if isinstance(recipe_dir, str) and recipe_dir and Path(recipe_dir).is_dir():
+        base_dir = Path(recipe_dir)
     # JSON is YAML; ensure_ascii=False because PyYAML reads "\ud83d\ude00" as two lone
     # surrogates, which would turn an emoji in a recorded recipe into an invalid string
     text = json.dumps(manifest["recipe"], ensure_ascii=False)

@@ -41,6 +41,7 @@ FAR = {  # beyond these a metric is flagged far off (and gets advice where one a
 _MIN_CONDITION_WINDOWS = 5  # per side, for a label condition to be compared on its own
 _POOLED_POINTS = 100_000  # values per channel and side for the distribution metrics
 _EPS = 1e-12
+_PEAK_DECADES = 0.7  # a spectral peak stands this far above the median power (5x)
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,10 @@ def _pooled(values: np.ndarray, channel: int, rng: np.random.Generator) -> np.nd
     return flat.astype(np.float64)
 
 
+def _has_peak(log_psd: np.ndarray, peak: int) -> bool:
+    return peak > 0 and float(log_psd[peak] - np.median(log_psd)) >= _PEAK_DECADES
+
+
 def _log_mean(psd: np.ndarray) -> np.ndarray:
     return np.asarray(np.log10(psd.astype(np.float64).mean(axis=0)[..., 1:] + _EPS))
 
@@ -108,8 +113,10 @@ class _Metrics:
         synth: float | None = None,
         where: str | None = None,
         advice: str | None = None,
+        *,
+        flag: bool = True,
     ) -> Metric:
-        far = float(value) > FAR[name.rsplit(".", 1)[1]]
+        far = flag and float(value) > FAR[name.rsplit(".", 1)[1]]
         return Metric(
             name, float(value), "distance", real, synth, where, far, advice if far else None
         )
@@ -170,24 +177,36 @@ class _Metrics:
         frequencies = real.features.frequencies[1:]
         r_psd = _log_mean(real.features.psd[rmask][:, number])
         s_psd = _log_mean(synth.features.psd[smask][:, number])
-        r_f = float(frequencies[np.argmax(r_psd)])
-        s_f = float(frequencies[np.argmax(s_psd)])
+        r_peak, s_peak = int(np.argmax(r_psd)), int(np.argmax(s_psd))
+        r_f, s_f = float(frequencies[r_peak]), float(frequencies[s_peak])
+        # a dominant frequency means something only where the spectrum has a peak: not the
+        # lowest bin (a trend or red noise) and well above the typical power (not flat noise)
+        peaked = _has_peak(r_psd, r_peak) and _has_peak(s_psd, s_peak)
         frequency = self.advisor.frequency(name, where, r_f, s_f)
         r_acf = real.features.acf[rmask][:, number].astype(np.float64).mean(axis=0)
         s_acf = synth.features.acf[smask][:, number].astype(np.float64).mean(axis=0)
-        r_lag1, s_lag1 = float(r_acf[1]), float(s_acf[1])
-        memory = self.advisor.memory(name, where, r_lag1, s_lag1)
+        lag = 1 + int(np.argmax(np.abs(r_acf[1:] - s_acf[1:])))
+        r_lag, s_lag = float(r_acf[lag]), float(s_acf[lag])
+        memory = self.advisor.memory(name, where, lag, r_lag, s_lag)
         r_env = real.features.envelope[rmask][:, number]
         s_env = synth.features.envelope[smask][:, number]
         r_level, s_level = float(r_env.mean()), float(s_env.mean())
         return [
             self._m(f"{name}.log_psd", float(np.sqrt(np.mean((r_psd - s_psd) ** 2))), where=where),
-            self._m(f"{name}.dominant_freq", abs(np.log2(s_f / r_f)), r_f, s_f, where, frequency),
+            self._m(
+                f"{name}.dominant_freq",
+                abs(np.log2(s_f / r_f)),
+                r_f,
+                s_f,
+                where,
+                frequency,
+                flag=peaked,
+            ),
             self._m(
                 f"{name}.autocorrelation",
                 float(np.sqrt(np.mean((r_acf[1:] - s_acf[1:]) ** 2))),
-                r_lag1,
-                s_lag1,
+                r_lag,
+                s_lag,
                 where,
                 memory,
             ),

@@ -25,6 +25,18 @@ _SCALE_FIELDS = {  # component type -> the field that sets its size
 }
 
 
+def _typical(value: Any) -> float | None:
+    """A recipe value's typical number: the constant, or a uniform's or normal's middle."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, dict) and "uniform" in value:
+        low, high = value["uniform"]
+        return (float(low) + float(high)) / 2
+    if isinstance(value, dict) and "normal" in value:
+        return float(value["normal"].get("mean", 0.0))
+    return None
+
+
 def _g(value: float) -> str:
     return f"{value:.3g}"
 
@@ -50,6 +62,8 @@ class Advisor:
         return [(f"{base}[{k}]", c) for k, c in enumerate(components)]
 
     def _event_field(self, condition: str | None, name: str) -> str | None:
+        if condition is None:
+            return None
         for number, event in enumerate((self.params or {}).get("events", ())):
             if condition in (event.get("name"), event.get("kind")):
                 return f"generator.params.events[{number}].{name}"
@@ -140,10 +154,12 @@ class Advisor:
             f"{channel} dominant frequency is {_g(synth)} {unit} in synthetic vs {_g(real)} "
             f"{unit} in real{self._during(condition)}"
         )
-        if self._gait(channel, condition) and self.rate:
+        if self._gait(channel, condition) and synth_cpp > 0:
+            return f"{head}: {self._cadence(condition or '', real_cpp / synth_cpp)}"
+        if channel in self.activity_axes and condition is None:
             return (
-                f"{head}: set generator.params.activity.cadence.{condition} near {_g(real)} "
-                "(steps per second)"
+                f"{head}: this channel mixes activities; see the per-activity rows "
+                "(generator.params.activity.cadence sets the step frequency)"
             )
         for path, component in self._components(channel):
             if component.get("type") in ("seasonal", "beat") and real_cpp > 0:
@@ -161,11 +177,28 @@ class Advisor:
             )
         return f"{head}: change what oscillates in this channel"
 
-    def memory(self, channel: str, condition: str | None, real: float, synth: float) -> str:
+    def _cadence(self, state: str, factor: float) -> str:
+        """Scale the state's cadence by `factor` (real over synthetic frequency)."""
+        field = f"generator.params.activity.cadence.{state}"
+        verb = "raise" if factor > 1 else "lower"
+        now = _typical(((self.params or {}).get("activity") or {}).get("cadence", {}).get(state))
+        target = f" (about {_g(now * factor)} steps per second)" if now else ""
+        return f"{verb} {field} by a factor {_g(max(factor, 1 / factor))}{target}"
+
+    def memory(
+        self, channel: str, condition: str | None, lag: int, real: float, synth: float
+    ) -> str:
         head = (
-            f"{channel} lag-1 autocorrelation is {_g(synth)} in synthetic vs {_g(real)} in real"
-            f"{self._during(condition)}"
+            f"{channel} autocorrelation at lag {lag} is {_g(synth)} in synthetic vs {_g(real)} "
+            f"in real{self._during(condition)}"
         )
+        if self._gait(channel, condition):
+            return (
+                f"{head}: the gait sets it; fix generator.params.activity.cadence.{condition} "
+                "first (see the dominant frequency)"
+            )
+        if channel in self.activity_axes and condition is None:
+            return f"{head}: this channel mixes activities; see the per-activity rows"
         for path, component in self._components(channel):
             if component.get("type") == "arma":
                 verb = "raise" if synth < real else "lower"
