@@ -123,6 +123,15 @@ class ObjectClassSpec(RecipeModel):
     )
     material: MaterialSpec = MaterialSpec()
 
+    @field_validator("mesh")
+    @classmethod
+    def _mesh_path(cls, mesh: str | None) -> str | None:
+        if mesh is not None:
+            if PurePosixPath(mesh).suffix.lower() not in MESH_SUFFIXES:
+                raise ValueError(f"mesh {mesh!r} must be one of {', '.join(MESH_SUFFIXES)} files")
+            check_relative_path(mesh, what="mesh", allow_assets=False)
+        return mesh
+
     @model_validator(mode="after")
     def _one_source(self) -> ObjectClassSpec:
         chosen = [k for k in ("asset", "primitive", "mesh") if getattr(self, k) is not None]
@@ -141,13 +150,6 @@ class ObjectClassSpec(RecipeModel):
                 f"unknown primitive {self.primitive!r}{did_you_mean(self.primitive, PRIMITIVES)}; "
                 f"accepted: {', '.join(PRIMITIVES)}"
             )
-        if self.mesh is not None:
-            path = PurePosixPath(self.mesh)
-            if path.suffix.lower() not in MESH_SUFFIXES:
-                raise ValueError(
-                    f"mesh {self.mesh!r} must be one of {', '.join(MESH_SUFFIXES)} files"
-                )
-            check_relative_path(self.mesh, what="mesh", allow_assets=False)
         if self.count.bounds()[0] < 0:
             raise ValueError(f"Cannot have count={self.count.to_raw()} < 0")
         if self.scale.bounds()[0] <= 0:
@@ -194,14 +196,19 @@ class BackgroundSpec(RecipeModel):
     )
     folder: str | None = Field(default=None, description="folder of images, relative to the recipe")
 
+    @field_validator("folder")
+    @classmethod
+    def _folder_path(cls, folder: str | None) -> str | None:
+        if folder is not None:
+            check_relative_path(folder, what="background folder", allow_assets=False)
+        return folder
+
     @model_validator(mode="after")
     def _colors(self) -> BackgroundSpec:
         from synthlab.generators.scene.colors import parse_color
 
         for text in (self.color, *(self.gradient or ())):
             parse_color(text)
-        if self.folder is not None:
-            check_relative_path(self.folder, what="background folder", allow_assets=False)
         return self
 
 
