@@ -31,8 +31,9 @@ __all__ = [
 ]
 
 ASSET_PREFIX = "asset:"
-# The project's assets folder (word lists and templates written for synthlab itself).
-ASSETS_DIR = Path(__file__).resolve().parents[3] / "assets"
+# The project's assets (word lists and templates written for synthlab itself), inside the
+# package so that a wheel carries them and `asset:` resolves wherever synthlab is installed.
+ASSETS_DIR = Path(__file__).resolve().parents[1] / "assets"
 
 _KINDS = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
