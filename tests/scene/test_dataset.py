@@ -76,7 +76,7 @@ def test_one_and_two_workers_give_identical_bytes_and_exact_quota(tiny_recipe, t
 
     # YOLO: one line per visible object, normalised coordinates
     names = (tmp_path / "one" / "data.yaml").read_text()
-    assert "0: crate" in names
+    assert '0: "crate"' in names  # names are quoted: `yes` or `1` stay strings
     for index in range(6):
         lines = (tmp_path / "one" / "labels" / f"{index:06d}.txt").read_text().splitlines()
         assert len(lines) == len(view.load_sample(index).objects)

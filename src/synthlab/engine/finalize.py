@@ -19,7 +19,7 @@ from synthlab.engine.shard import INDEX_STREAM, STATE_DIR, Job
 from synthlab.engine.storage import atomic_write, safe_relpath
 from synthlab.errors import RuntimeFailure
 from synthlab.exporters.base import Exporter, Layout
-from synthlab.generators.base import get_generator_spec
+from synthlab.generators.base import get_generator_spec, label_set_of
 from synthlab.recipe import Recipe
 
 __all__ = ["ShardRecord", "finalize", "read_shard_records"]
@@ -205,6 +205,8 @@ def manifest_header(
         "seed_derivation": spec.seed_derivation,
         "sample_seeds": f"spawn_key of every sample is listed in {INDEX_STREAM}",
         "formats": list(job.formats),
+        # every label name the generator declared, in the order the formats number them
+        "label_set": label_set_of(recipe).to_json(),
         "quotas": {k: {"asked": v, "got": got.get(k, 0)} for k, v in asked.items()},
         "conditions": dict(sorted(got.items())),
     }
@@ -221,7 +223,8 @@ def _all_files(
 def finalize(job: Job, selection: Sequence[int], exporters: Sequence[Exporter]) -> dict[str, Any]:
     records = read_shard_records(job.state_dir)
     _check_coverage(records, selection)
-    sink = _Sink(job.out_dir, Layout(job.recipe.count), job.recipe, records)
+    layout = Layout(job.recipe.count, label_set_of(job.recipe))
+    sink = _Sink(job.out_dir, layout, job.recipe, records)
     with sink.open(INDEX_STREAM) as handle:
         for block in sink.stream_bytes(INDEX_STREAM):
             handle.write(block)

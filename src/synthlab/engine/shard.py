@@ -28,6 +28,7 @@ from urllib.parse import quote
 from synthlab.engine.sampling import SampleMaker, cycle_collection_paused
 from synthlab.engine.storage import fault_point, fsync_path, safe_relpath, write_bytes_atomic
 from synthlab.exporters.base import Exporter, Layout, get_exporter
+from synthlab.generators.base import label_set_of
 from synthlab.jsonio import canonical_json
 from synthlab.recipe import Recipe
 from synthlab.samples import Sample
@@ -398,7 +399,7 @@ def write_sample(
 def run_shard(job: Job, task: ShardTask) -> ShardResult:
     started = time.perf_counter()
     state = _state_for(job)
-    layout = Layout(job.recipe.count)
+    layout = Layout(job.recipe.count, label_set_of(job.recipe))
     writer = ShardWriter(job.out_dir, task.shard_id)
     conditions: Counter[str] = Counter()
     combinations: Counter[frozenset[str]] = Counter()  # one count per sample, summed below

@@ -18,7 +18,7 @@ from synthlab.engine.shard import INDEX_STREAM, STATE_DIR, ShardWriter, open_exp
 from synthlab.engine.storage import file_sha256
 from synthlab.errors import RuntimeFailure
 from synthlab.exporters.base import Layout
-from synthlab.generators.base import get_generator_spec
+from synthlab.generators.base import get_generator_spec, label_set_of
 from synthlab.recipe import Recipe, load_recipe_text
 
 __all__ = [
@@ -198,7 +198,7 @@ def regenerate_and_compare(
     problems: list[str] = []
     maker = SampleMaker.open(recipe)
     exporters = open_exporters(manifest["formats"])
-    layout = Layout(recipe.count)
+    layout = Layout(recipe.count, label_set_of(recipe))
     with tempfile.TemporaryDirectory(prefix="synthlab-verify-") as scratch:
         for index in indices:
             writer = ShardWriter(Path(scratch), f"verify-{index}")

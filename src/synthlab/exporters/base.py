@@ -9,6 +9,10 @@ memory stays bounded and the output never depends on how the run was split into 
 * `finalize` runs once at the end. Streams are handed back in index order, so the
   exporter can concatenate them into dataset-level files (a JSONL, a COCO JSON) whose bytes
   are the same whatever the shard size or worker count.
+
+Both steps receive the recipe's label set (`layout.labels`, `dataset.layout.labels`): the
+names the generator declared, in their fixed order. Exporters number classes from it and
+never from the samples they happen to see, nor from a generator's own modules.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ import importlib.util
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import IO, Any, ClassVar, Protocol
 
 from synthlab.errors import RuntimeFailure, UsageError, did_you_mean
 from synthlab.samples import Sample
+from synthlab.samples.labels import LabelSet
 
 __all__ = [
     "DatasetSink",
@@ -39,9 +44,11 @@ ENTRY_POINT_GROUP = "synthlab.exporters"
 
 @dataclass(frozen=True)
 class Layout:
-    """File naming shared by exporters: zero-padded sample numbers wide enough for `count`."""
+    """File naming shared by exporters (zero-padded sample numbers wide enough for `count`),
+    and the label set every exporter numbers its classes from."""
 
     count: int
+    labels: LabelSet = field(default_factory=LabelSet)
 
     @property
     def width(self) -> int:
@@ -90,6 +97,10 @@ class Exporter(ABC):
     modalities: ClassVar[frozenset[str]]
     extra: ClassVar[str | None] = None
     requires: ClassVar[tuple[str, ...]] = ()
+    # Where it writes, relative to the dataset folder: files ("coco.json") and folders' files
+    # by name ending ("labels/*.txt", sub-folders included). The recipe loader refuses two
+    # formats whose patterns meet (synthlab.exporters.conflicts) before a sample is made.
+    writes: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None: ...

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from synthlab.errors import RuntimeFailure, UsageError, did_you_mean
 from synthlab.samples import Sample
+from synthlab.samples.labels import LabelSet
 from synthlab.seeding import DERIVATION
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "SamplePlan",
     "available_generators",
     "get_generator_spec",
+    "label_set_of",
     "register_generator",
 ]
 
@@ -157,6 +159,16 @@ class GeneratorSpec:
     check_files: Callable[[Any, Path], Sequence[FileProblem]] = field(
         default=lambda params, base_dir: _params_file_problems(params, base_dir)
     )
+    # Every label name its samples may carry, in a fixed order, from (params, the recipe's
+    # folder): exporters number classes from it and the manifest records it. Cheap (no
+    # rendering, no model); a generator that declares none gets an empty set.
+    label_set: Callable[[Any, Path], LabelSet] = field(default=lambda params, base_dir: LabelSet())
+
+    def declared_labels(self, params: Any, base_dir: Path) -> LabelSet:
+        labels = self.label_set(params, base_dir)
+        if not isinstance(labels, LabelSet):
+            raise TypeError(f"generator {self.kind!r}: label_set returned {type(labels).__name__}")
+        return labels
 
     def missing_modules(self) -> list[str]:
         return [name for name in self.requires if importlib.util.find_spec(name) is None]
@@ -194,6 +206,18 @@ class GeneratorSpec:
         return generator
 
 
+def label_set_of(recipe: Any) -> LabelSet:
+    """The label set of a loaded recipe (`synthlab.recipe.Recipe`), worked out once per recipe
+    object: the engine asks for it in every shard."""
+    global _last_label_set
+    if _last_label_set is None or _last_label_set[0] is not recipe:
+        spec = get_generator_spec(recipe.generator.kind)
+        labels = spec.declared_labels(recipe.generator.params, recipe.base_dir)
+        _last_label_set = (recipe, labels)
+    return _last_label_set[1]
+
+
+_last_label_set: tuple[Any, LabelSet] | None = None
 _registered: dict[str, GeneratorSpec] = {}
 _loaded_entry_points = False
 

@@ -16,6 +16,7 @@ from synthlab.generators.base import Generator, GeneratorSpec, SamplePlan
 from synthlab.recipe.distributions import FloatValue, StrValue
 from synthlab.recipe.model import RecipeModel
 from synthlab.samples import RecordSample
+from synthlab.samples.labels import LabelSet
 
 __all__ = ["SPEC", "DebugGenerator", "DebugParams"]
 
@@ -66,4 +67,6 @@ SPEC = GeneratorSpec(
     implementation="synthlab.generators.debug:DebugGenerator",
     default_formats=("jsonl",),
     quota_conditions=lambda params: params.conditions,
+    # a record carries some of its conditions: they are its only label names
+    label_set=lambda params, base_dir: LabelSet(classes=tuple(params.conditions)),
 )

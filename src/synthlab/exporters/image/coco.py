@@ -4,8 +4,9 @@ data_path="images", labels_path="coco.json")`).
 
 Masks are RLE (pycocotools' string encoding, runs found for all objects at once in
 `rle.py`), `area` is the mask's pixel count, `iscrowd` is 0,
-objects with no visible pixel get no annotation, category ids start at the generator's
-`category_id_start` (default 1), keypoints follow the category's keypoint names.
+objects with no visible pixel get no annotation. Categories are the label set's, in its
+order, with ids from its `category_id_start` (default 1), each with its keypoint names and
+skeleton (1-based, as COCO numbers them) where it has keypoints.
 `synthlab_instance_id` ties an annotation to the instance mask value and the label file's
 `instance_id`.
 """
@@ -15,15 +16,47 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from synthlab.errors import RuntimeFailure
 from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
 from synthlab.exporters.image.rle import instance_rles
 from synthlab.jsonio import canonical_json
 from synthlab.samples import Sample
 from synthlab.samples.image import ImageSample, ObjectLabel
+from synthlab.samples.labels import LabelSet
 
-__all__ = ["CocoExporter"]
+__all__ = ["CocoExporter", "coco_categories"]
 
 STREAM = "coco/images.jsonl"
+
+
+def coco_categories(labels: LabelSet) -> list[dict[str, Any]]:
+    """COCO's `categories`: the label set's, in its order and with its ids."""
+    categories = []
+    for name, category_id in labels.category_ids().items():
+        category: dict[str, Any] = {"id": category_id, "name": name, "supercategory": "object"}
+        schema = labels.keypoint_schema(name)
+        if schema is not None:
+            category["keypoints"] = list(schema.names)
+            category["skeleton"] = [[a + 1, b + 1] for a, b in schema.skeleton]
+        categories.append(category)
+    return categories
+
+
+def _check_declared(sample: ImageSample, label: ObjectLabel, labels: LabelSet) -> None:
+    """A label the declared set does not hold would get no id, or the wrong points."""
+    if label.category not in labels.categories:
+        raise RuntimeFailure(
+            f"sample {sample.index}: category {label.category!r} is not in the generator's "
+            f"declared categories ({', '.join(labels.categories) or 'none'})"
+        )
+    if label.keypoints:
+        schema = labels.keypoint_schema(label.category)
+        names = tuple(point.name for point in label.keypoints)
+        if schema is None or schema.names != names:
+            raise RuntimeFailure(
+                f"sample {sample.index}: keypoints of a {label.category!r} ({', '.join(names)}) "
+                "differ from the declared keypoint names of its category"
+            )
 
 
 def _annotation(
@@ -59,7 +92,6 @@ def _annotation(
                 flat += [round(point.x, 4), round(point.y, 4), point.visibility]
         entry["keypoints"] = flat
         entry["num_keypoints"] = sum(1 for p in label.keypoints if p.visibility > 0)
-        entry["keypoint_names"] = [p.name for p in label.keypoints]
     return entry
 
 
@@ -69,6 +101,7 @@ class CocoExporter(Exporter):
     modalities: ClassVar[frozenset[str]] = frozenset({"image"})
     extra: ClassVar[str | None] = "scene"
     requires: ClassVar[tuple[str, ...]] = ("pycocotools",)
+    writes: ClassVar[tuple[str, ...]] = ("coco.json",)
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, ImageSample)
@@ -77,6 +110,8 @@ class CocoExporter(Exporter):
         if sample.instance_mask is not None:
             wanted = [o.instance_id for o in sample.objects if o.bbox is not None]
             masks = instance_rles(sample.instance_mask, wanted)
+        for label in sample.objects:
+            _check_declared(sample, label, layout.labels)
         annotations = [a for a in (_annotation(sample, o, masks) for o in sample.objects) if a]
         record = {
             "image": {
@@ -86,7 +121,6 @@ class CocoExporter(Exporter):
                 "height": sample.height,
             },
             "annotations": annotations,
-            "category_names": list(sample.category_names),
         }
         sink.record(STREAM, canonical_json(record))
 
@@ -94,34 +128,14 @@ class CocoExporter(Exporter):
         return stream == STREAM
 
     def finalize(self, dataset: DatasetSink) -> None:
-        params = getattr(dataset.recipe.generator, "params", None)
-        start = int(getattr(params, "category_id_start", 1))
-        names: list[str] = []
-        keypoint_names: dict[str, list[str]] = {}
-        for line in dataset.iter_stream(STREAM):  # pass 1: categories, in first-seen order
-            record = json.loads(line)
-            for name in record["category_names"]:
-                if name not in names:
-                    names.append(name)
-            for entry in record["annotations"]:
-                if entry["category"] not in names:
-                    names.append(entry["category"])
-                if "keypoint_names" in entry:
-                    keypoint_names.setdefault(entry["category"], entry["keypoint_names"])
-        ids = {name: start + i for i, name in enumerate(names)}
-        categories = []
-        for name in names:
-            category: dict[str, Any] = {"id": ids[name], "name": name, "supercategory": "object"}
-            if name in keypoint_names:
-                category["keypoints"] = keypoint_names[name]
-                category["skeleton"] = []
-            categories.append(category)
+        labels = dataset.layout.labels
+        ids = labels.category_ids()
         with dataset.open("coco.json") as handle:
             # streamed by hand so memory stays flat however many images there are
             head = {
                 "info": {"description": dataset.recipe.name, "version": "1.0"},
                 "licenses": [],
-                "categories": categories,
+                "categories": coco_categories(labels),
             }
             handle.write(canonical_json(head)[:-1].encode("utf-8") + b',"images":[')
             for i, line in enumerate(dataset.iter_stream(STREAM)):
@@ -132,7 +146,6 @@ class CocoExporter(Exporter):
             for line in dataset.iter_stream(STREAM):
                 record = json.loads(line)
                 for entry in record["annotations"]:
-                    entry = {k: v for k, v in entry.items() if k != "keypoint_names"}
                     # FiftyOne turns extra keys into Detection attributes and reserves
                     # `instance_id` there (its import fails on it), hence the prefix
                     entry["synthlab_instance_id"] = entry.pop("instance_id")

@@ -1,11 +1,17 @@
 """YOLO (Ultralytics layout): `labels/<name>.txt` beside `images/<name>.png`, plus
 `data.yaml`. `yolo` writes boxes (class cx cy w h, normalised); `yolo-seg` writes one
 polygon per instance (its largest connected outline, traced on the exact mask). Both use
-`labels/`, so a dataset takes one of the two. Class numbers follow the sample's
-`category_names` (0-based)."""
+`labels/`, so a dataset takes one of the two (the recipe loader refuses both). Class numbers
+are positions in the label set's categories (0-based), the order the generator declared.
+
+`data.yaml` names no `path`: Ultralytics then takes the folder of the yaml file itself as
+the dataset root (`check_det_dataset`), so `train: images` resolves from any working
+directory, and the file's bytes do not depend on where the dataset lies. (`path: .` was
+resolved against the working directory.)"""
 
 from __future__ import annotations
 
+import json
 from typing import ClassVar
 
 import numpy as np
@@ -14,16 +20,30 @@ from synthlab.errors import RuntimeFailure
 from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
 from synthlab.samples import Sample
 from synthlab.samples.image import ImageSample
+from synthlab.samples.labels import LabelSet
 
-__all__ = ["YoloExporter", "YoloSegExporter"]
-
-NAMES_STREAM = "yolo/names.txt"
+__all__ = ["YoloExporter", "YoloSegExporter", "data_yaml"]
 
 
-def _names(sample: ImageSample) -> tuple[str, ...]:
-    if not sample.category_names:
-        raise RuntimeFailure("YOLO export needs the sample's category_names (class numbering)")
-    return sample.category_names
+def _class_numbers(labels: LabelSet) -> dict[str, int]:
+    if not labels.categories:
+        raise RuntimeFailure(
+            "YOLO export needs the generator's declared categories (its label set has none)"
+        )
+    return {name: number for number, name in enumerate(labels.categories)}
+
+
+def data_yaml(labels: LabelSet) -> str:
+    """The dataset file: no `path`, so the yaml's own folder is the root (see above)."""
+    # names double-quoted (JSON strings are YAML too): `yes`, `1` or `a: b` stay strings
+    listing = "".join(
+        f"  {i}: {json.dumps(name, ensure_ascii=False)}\n"
+        for i, name in enumerate(labels.categories)
+    )
+    return (
+        "# YOLO dataset written by synthlab; train/val are relative to this file's folder\n"
+        f"train: images\nval: images\nnames:\n{listing}"
+    )
 
 
 def _polygon(mask: np.ndarray) -> np.ndarray | None:
@@ -48,17 +68,23 @@ class YoloExporter(Exporter):
     name: ClassVar[str] = "yolo"
     description: ClassVar[str] = "YOLO detection txt per image + data.yaml"
     modalities: ClassVar[frozenset[str]] = frozenset({"image"})
+    writes: ClassVar[tuple[str, ...]] = ("labels/*.txt", "data.yaml")
     segment: ClassVar[bool] = False
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, ImageSample)
-        names = _names(sample)
+        numbers = _class_numbers(layout.labels)
         width, height = sample.width, sample.height
         lines = []
         for label in sample.objects:
-            if label.bbox is None or label.category not in names:
+            if label.bbox is None:
                 continue
-            cls = names.index(label.category)
+            cls = numbers.get(label.category)
+            if cls is None:
+                raise RuntimeFailure(
+                    f"sample {sample.index}: category {label.category!r} is not in the "
+                    f"generator's declared categories ({', '.join(numbers)})"
+                )
             if self.segment and sample.instance_mask is not None:
                 ring = _polygon(sample.instance_mask == label.instance_id)
                 if ring is None or len(ring) < 3:
@@ -76,26 +102,14 @@ class YoloExporter(Exporter):
                 )
         text = "".join(line + "\n" for line in lines)
         sink.file(layout.sample_path("labels", sample.index, ".txt"), text.encode("ascii"))
-        sink.record(NAMES_STREAM, "\t".join(names))
 
     def owns_stream(self, stream: str) -> bool:
-        return stream == NAMES_STREAM
+        return False
 
     def finalize(self, dataset: DatasetSink) -> None:
-        formats = dataset.recipe.output.formats or ()
-        if "yolo" in formats and "yolo-seg" in formats:
-            raise RuntimeFailure("formats yolo and yolo-seg both write labels/; choose one")
-        names: tuple[str, ...] = ()
-        for line in dataset.iter_stream(NAMES_STREAM):
-            names = tuple(line.split("\t"))
-            break
-        listing = "".join(f"  {i}: {name}\n" for i, name in enumerate(names))
-        text = (
-            "# YOLO dataset written by synthlab\npath: .\ntrain: images\nval: images\n"
-            f"names:\n{listing}"
-        )
-        with dataset.open("data.yaml") as handle:
-            handle.write(text.encode("utf-8"))
+        labels = dataset.layout.labels
+        _class_numbers(labels)
+        dataset.file("data.yaml", data_yaml(labels).encode("utf-8"))
 
 
 class YoloSegExporter(YoloExporter):

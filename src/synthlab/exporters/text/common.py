@@ -1,5 +1,6 @@
 """Shared by the text exporters: fast canonical JSON for plain rows, the label inventory of
-a recipe, whitespace-preserving token layouts and UTF-16 offsets."""
+a recipe (from its declared label set), whitespace-preserving token layouts and UTF-16
+offsets."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from typing import Any
 
 from synthlab.exporters.base import DatasetSink
 from synthlab.samples import Sample
-from synthlab.samples.text import TextSample
+from synthlab.samples.text import EntitySpan, TextSample
 
 __all__ = [
     "dumps",
     "label_inventory",
+    "outermost",
     "split_streams",
     "text_sample",
     "utf16_offsets",
@@ -44,13 +46,19 @@ def split_streams(dataset: DatasetSink, prefix: str, suffix: str) -> Iterator[tu
 
 
 def label_inventory(dataset: DatasetSink) -> tuple[tuple[str, ...], tuple[str, ...], str, bool]:
-    """(entity labels, document classes, tag scheme, nested) of the recipe being exported."""
-    from synthlab.generators.text.catalog import Catalog
+    """(entity labels, document classes, tag scheme, nested) of the recipe being exported,
+    as its generator declared them (`dataset.layout.labels`)."""
+    labels = dataset.layout.labels
+    return labels.entities, labels.classes, labels.tag_scheme, labels.nested_entities
 
-    recipe = dataset.recipe
-    params = recipe.generator.params
-    catalog = Catalog.load(params, recipe.base_dir, recipe.seed)
-    return catalog.labels, catalog.classes, params.tagging, params.nested_entities
+
+def outermost(spans: Sequence[EntitySpan]) -> list[EntitySpan]:
+    """Spans not inside another span: what flat formats (BIO columns, `doc.ents`) carry."""
+    kept: list[EntitySpan] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if not kept or span.start >= kept[-1].end:
+            kept.append(span)
+    return kept
 
 
 def utf16_offsets(text: str) -> list[int]:

@@ -16,7 +16,7 @@ import tempfile
 from typing import Any, ClassVar
 
 from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
-from synthlab.exporters.text.common import dumps, label_inventory, split_streams, text_sample
+from synthlab.exporters.text.common import dumps, split_streams, text_sample
 from synthlab.samples import Sample
 
 __all__ = ["HuggingFaceExporter", "hf_features"]
@@ -81,6 +81,7 @@ class HuggingFaceExporter(Exporter):
     description: ClassVar[str] = "hf/: datasets-loadable Parquet with ner_tags as ClassLabel"
     modalities: ClassVar[frozenset[str]] = frozenset({"text"})
     requires: ClassVar[tuple[str, ...]] = ("pyarrow",)
+    writes: ClassVar[tuple[str, ...]] = ("hf/*",)
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         text = text_sample(sample)
@@ -106,10 +107,8 @@ class HuggingFaceExporter(Exporter):
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        from synthlab.generators.text.catalog import tag_names
-
-        labels, classes, scheme, _ = label_inventory(dataset)
-        names = tag_names(labels, scheme)
+        labels = dataset.layout.labels
+        names, classes = labels.tags(), labels.classes
         tag_ids = {name: i for i, name in enumerate(names)}
         class_ids = {name: i for i, name in enumerate(classes)}
         schema = _schema(names, classes)

@@ -18,6 +18,7 @@ from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
 from synthlab.exporters.text.common import (
     dumps,
     label_inventory,
+    outermost,
     split_streams,
     text_sample,
     words_and_spaces,
@@ -38,6 +39,7 @@ class SpacyDocBinExporter(Exporter):
     modalities: ClassVar[frozenset[str]] = frozenset({"text"})
     extra: ClassVar[str | None] = "text"
     requires: ClassVar[tuple[str, ...]] = ("spacy",)
+    writes: ClassVar[tuple[str, ...]] = ("spacy/*.spacy",)
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         text = text_sample(sample)
@@ -73,7 +75,6 @@ class SpacyDocBinExporter(Exporter):
 def _doc(vocab: Any, row: dict[str, Any], classes: tuple[str, ...], nested: bool) -> Any:
     from spacy.tokens import Doc
 
-    from synthlab.generators.text.tokenize import outermost
     from synthlab.samples.text import EntitySpan
 
     text = row["text"]

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from synthlab.generators.base import GeneratorSpec
+from synthlab.generators.diffusion.labels import diffusion_label_set
 from synthlab.generators.diffusion.params import DiffusionParams
 
 __all__ = ["SPEC", "DiffusionParams"]
@@ -40,4 +41,5 @@ SPEC = GeneratorSpec(
     resources=_resources,
     shard_multiple=lambda params: params.batch_size,
     quota_conditions=lambda params: params.quota_conditions(),
+    label_set=diffusion_label_set,
 )

@@ -7,6 +7,7 @@ and OpenGL are imported only when a generator is created (`generator.py`, `rende
 from __future__ import annotations
 
 from synthlab.generators.base import GeneratorSpec
+from synthlab.generators.scene.declared_labels import scene_label_set
 from synthlab.generators.scene.params import SceneParams
 
 __all__ = ["SPEC", "SceneParams"]
@@ -23,4 +24,5 @@ SPEC = GeneratorSpec(
     requires=("trimesh", "pyrender", "OpenGL", "PIL", "scipy"),
     value_libraries=("numpy", "trimesh", "pyrender", "pillow", "scipy", "zlib"),
     quota_conditions=lambda params: params.quota_conditions(),
+    label_set=scene_label_set,
 )

@@ -7,6 +7,7 @@ the template machinery load in `synthlab.generators.text.generator` when a run s
 from __future__ import annotations
 
 from synthlab.generators.base import GeneratorSpec
+from synthlab.generators.text.labels import text_label_set
 from synthlab.generators.text.params import TextParams
 from synthlab.seeding import COUNTER_DERIVATION
 
@@ -28,4 +29,5 @@ SPEC = GeneratorSpec(
     # tens of thousands of sentences a second: shards of 64 would spend most of the run on
     # per-shard work (a third of the speed at 100,000 sentences)
     shard_ceiling=5000,
+    label_set=text_label_set,
 )

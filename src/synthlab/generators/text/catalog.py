@@ -18,7 +18,7 @@ from synthlab.generators.text.params import TemplateSpec, TextParams, check_temp
 from synthlab.generators.text.splits import assign_splits
 from synthlab.generators.text.templates import Sequence, can_make, parse_template
 
-__all__ = ["Catalog", "CompiledTemplate", "tag_names"]
+__all__ = ["Catalog", "CompiledTemplate"]
 
 
 @dataclass(frozen=True)
@@ -133,9 +133,3 @@ class Catalog:
                     f"quota condition of {sorted(conditions - {condition})}"
                 )
         return problems
-
-
-def tag_names(labels: tuple[str, ...], scheme: str) -> tuple[str, ...]:
-    """The tag inventory in a fixed order: O, then B-/I- (and L-/U- for BILOU) per label."""
-    prefixes = ("B", "I") if scheme == "BIO" else ("B", "I", "L", "U")
-    return ("O", *(f"{p}-{label}" for label in labels for p in prefixes))

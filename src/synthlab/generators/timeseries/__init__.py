@@ -7,6 +7,7 @@ happens in `synthlab.generators.timeseries.generator`.
 from __future__ import annotations
 
 from synthlab.generators.base import GeneratorSpec
+from synthlab.generators.timeseries.labels import timeseries_label_set
 from synthlab.generators.timeseries.params import TimeseriesParams
 
 __all__ = ["SPEC", "TimeseriesParams"]
@@ -21,4 +22,5 @@ SPEC = GeneratorSpec(
     default_formats=("parquet",),
     value_libraries=("numpy", "scipy"),
     quota_conditions=lambda params: params.conditions(),
+    label_set=timeseries_label_set,
 )
