@@ -15,6 +15,7 @@ class JsonlExporter(Exporter):
     name: ClassVar[str] = "jsonl"
     description: ClassVar[str] = "one JSON object per sample in records.jsonl"
     modalities: ClassVar[frozenset[str]] = frozenset({"record"})
+    writes: ClassVar[tuple[str, ...]] = ("records.jsonl", "payload/*.bin")
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, RecordSample)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from synthlab.errors import RecipeError, RecipeProblem, UsageError, did_you_mean
 from synthlab.exporters.base import available_exporters
+from synthlab.exporters.conflicts import format_conflicts
 from synthlab.generators.base import GeneratorSpec, available_generators
 from synthlab.recipe.keys import accepted_keys
 from synthlab.recipe.model import Recipe
@@ -234,6 +235,8 @@ def _cross_check(
                 f"format {name!r} does not take {spec.modality} samples; "
                 f"formats for {spec.kind!r}: {', '.join(fitting)}",
             )
+    for position, message in format_conflicts(recipe.output.formats or (), exporters):
+        reporter.add(("output", "formats", position), message)
 
 
 def _check_files(

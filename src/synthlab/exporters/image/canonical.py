@@ -25,6 +25,13 @@ class CanonicalImageExporter(Exporter):
     description: ClassVar[str] = "PNG image + label JSON + instance/semantic masks + depth PNG"
     modalities: ClassVar[frozenset[str]] = frozenset({"image"})
     requires: ClassVar[tuple[str, ...]] = ("PIL",)
+    writes: ClassVar[tuple[str, ...]] = (
+        "images/*.png",
+        "annotations/*.json",
+        "masks/instance/*.png",
+        "masks/semantic/*.png",
+        "depth/*.png",
+    )
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, ImageSample)

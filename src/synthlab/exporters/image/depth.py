@@ -29,6 +29,7 @@ class DepthNpyExporter(Exporter):
     name: ClassVar[str] = "depth-npy"
     description: ClassVar[str] = "float32 depth in metres per image (depth/<name>.npy)"
     modalities: ClassVar[frozenset[str]] = frozenset({"image"})
+    writes: ClassVar[tuple[str, ...]] = ("depth/*.npy",)
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, ImageSample)

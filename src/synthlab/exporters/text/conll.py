@@ -24,6 +24,7 @@ class ConllExporter(Exporter):
     name: ClassVar[str] = "conll"
     description: ClassVar[str] = "conll/<split>.conll: CoNLL-2003 style token/tag columns"
     modalities: ClassVar[frozenset[str]] = frozenset({"text"})
+    writes: ClassVar[tuple[str, ...]] = ("conll/*.conll",)
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         text = text_sample(sample)

@@ -95,6 +95,7 @@ class TextJsonlExporter(Exporter):
     name: ClassVar[str] = "text-jsonl"
     description: ClassVar[str] = "text/<split>.jsonl: text, spans, classes, tokens, BIO tags"
     modalities: ClassVar[frozenset[str]] = frozenset({"text"})
+    writes: ClassVar[tuple[str, ...]] = ("text/*.jsonl",)
 
     def __init__(self) -> None:
         self.spelling = PieceSpelling()

@@ -40,6 +40,7 @@ class NabExporter(Exporter):
     name: ClassVar[str] = "nab"
     description: ClassVar[str] = "time series: NAB data CSVs plus combined_windows.json"
     modalities: ClassVar[frozenset[str]] = frozenset({"timeseries"})
+    writes: ClassVar[tuple[str, ...]] = ("nab/*",)
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, TimeseriesSample)
@@ -74,6 +75,7 @@ class UcrExporter(Exporter):
     name: ClassVar[str] = "ucr"
     description: ClassVar[str] = "time series: UCR anomaly archive layout (one event per file)"
     modalities: ClassVar[frozenset[str]] = frozenset({"timeseries"})
+    writes: ClassVar[tuple[str, ...]] = ("ucr/*",)
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, TimeseriesSample)

@@ -192,6 +192,7 @@ class ParquetExporter(Exporter):
     description: ClassVar[str] = "time series: Parquet per series plus an event table"
     modalities: ClassVar[frozenset[str]] = frozenset({"timeseries"})
     folder: ClassVar[str] = "parquet"
+    writes: ClassVar[tuple[str, ...]] = ("parquet/*",)
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, TimeseriesSample)

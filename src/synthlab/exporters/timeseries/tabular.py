@@ -67,6 +67,7 @@ class CsvExporter(_EventTableExporter):
     description: ClassVar[str] = "time series: CSV per series plus events.csv"
     modalities: ClassVar[frozenset[str]] = frozenset({"timeseries"})
     folder: ClassVar[str] = "csv"
+    writes: ClassVar[tuple[str, ...]] = ("csv/*",)
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, TimeseriesSample)
@@ -101,6 +102,7 @@ class NpzExporter(_EventTableExporter):
     description: ClassVar[str] = "time series: NumPy .npz per series plus events.csv"
     modalities: ClassVar[frozenset[str]] = frozenset({"timeseries"})
     folder: ClassVar[str] = "npz"
+    writes: ClassVar[tuple[str, ...]] = ("npz/*",)
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, TimeseriesSample)
