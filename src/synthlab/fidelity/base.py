@@ -62,3 +62,8 @@ class ModalityComparison:
     figures: list[Figure] = field(default_factory=list)
     tasks: list[TaskScore] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was compared (e.g. "512 windows of 256")
+    # Items that must be held out together in the two-sample test's cross-validation (one
+    # integer per row; e.g. windows cut from the same stretch of one recording, which share
+    # that recording's quirks). None: every item stands alone.
+    real_groups: np.ndarray | None = None
+    synth_groups: np.ndarray | None = None

@@ -101,5 +101,7 @@ def compare(
         comparison.synth_features,
         folds=options.folds,
         seed=options.seed,
+        real_groups=comparison.real_groups,
+        synth_groups=comparison.synth_groups,
     )
     return FidelityReport(str(real), str(synth), options, comparison, two_sample)

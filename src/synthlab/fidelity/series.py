@@ -317,4 +317,6 @@ def compare(
         figures=figures,
         tasks=tasks,
         notes=notes,
+        real_groups=real_side.windows.groups,
+        synth_groups=synth_side.windows.groups,
     )

@@ -24,6 +24,7 @@ from synthlab.fidelity.series_io import (
 __all__ = ["MIN_WINDOWS", "WindowSet", "cut_windows"]
 
 MIN_WINDOWS = 10  # per side: fewer cannot feed a cross-validated two-sample test
+_STRETCHES = 16  # about this many stretches per side, each held out whole in the CV
 _MAJORITY = 0.8  # an activity window is labelled when one activity covers this share of it
 
 
@@ -32,6 +33,7 @@ class WindowSet:
     values: np.ndarray  # (windows, channels, points) float32
     labels: dict[str, np.ndarray]  # role -> condition name per window ("" when mixed)
     origins: tuple[tuple[str, int], ...]  # (recording name, first point) per window
+    groups: np.ndarray  # per window: the stretch of its recording (held out together)
 
 
 def _window_label(codes: np.ndarray, names: tuple[str, ...], role: str) -> str:
@@ -83,7 +85,21 @@ def cut_windows(
     for number, recording in iter_recordings(source, set(owner.tolist())):
         rows = np.flatnonzero(owner == number)
         _cut_one(recording, channels, rows, starts[rows], window, values, labels, origins)
-    return WindowSet(values, labels, tuple(origins))
+    return WindowSet(values, labels, tuple(origins), _groups(source, owner, starts, window))
+
+
+def _groups(source: SeriesSource, owner: np.ndarray, starts: np.ndarray, window: int) -> np.ndarray:
+    """Windows grouped by stretch of recording: (recording, start // stretch).
+
+    Windows from one stretch share its quirks (a segment's device tilt, a slow drift); a
+    classifier that saw some of them would recognise the rest, and the two-sample AUC would
+    measure memory, not realism. A stretch spans at least 2 windows and the side is cut into
+    about 16 of them, so cross-validation holds out whole stretches."""
+    total = sum(h.length for h in source.handles)
+    stretch = max(2 * window, -(-total // _STRETCHES))
+    keys = owner.astype(np.int64) * (2**32) + starts // stretch
+    _, groups = np.unique(keys, return_inverse=True)
+    return groups.reshape(-1).astype(np.int64)
 
 
 def _cut_one(

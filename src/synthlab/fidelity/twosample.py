@@ -72,14 +72,23 @@ def delong_interval(scores: np.ndarray, labels: np.ndarray) -> tuple[float, floa
 
 
 def _balanced(
-    real: np.ndarray, synth: np.ndarray, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
+    real: np.ndarray,
+    synth: np.ndarray,
+    real_groups: np.ndarray | None,
+    synth_groups: np.ndarray | None,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Equal numbers of rows per side; groups numbered apart (every row alone when None)."""
     size = min(real.shape[0], synth.shape[0])
     pick_real = np.sort(rng.choice(real.shape[0], size, replace=False))
     pick_synth = np.sort(rng.choice(synth.shape[0], size, replace=False))
     features = np.concatenate([real[pick_real], synth[pick_synth]])
     labels = np.concatenate([np.zeros(size, np.int8), np.ones(size, np.int8)])
-    return features, labels
+    first = np.arange(real.shape[0]) if real_groups is None else np.asarray(real_groups)
+    second = np.arange(synth.shape[0]) if synth_groups is None else np.asarray(synth_groups)
+    first, second = first[pick_real], second[pick_synth]
+    groups = np.concatenate([first, second + int(first.max()) + 1])
+    return features, labels, groups
 
 
 def _telling(
@@ -106,17 +115,36 @@ def _model(seed: int) -> Any:
     )
 
 
-def _copy_groups(features: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, int]:
-    """A group per distinct row, and how many synthetic rows copy a real one exactly.
+def _join_copies(
+    features: np.ndarray, labels: np.ndarray, groups: np.ndarray
+) -> tuple[np.ndarray, int]:
+    """Groups merged wherever a synthetic row equals a real row; and how many do.
 
     Copies go to the same fold. Otherwise a copy held out is scored by a model that saw its
     twin under the other label, and identical data would score far below 0.5 (the model
     "recognises" each item as the other side) instead of at chance."""
-    _, groups = np.unique(np.ascontiguousarray(features), axis=0, return_inverse=True)
-    groups = groups.reshape(-1)
-    real_groups = set(groups[labels == 0].tolist())
-    copies = int(sum(1 for g in groups[labels == 1].tolist() if g in real_groups))
-    return groups, copies
+    _, same = np.unique(np.ascontiguousarray(features), axis=0, return_inverse=True)
+    same = same.reshape(-1)
+    parent = {int(g): int(g) for g in np.unique(groups)}
+
+    def root(group: int) -> int:
+        while parent[group] != group:
+            parent[group] = parent[parent[group]]
+            group = parent[group]
+        return group
+
+    first_group: dict[int, int] = {}
+    for key, group in zip(same.tolist(), groups.tolist(), strict=True):
+        if key in first_group:
+            a, b = root(first_group[key]), root(int(group))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        else:
+            first_group[key] = int(group)
+    real_keys = set(same[labels == 0].tolist())
+    copies = int(sum(1 for key in same[labels == 1].tolist() if key in real_keys))
+    merged = np.array([root(int(g)) for g in groups.tolist()], dtype=np.int64)
+    return merged, copies
 
 
 def two_sample_test(
@@ -126,16 +154,21 @@ def two_sample_test(
     *,
     folds: int,
     seed: int,
+    real_groups: np.ndarray | None = None,
+    synth_groups: np.ndarray | None = None,
 ) -> TwoSampleResult:
-    """Real vs synthetic feature rows -> the cross-validated AUC and its interval."""
+    """Real vs synthetic feature rows -> the cross-validated AUC and its interval.
+
+    Rows of one group (e.g. windows of one stretch of a recording) are held out together."""
     from sklearn.model_selection import StratifiedGroupKFold
     from threadpoolctl import threadpool_limits
 
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x25A,)))
-    features, labels = _balanced(real, synth, rng)
+    features, labels, groups = _balanced(real, synth, real_groups, synth_groups, rng)
     per_side = features.shape[0] // 2
-    folds = max(2, min(folds, per_side))
-    groups, copies = _copy_groups(features, labels)
+    groups, copies = _join_copies(features, labels, groups)
+    fewest = min(np.unique(groups[labels == side]).size for side in (0, 1))
+    folds = max(2, min(folds, fewest))
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed % 2**32)
     scores = np.empty(labels.size, np.float64)
     fold_aucs = []
