@@ -107,7 +107,8 @@ class TemplateRunner:
         fills: list[Fill | None] = []
         path: list[int] = []
         self._walk(template.steps, rng, locale, {}, fills, path)
-        shape = template.shape(tuple(path))
+        key = tuple(path)
+        shape = template.shapes.get(key) or template.shape(key)
         return shape, tuple(fills), _may_cross(shape, fills)
 
     def _walk(
