@@ -31,4 +31,9 @@ fi
 # torch first and pinned exactly: any looser spec pulls several GB of CUDA wheels
 .venv/bin/python -m pip install -q "torch==2.13.0"
 .venv/bin/python -m pip install -q -e ".[scene,diffusion,ray,text,fidelity,dev]"
+# ultralytics, only to check that the YOLO export loads in it (tests/core/test_yolo_ultralytics.py):
+# without its dependencies, which would replace the pinned torch and add a torchvision that
+# does not import beside it; what reading a dataset needs is listed by hand
+.venv/bin/python -m pip install -q opencv-python-headless psutil requests
+.venv/bin/python -m pip install -q --no-deps "ultralytics==8.4.190"
 echo "setup: ready ($(.venv/bin/synthlab --version))"
