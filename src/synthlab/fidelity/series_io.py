@@ -9,6 +9,7 @@ read and cut, one at a time, so memory follows the windows kept, not the size of
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import math
 from collections.abc import Callable, Iterator
@@ -83,6 +84,8 @@ def open_series(path: Path, options: FidelityOptions, side: str) -> SeriesSource
     """`side` ("real" or "synthetic") only words the error messages."""
     if (path / "manifest.json").is_file():
         return _open_dataset(path, side)
+    if side != "real":  # --time-column and --label-column name the real files' columns
+        options = dataclasses.replace(options, time_column=None, label_column=None)
     return _open_plain(path, options, side)
 
 
