@@ -83,5 +83,5 @@ def test_one_and_two_workers_give_identical_bytes_and_exact_quota(tiny_recipe, t
         for line in lines:
             numbers = [float(v) for v in line.split()[1:]]
             assert all(0 <= v <= 1 for v in numbers)
-    tasks = json.loads((tmp_path / "one" / "label-studio.json").read_text())
+    tasks = json.loads((tmp_path / "one" / "label-studio" / "tasks.json").read_text())
     assert len(tasks) == 6

@@ -118,14 +118,14 @@ def test_building_twice_gives_identical_files(fresh_dataset: Path, tmp_path: Pat
 
 
 def test_label_studio_image_task_uses_percent_boxes_and_unique_ids() -> None:
-    from synthlab.spotcheck.labelstudio import _Ids, task_for
-    from synthlab.spotcheck.lsrle import mask_from_rle
+    from synthlab.exporters.labelstudio import task_for
+    from synthlab.exporters.labelstudio.brush import mask_from_rle
 
     sample = image_sample()
-    ids, labels = _Ids(), {k: set() for k in ("box", "keypoint", "class", "span", "event")}
-    results = task_for(sample, ids, labels)["predictions"][0]["result"]
-    results += task_for(text_sample(), ids, labels)["predictions"][0]["result"]
-    assert len({r["id"] for r in results}) == len(results)
+    results = task_for(sample, image="data:,")["predictions"][0]["result"]
+    results += task_for(text_sample())["predictions"][0]["result"]
+    ids = [r["id"] for r in results if r["from_name"] != "visibility"]  # on a keypoint's id
+    assert len(set(ids)) == len(ids)
     box = next(r for r in results if r["type"] == "rectanglelabels")
     assert box["value"]["x"] == pytest.approx(100 * 10 / 60)
     assert box["value"]["height"] == pytest.approx(100 * 10 / 40)

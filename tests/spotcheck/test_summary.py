@@ -1,19 +1,17 @@
 """Verdicts -> defect rate, interval, decision and exit code; planted defects; agreement;
-label checks; Label Studio RLE."""
+label checks; the Label Studio export (its RLE: tests/labelstudio)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from synthlab.cli import main
 from synthlab.readers import get_reader, register_reader
 from synthlab.spotcheck.labelcheck import verify_labels
-from synthlab.spotcheck.lsrle import decode_rle, encode_rle, mask_from_rle, mask_to_rle
 from synthlab.spotcheck.verdicts import Verdict, append_verdict, now_utc
 from synthlab.spotcheck.workspace import Workspace
 
@@ -120,18 +118,6 @@ def test_verify_labels_lists_violations_from_the_reader(debug_dataset: Path) -> 
         register_reader("record", original)
     assert len(violations) == 3 and all("forklift" in str(v) for v in violations)
     assert result.exit_code == 1 and "label checks: 3 violation(s)" in result.output
-
-
-def test_label_studio_rle_round_trips() -> None:
-    rng = np.random.default_rng(0)
-    mask = rng.random((37, 53)) > 0.7
-    mask[0:20, 0:40] = True  # long runs (> 256) next to single pixels
-    assert np.array_equal(mask_from_rle(mask_to_rle(mask), 37, 53), mask)
-    long_run = np.zeros(70_000 * 4, np.uint8)  # a run longer than the 16-bit field
-    assert np.array_equal(decode_rle(encode_rle(long_run)), long_run)
-    # header: 32-bit count, then word size 8 (stored as 7) in 5 bits
-    packed = encode_rle(np.array([255, 255, 0], np.uint8))
-    assert int.from_bytes(bytes(packed[:4]), "big") == 3 and packed[4] >> 3 == 7
 
 
 def test_label_studio_export_of_the_sample(fresh_dataset: Path) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from synthlab.exporters.image.canonical import CanonicalImageExporter
 from synthlab.exporters.image.coco import CocoExporter
 from synthlab.exporters.image.depth import DepthNpyExporter
-from synthlab.exporters.image.labelstudio import LabelStudioExporter
 from synthlab.exporters.image.yolo import YoloExporter, YoloSegExporter
+from synthlab.exporters.labelstudio.exporters import LabelStudioExporter
 
 __all__ = ["EXPORTERS"]
 

@@ -1,4 +1,6 @@
-"""Label Studio's brush RLE: the bit-packed run-length format its brush masks are stored in.
+"""Label Studio's brush RLE: the bit-packed run-length format its brush masks are stored in
+(`"format": "rle"` results of `BrushLabels`; the format of thi.ng's rle-pack, which the
+Label Studio frontend decodes into the RGBA pixels of a canvas the size of the image).
 
 The mask is flattened to RGBA bytes (each pixel's value repeated in 4 channels, 255 on the
 mask and 0 off it) and packed as a bit stream: a 32-bit value count, the word size minus 1

@@ -3,10 +3,10 @@ and Label Studio tasks. Heavy libraries (spaCy, pyarrow) load only when a format
 
 from __future__ import annotations
 
+from synthlab.exporters.labelstudio.exporters import LabelStudioExporter, LabelStudioTextExporter
 from synthlab.exporters.text.conll import ConllExporter
 from synthlab.exporters.text.hf import HuggingFaceExporter
 from synthlab.exporters.text.jsonl import TextJsonlExporter
-from synthlab.exporters.text.label_studio import LabelStudioExporter
 from synthlab.exporters.text.spacy_docbin import SpacyDocBinExporter
 
 __all__ = ["EXPORTERS"]
@@ -16,5 +16,6 @@ EXPORTERS = (
     ConllExporter(),
     SpacyDocBinExporter(),
     HuggingFaceExporter(),
-    LabelStudioExporter(),
+    LabelStudioTextExporter(),
+    LabelStudioExporter(),  # the same format under its all-modality name
 )
