@@ -287,3 +287,32 @@ def test_word_list_reader_edges(
     else:
         with pytest.raises(RecipeError, match=says):
             read_lines(tmp_path, "words.txt")
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"components": [{"type": "gaussian", "std": -0.5}]}, "std must be >= 0"),
+        ({"components": [{"type": "arma", "ar": [0.5], "std": -1}]}, "std must be >= 0"),
+        ({"activity": {"durations": {"walking": 0}}}, "duration of walking"),
+        ({"activity": {"cadence": {"running": {"uniform": [-1, 2]}}}}, "cadence of running"),
+    ],
+    ids=["noise-std", "arma-std", "activity-duration", "activity-cadence"],
+)
+def test_other_spreads_and_durations_must_be_positive(change: dict[str, Any], says: str) -> None:
+    from pydantic import ValidationError
+
+    from synthlab.generators.timeseries.params import TimeseriesParams
+
+    params: dict[str, Any] = {
+        "rate_hz": 10,
+        "length": 50,
+        "channels": [{"name": n} for n in ("ax", "ay", "az")],
+    }
+    TimeseriesParams.model_validate(params)  # the control: valid before the change
+    if "components" in change:
+        params["channels"][0]["components"] = change["components"]
+    else:
+        params["activity"] = {"axes": ["ax", "ay", "az"], **change["activity"]}
+    with pytest.raises(ValidationError, match=says):
+        TimeseriesParams.model_validate(params)
