@@ -84,6 +84,39 @@ def test_bundled_recipes_declare_their_labels_in_recipe_order() -> None:
     assert control.categories == ("ball", "block") and control.classes == ("ball", "block")
 
 
+def test_scene_keypoint_names_are_those_the_shapes_are_built_with() -> None:
+    pytest.importorskip("trimesh")
+    from synthlab.generators.scene.assets import ASSET_BUILDERS, build_asset, build_primitive
+    from synthlab.generators.scene.declared_labels import ASSET_KEYPOINTS, PRIMITIVE_KEYPOINTS
+    from synthlab.generators.scene.params import PRIMITIVES
+
+    built = {name: tuple(p.name for p in build_asset(name).keypoints) for name in ASSET_BUILDERS}
+    assert built == ASSET_KEYPOINTS
+    for name in PRIMITIVES:
+        assert tuple(p.name for p in build_primitive(name).keypoints) == PRIMITIVE_KEYPOINTS
+
+
+def test_a_label_set_is_worked_out_once_per_recipe_content(monkeypatch) -> None:
+    import dataclasses
+
+    import synthlab.generators.base as generators_base
+    from synthlab.generators.timeseries import SPEC
+
+    calls = []
+
+    def counting(params, base_dir):
+        calls.append(1)
+        return LabelSet(event_kinds=("spike",))
+
+    monkeypatch.setitem(_registered, "timeseries", dataclasses.replace(SPEC, label_set=counting))
+    monkeypatch.setattr(generators_base, "_label_sets", {})
+    path = RECIPES / "machine-sensors.yaml"
+    first = label_set_of(synthlab.load_recipe(path))
+    again = label_set_of(synthlab.load_recipe(path))  # a new object, as a worker unpickles
+    other = label_set_of(synthlab.load_recipe(path, sets=["generator.params.length=9999"]))
+    assert first == again == other and len(calls) == 2
+
+
 # -- text formats ----------------------------------------------------------------------------
 
 TEXT_RECIPE = """\

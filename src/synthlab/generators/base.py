@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -207,17 +208,26 @@ class GeneratorSpec:
 
 
 def label_set_of(recipe: Any) -> LabelSet:
-    """The label set of a loaded recipe (`synthlab.recipe.Recipe`), worked out once per recipe
-    object: the engine asks for it in every shard."""
-    global _last_label_set
-    if _last_label_set is None or _last_label_set[0] is not recipe:
+    """The label set of a loaded recipe (`synthlab.recipe.Recipe`). The engine asks for it
+    in every shard, with a recipe unpickled anew each time, so it is kept per generator kind,
+    params and folder (a text recipe's costs a parse of its templates)."""
+    params = recipe.generator.params
+    key = (
+        recipe.generator.kind,
+        json.dumps(params.model_dump(mode="json") if isinstance(params, BaseModel) else params),
+        str(recipe.base_dir),
+    )
+    found = _label_sets.get(key)
+    if found is None:
         spec = get_generator_spec(recipe.generator.kind)
-        labels = spec.declared_labels(recipe.generator.params, recipe.base_dir)
-        _last_label_set = (recipe, labels)
-    return _last_label_set[1]
+        found = spec.declared_labels(params, recipe.base_dir)
+        if len(_label_sets) >= 16:
+            _label_sets.clear()
+        _label_sets[key] = found
+    return found
 
 
-_last_label_set: tuple[Any, LabelSet] | None = None
+_label_sets: dict[tuple[str, str, str], LabelSet] = {}
 _registered: dict[str, GeneratorSpec] = {}
 _loaded_entry_points = False
 

@@ -2,20 +2,46 @@
 ids count up from `category_id_start`, YOLO numbers from 0), and each class's keypoint names
 in the order its labels list them, with a skeleton where the shape has limbs.
 
-Keypoint names come from the shape itself (a project asset or primitive is built, which
-takes milliseconds and no renderer; a user mesh's names are its `keypoints` mapping), so
-they cannot drift from what the labels hold.
+Keypoint names are kept here as data, so that the label set costs no trimesh import (the
+engine asks for it in the driver too); a test builds every asset and primitive and compares
+(tests/core/test_label_set.py). A user mesh's names are its `keypoints` mapping, in order.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from synthlab.samples.labels import KeypointSchema, LabelSet
 
-__all__ = ["SKELETONS", "scene_label_set"]
+__all__ = ["ASSET_KEYPOINTS", "PRIMITIVE_KEYPOINTS", "SKELETONS", "scene_label_set"]
+
+
+def _corners(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}_{y}_{x}" for y in ("front", "back") for x in ("left", "right"))
+
+
+_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+# The keypoints `assets.build_asset(name)` gives each project asset, in its order.
+ASSET_KEYPOINTS: dict[str, tuple[str, ...]] = {
+    "crate": (*_corners("top"), *_corners("bottom")),
+    "pallet": _corners("deck"),
+    "barrel": ("top_center", "bottom_center"),
+    "traffic_cone": ("tip", *_corners("base")),
+    "human": (
+        "nose",
+        "neck",
+        *(f"{side}_{joint}" for joint in _JOINTS for side in ("left", "right")),
+    ),
+    "vehicle": (
+        "front_center",
+        "rear_center",
+        "roof_center",
+        *(f"wheel_{y}_{x}" for y in ("front", "rear") for x in ("left", "right")),
+    ),
+}
+# every primitive (box, sphere, cylinder, capsule, cone, torus) marks its top and bottom
+PRIMITIVE_KEYPOINTS: tuple[str, ...] = ("top", "bottom")
 
 # Edges drawn between keypoints, by name, per project asset: COCO's person skeleton (limbs,
 # hips, shoulders) with the neck joined to the nose and both shoulders, as this body names it.
@@ -40,25 +66,11 @@ SKELETONS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-@cache
-def _asset_keypoints(asset: str) -> tuple[str, ...]:
-    from synthlab.generators.scene.assets import build_asset
-
-    return tuple(point.name for point in build_asset(asset).keypoints)
-
-
-@cache
-def _primitive_keypoints(primitive: str) -> tuple[str, ...]:
-    from synthlab.generators.scene.assets import build_primitive
-
-    return tuple(point.name for point in build_primitive(primitive).keypoints)
-
-
 def _schema(category: str, spec: Any) -> KeypointSchema | None:
     if spec.asset is not None:
-        names = _asset_keypoints(spec.asset)
+        names = ASSET_KEYPOINTS[spec.asset]
     elif spec.primitive is not None:
-        names = _primitive_keypoints(spec.primitive)
+        names = PRIMITIVE_KEYPOINTS
     else:
         names = tuple(spec.keypoints)
     if not names:
