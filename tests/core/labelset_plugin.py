@@ -1,6 +1,7 @@
-"""A generator from "another package": it makes image samples with boxes, masks and keypoints
-but no `category_names`, and declares its label set through its spec alone. The label-set
-tests render it into COCO and YOLO to show that exporters need nothing else from it."""
+"""Generators from "another package": image samples with boxes, masks and keypoints but no
+`category_names`, and text samples made without the text generator's modules; each declares
+its label set through its spec alone. The label-set tests render them into COCO, YOLO and
+the text formats to show that exporters need nothing else from a generator."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from synthlab.generators.base import Generator, GeneratorSpec, SamplePlan
 from synthlab.recipe.model import RecipeModel
 from synthlab.samples.image import ImageSample, Keypoint, ObjectLabel
 from synthlab.samples.labels import KeypointSchema, LabelSet
+from synthlab.samples.text import EntitySpan, TextSample, Token
 
-__all__ = ["SPEC", "BoxesGenerator", "BoxesParams"]
+__all__ = ["SPEC", "TEXT_SPEC", "BoxesGenerator", "BoxesParams", "GreetingGenerator"]
 
 SIZE = 24
 POINTS = ("head", "tail")
@@ -74,4 +76,45 @@ SPEC = GeneratorSpec(
     default_formats=("coco",),
     quota_conditions=_no_conditions,
     label_set=boxes_label_set,
+)
+
+
+class GreetingParams(RecipeModel):
+    names: tuple[str, ...] = ("Ann", "Bo")
+
+
+class GreetingGenerator(Generator):
+    """'Hello <name> !' with the name as a PERSON entity: a text sample made without any of
+    the text generator's modules."""
+
+    params: GreetingParams
+
+    def generate(self, index: int, rng: np.random.Generator, plan: SamplePlan) -> TextSample:
+        name = self.params.names[int(rng.integers(len(self.params.names)))]
+        text = f"Hello {name} !"
+        tokens = (Token(0, 5, "Hello"), Token(6, 6 + len(name), name))
+        tokens += (Token(len(text) - 1, len(text), "!"),)
+        span = EntitySpan(6, 6 + len(name), "PERSON", name)
+        return TextSample(
+            index=index,
+            text=text,
+            spans=(span,),
+            classes=("greeting",),
+            tokens=tokens,
+            tags=("O", "B-PERSON", "O"),
+            split="train",
+        )
+
+
+TEXT_SPEC = GeneratorSpec(
+    kind="labelset-greetings",
+    description="test plugin: greetings with a PERSON entity, label set declared by the spec",
+    modality="text",
+    params_model=GreetingParams,
+    implementation="labelset_plugin:GreetingGenerator",
+    default_formats=("text-jsonl",),
+    quota_conditions=_no_conditions,
+    label_set=lambda params, base_dir: LabelSet(
+        entities=("PERSON", "PLACE"), classes=("greeting", "farewell")
+    ),
 )

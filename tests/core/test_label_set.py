@@ -329,6 +329,26 @@ def test_a_category_outside_the_declared_set_is_a_clear_failure(tmp_path, boxes_
         synthlab.render(synthlab.load_recipe(recipe), tmp_path / "out", workers=1)
 
 
+def test_text_formats_take_a_plugin_generators_declared_labels(tmp_path, boxes_plugin) -> None:
+    _registered[boxes_plugin.TEXT_SPEC.kind] = boxes_plugin.TEXT_SPEC
+    recipe = (
+        "version: 1\nname: hi\nseed: 2\ncount: 4\ngenerator: {kind: labelset-greetings}\n"
+        "output: {formats: [text-jsonl, conll, hf]}\n"
+    )
+    try:
+        out, labels = _render(tmp_path, recipe)
+    finally:
+        del _registered[boxes_plugin.TEXT_SPEC.kind]
+    schema = pq.read_schema(out / "hf" / "data" / "train.parquet").metadata[b"huggingface"]
+    features = json.loads(schema)["info"]["features"]
+    # every declared name is numbered, also those no sample shows (PLACE, farewell)
+    assert features["ner_tags"]["feature"]["names"] == ["O", "B-PERSON", "I-PERSON",
+                                                        "B-PLACE", "I-PLACE"]  # fmt: skip
+    assert features["classes"]["feature"]["names"] == ["greeting", "farewell"]
+    assert labels.entities == ("PERSON", "PLACE")
+    assert "Hello" in (out / "conll" / "train.conll").read_text()
+
+
 # -- record format -----------------------------------------------------------------------------
 
 
