@@ -177,9 +177,9 @@ def render_cli(recipe_file: Path, tmp_path: Path) -> Invoke:
 @pytest.mark.parametrize(
     ("only", "message"),
     [
-        ("5-3", "--only '5-3': a range runs from low to high (5 > 3)"),
-        ("0-999999999999", "--only '0-999999999999': sample indices run from 0 to 9"),
-        ("10", "--only '10': sample indices run from 0 to 9"),
+        ("5-3", "--only 5-3: a range runs from low to high (5 > 3)"),
+        ("0-999999999999", "--only 0-999999999999: sample indices run from 0 to 9"),
+        ("2, 10", "--only 10: sample indices run from 0 to 9"),
         ("3,-2", "--only '3,-2': expected indices like 17, 3,5,9 or 10-19"),
         ("1-2-3", "--only '1-2-3': expected indices like 17, 3,5,9 or 10-19"),
     ],
@@ -214,3 +214,21 @@ def test_too_many_workers_are_refused_naming_the_limit(render_cli: Invoke, tmp_p
     assert limit == max(8, 4 * cores)
     code, output = render_cli("-j", str(limit))
     assert code == 0, output
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2024-13-45T99:99:99", "month must be in 1..12"),  # the fuzzer's find: internal error
+        ("[" * 3000, "nested more than 64 levels deep"),
+        ("[&a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], " + "*a, " * 1200 + "]", "expand the recipe"),
+    ],
+    ids=["bad-date", "deep", "aliases"],
+)
+def test_set_values_are_read_within_the_same_bounds(
+    recipe_file: Path, value: str, message: str
+) -> None:
+    result = CliRunner().invoke(main, ["check", str(recipe_file), "--set", f"version={value}"])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: --set 'version=") and message in result.output
+    assert "internal error" not in result.output

@@ -26,8 +26,8 @@ def parse_indices(text: str, count: int) -> list[int]:
     Every part is checked before any list is built, so a typo such as `0-999999999999`
     is refused at once instead of exhausting memory."""
     spans: list[tuple[int, int]] = []
-    for part in text.split(","):
-        match = _ONLY_PART.fullmatch(part.strip())
+    for part in (piece.strip() for piece in text.split(",")):
+        match = _ONLY_PART.fullmatch(part)
         try:
             low = int(match.group(1)) if match else -1
             high = int(match.group(2) or low) if match else -1
@@ -36,9 +36,9 @@ def parse_indices(text: str, count: int) -> list[int]:
         if not match:
             raise UsageError(f"--only {text!r}: expected indices like 17, 3,5,9 or 10-19")
         if low > high:
-            raise UsageError(f"--only {text!r}: a range runs from low to high ({low} > {high})")
+            raise UsageError(f"--only {part}: a range runs from low to high ({low} > {high})")
         if high >= count:
-            raise UsageError(f"--only {text!r}: sample indices run from 0 to {count - 1}")
+            raise UsageError(f"--only {part}: sample indices run from 0 to {count - 1}")
         spans.append((low, high))
     return sorted({i for low, high in spans for i in range(low, high + 1)})
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from synthlab.errors import RecipeError, RecipeProblem, UsageError, did_you_mean
@@ -23,7 +22,7 @@ from synthlab.exporters.conflicts import format_conflicts
 from synthlab.generators.base import GeneratorSpec, available_generators
 from synthlab.recipe.keys import accepted_keys
 from synthlab.recipe.model import Recipe
-from synthlab.recipe.yamlsource import Located, field_name, load_yaml_text
+from synthlab.recipe.yamlsource import Located, field_name, load_yaml_text, load_yaml_value
 from synthlab.recipe.yamlsource import Path as DocPath
 
 __all__ = ["Override", "load_recipe", "load_recipe_text", "parse_set"]
@@ -57,10 +56,11 @@ def parse_set(text: str) -> Override:
             raise UsageError(f"--set {text!r}: cannot read the field path {key!r}")
         path.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
         position = match.end()
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as err:
-        raise UsageError(f"--set {text!r}: the value is not valid YAML ({err})") from None
+    try:  # bounded like a recipe: no alias bombs, deep nesting or unbuildable dates here either
+        value = load_yaml_value(raw, "--set") if raw.strip() else ""
+    except RecipeError as err:
+        problem = err.problems[0].message.removeprefix("bad YAML: ")
+        raise UsageError(f"--set {text!r}: the value is not valid YAML ({problem})") from None
     return Override(tuple(path), value, f"--set {text}")
 
 

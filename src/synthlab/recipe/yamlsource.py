@@ -21,7 +21,15 @@ import yaml
 
 from synthlab.errors import RecipeError, RecipeProblem
 
-__all__ = ["MAX_ALIAS_VALUES", "MAX_DEPTH", "Located", "Path", "field_name", "load_yaml_text"]
+__all__ = [
+    "MAX_ALIAS_VALUES",
+    "MAX_DEPTH",
+    "Located",
+    "Path",
+    "field_name",
+    "load_yaml_text",
+    "load_yaml_value",
+]
 
 Path = tuple[str | int, ...]
 
@@ -316,8 +324,18 @@ def _reader_problem(error: yaml.reader.ReaderError, text: str, source: str) -> R
     )
 
 
+def load_yaml_value(text: str, source: str) -> Any:
+    """One YAML value given on a command line (`--set x=VALUE`), within the same bounds as a
+    recipe; text without a value (blank, a comment) is null."""
+    return _load(text, source, empty_ok=True).data
+
+
 def load_yaml_text(text: str, source: str) -> Located:
     """Parse one YAML document safely; raise RecipeError pointing at the first YAML problem."""
+    return _load(text, source, empty_ok=False)
+
+
+def _load(text: str, source: str, *, empty_ok: bool) -> Located:
     located = Located(data=None, source=source)
     try:
         loader = _Loader(text)  # checks every character first: a NUL byte fails here
@@ -325,6 +343,8 @@ def load_yaml_text(text: str, source: str) -> Located:
         raise _reader_problem(error, text, source) from None
     try:
         node = loader.get_single_node()
+        if node is None and empty_ok:
+            return located
         if node is None:
             raise _yaml_problem(source, 1, 1, "", "the recipe is empty")
         measure = _Measure(loader)
