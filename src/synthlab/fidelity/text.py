@@ -58,7 +58,7 @@ FEATURE_NAMES = (*NUMERIC_NAMES, *(f"ngram_hash_{i}" for i in range(HASHED_FEATU
 SELF_SIMILARITY_ITEMS = 400  # texts per side in the pairwise-similarity matrix
 DISTINCT_BUDGET = 20_000  # at most this many tokens per side for distinct-n
 CONTEXT_WIDTH = 2  # words either side of an entity
-NER_TRAIN_ITEMS = 400  # cap on texts an NER model trains on (fast, small on purpose)
+NER_TRAIN_ITEMS = 300  # cap on texts an NER model trains on (fast, small on purpose)
 NER_EPOCHS = 10
 VOCABULARY_FAR = 0.15  # OOV rate this much above the real-vs-real floor is far
 DIVERSITY_RATIO_FAR = 0.7  # synthetic distinct-n below 70% (or above 1/0.7) of real is far
@@ -530,7 +530,7 @@ def _class_task(real: TextCorpus, synth: TextCorpus, options: FidelityOptions) -
     real_pairs = [p for p in real_pairs if p[1] in classes]
     synth_pairs = [p for p in synth_pairs if p[1] in classes]
     vectorizer = HashingVectorizer(
-        n_features=2**18, ngram_range=(1, 2), alternate_sign=False, norm="l2"
+        n_features=2**14, ngram_range=(1, 2), alternate_sign=False, norm="l2"
     )
     x_real = vectorizer.transform([t for t, _ in real_pairs])
     y_real = np.array([c for _, c in real_pairs])
@@ -615,7 +615,7 @@ def _ner_task(real: TextCorpus, synth: TextCorpus, options: FidelityOptions) -> 
     order = np.random.default_rng(options.seed).permutation(len(real.items))
     half = len(order) // 2
     train_real = [real.items[i] for i in order[:half][:NER_TRAIN_ITEMS]]
-    test_real = [real.items[i] for i in order[half:]]
+    test_real = [real.items[i] for i in order[half:][: 2 * NER_TRAIN_ITEMS]]
     synth_order = np.random.default_rng(options.seed + 1).permutation(len(synth.items))
     train_synth = [synth.items[i] for i in synth_order[: max(len(train_real), 1)]]
     tstr, tstr_each = _ner_scores(train_synth, test_real, labels, options.seed)
