@@ -15,6 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from synthlab.cli import main
 
 RECIPE = """\
 version: 1
@@ -96,11 +99,11 @@ def test_sigint_to_the_driver_stops_two_workers_promptly(
     time.sleep(0.3)
     assert not [pid for pid in workers if _alive(pid)], "workers left behind"
 
-    resumed = subprocess.run(
-        _synthlab("render", str(recipe), "-o", str(out), "-j", "2", "--resume", "-q"),
-        capture_output=True,
-        text=True,
+    # resumed and compared in this process (a fresh interpreter per step only costs time)
+    resumed = CliRunner().invoke(
+        main, ["render", str(recipe), "-o", str(out), "-j", "2", "--resume", "-q"]
     )
-    assert resumed.returncode == 0, resumed.stderr
-    subprocess.run(_synthlab("render", str(recipe), "-o", str(clean), "-j", "1", "-q"), check=True)
+    assert resumed.exit_code == 0, resumed.output
+    made = CliRunner().invoke(main, ["render", str(recipe), "-o", str(clean), "-j", "1", "-q"])
+    assert made.exit_code == 0, made.output
     assert digest_tree(out) == digest_tree(clean)
