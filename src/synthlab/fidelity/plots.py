@@ -50,8 +50,11 @@ def overlaid_histogram(axes: Any, real: np.ndarray, synth: np.ndarray, title: st
     if not high > low:
         low, high = low - 0.5, high + 0.5
     bins = np.linspace(low, high, 41)
-    axes.hist(real, bins=bins, density=True, alpha=0.55, color=REAL_COLOUR, label="real")
-    axes.hist(synth, bins=bins, density=True, alpha=0.55, color=SYNTH_COLOUR, label="synthetic")
+    # counted by numpy and drawn as one step outline each: 40 bar patches per side cost
+    # most of a figure's drawing time
+    for values, colour, label in ((real, REAL_COLOUR, "real"), (synth, SYNTH_COLOUR, "synthetic")):
+        density, _ = np.histogram(values, bins=bins, density=True)
+        axes.stairs(density, bins, fill=True, alpha=0.5, color=colour, label=label)
     axes.set_title(title, fontsize=9)
     axes.tick_params(labelsize=7)
-    axes.legend(fontsize=7)
+    axes.legend(fontsize=7, loc="upper right")

@@ -45,6 +45,7 @@ def _names(channels: tuple[str, ...], max_lag: int) -> list[str]:
 def _chunk(
     x: np.ndarray, max_lag: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    from scipy import fft
     from scipy.signal import hilbert, welch
 
     n, channels, width = x.shape
@@ -54,8 +55,9 @@ def _chunk(
     std = np.sqrt(var)
     safe = np.maximum(std, _EPS)
     z = centered / safe[..., None]
-    skew = np.mean(z**3, axis=-1)
-    kurt = np.mean(z**4, axis=-1) - 3.0
+    z2 = z * z
+    skew = np.mean(z2 * z, axis=-1)
+    kurt = np.mean(z2 * z2, axis=-1) - 3.0
     roughness = np.std(np.diff(x, axis=-1), axis=-1) / safe
     signs = np.signbit(centered)
     crossings = np.mean(signs[..., 1:] != signs[..., :-1], axis=-1)
@@ -68,8 +70,9 @@ def _chunk(
         np.log10(spectrum[..., (frequencies[1:] >= lo) & (frequencies[1:] < hi)].sum(-1) + _EPS)
         for lo, hi in _BANDS
     ]
-    transformed = np.fft.rfft(centered, n=2 * width, axis=-1)
-    acf = np.fft.irfft(transformed * np.conj(transformed), axis=-1)[..., : max_lag + 1]
+    transformed = fft.rfft(centered, n=2 * width, axis=-1)
+    power = transformed.real**2 + transformed.imag**2
+    acf = fft.irfft(power, axis=-1)[..., : max_lag + 1]
     acf = acf / np.maximum(acf[..., :1], _EPS)
     acf_features = [acf[..., lag] for lag in _ACF_LAGS if lag <= max_lag]
     envelope = np.abs(hilbert(centered, axis=-1))

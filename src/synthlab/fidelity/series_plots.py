@@ -48,7 +48,7 @@ def _spectra(real: _Side, synth: _Side, channels: list[str]) -> Figure:
         ax.set_title(name, fontsize=9)
         ax.set_xlabel("cycles per point", fontsize=7)
         ax.tick_params(labelsize=7)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper right")
     return Figure("Power spectra", to_png(figure), "mean Welch spectrum of the windows, log-log")
 
 
@@ -65,7 +65,7 @@ def _autocorrelation(real: _Side, synth: _Side, channels: list[str]) -> Figure:
         ax.set_title(name, fontsize=9)
         ax.set_xlabel("lag (points)", fontsize=7)
         ax.tick_params(labelsize=7)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper right")
     return Figure("Autocorrelation", to_png(figure), "mean autocorrelation of the windows")
 
 
@@ -88,7 +88,7 @@ def _examples(real: _Side, synth: _Side, channels: list[str], count: int, rng) -
             )
             ax.tick_params(labelsize=7)
             if row == 0 and column == 0:
-                ax.legend(fontsize=6, ncol=min(3, len(channels)))
+                ax.legend(fontsize=6, ncol=min(3, len(channels)), loc="upper right")
     return Figure("Example windows", to_png(figure), "real (left) beside synthetic (right)")
 
 

@@ -21,14 +21,16 @@ if TYPE_CHECKING:
 
 __all__ = ["label_task"]
 
-_MAX_TRAIN = 3000  # training windows per model (a seeded subsample beyond): bounded time
+_MAX_TRAIN = 2000  # training windows per model (a seeded subsample beyond): bounded time
 _MIN_PER_CLASS = 2  # real windows a class needs to be scored
 
 
 def _model(seed: int) -> Any:
     from sklearn.ensemble import RandomForestClassifier
 
-    return RandomForestClassifier(n_estimators=100, random_state=seed % 2**32, n_jobs=1)
+    return RandomForestClassifier(
+        n_estimators=60, min_samples_leaf=2, random_state=seed % 2**32, n_jobs=1
+    )
 
 
 def _cap(rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:

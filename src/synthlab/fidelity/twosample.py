@@ -107,9 +107,10 @@ def _model(seed: int) -> Any:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(
-        max_iter=100,
-        learning_rate=0.1,
+        max_iter=60,
+        learning_rate=0.15,
         max_leaf_nodes=15,
+        max_bins=63,
         early_stopping=False,
         random_state=seed % 2**32,
     )
@@ -188,7 +189,7 @@ def two_sample_test(
         high=high,
         fold_aucs=tuple(fold_aucs),
         per_side=per_side,
-        model=f"HistGradientBoostingClassifier(max_iter=100, max_leaf_nodes=15), {folds}-fold CV",
+        model=f"HistGradientBoostingClassifier(max_iter=60, max_leaf_nodes=15), {folds}-fold CV",
         telling=_telling(names, features, labels),
         copies=copies,
     )
