@@ -5,30 +5,25 @@ into the same in-memory `Sample` the generator made, and checks that sample's la
 invariants (a box is the tight bound of its mask, a span's text equals its slice, an event
 lies inside its series...). Spot-check draws overlays from loaded samples and
 `synthlab verify --labels` runs the checks on every sample. Readers are found by modality
-name and imported only when needed.
+name through the entry point group `synthlab.readers`, each living beside the formats it
+reads (`exporters/<modality>/reader.py`), and imported only when needed.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
 
 from synthlab.errors import RuntimeFailure
-from synthlab.samples import RecordSample, Sample
+from synthlab.samples import Sample
 
 __all__ = ["DatasetView", "ModalityReader", "get_reader", "register_reader"]
 
-# modality -> "module:attribute" of its reader; modules are imported lazily
-READER_MODULES: dict[str, str] = {
-    "record": "synthlab.readers:RECORD_READER",
-    "timeseries": "synthlab.generators.timeseries.reader:READER",
-    "text": "synthlab.generators.text.reader:READER",
-    "image": "synthlab.exporters.image.reader:READER",
-}
+ENTRY_POINT_GROUP = "synthlab.readers"  # name: a modality; value: "module:READER"
 
 
 class ModalityReader(Protocol):
@@ -49,12 +44,16 @@ def register_reader(modality: str, reader: ModalityReader) -> None:
 
 
 def get_reader(modality: str) -> ModalityReader:
+    """The reader of a modality: registered in this process, else found through the entry
+    point group `synthlab.readers` (as generators and exporters are) and imported only now."""
     if modality not in _readers:
-        target = READER_MODULES.get(modality)
-        if target is None:
-            raise RuntimeFailure(f"no reader for {modality!r} datasets")
-        module, _, attribute = target.partition(":")
-        _readers[modality] = getattr(importlib.import_module(module), attribute)
+        found = [e for e in entry_points(group=ENTRY_POINT_GROUP) if e.name == modality]
+        if not found:
+            known = sorted({e.name for e in entry_points(group=ENTRY_POINT_GROUP)} | set(_readers))
+            raise RuntimeFailure(
+                f"no reader for {modality!r} datasets; readers installed: {', '.join(known)}"
+            )
+        _readers[modality] = found[0].load()
     return _readers[modality]
 
 
@@ -95,20 +94,3 @@ class DatasetView:
 
     def load_sample(self, index: int) -> Sample:
         return get_reader(self.modality).load_sample(self, self.record(index))
-
-
-class _RecordReader:
-    def load_sample(self, dataset: DatasetView, record: dict[str, Any]) -> Sample:
-        values = record.get("metadata", {}).get("values", {})
-        return RecordSample(
-            index=record["index"],
-            conditions=frozenset(record["conditions"]),
-            metadata=record.get("metadata", {}),
-            values=values,
-        )
-
-    def check_sample(self, sample: Sample) -> list[str]:
-        return []
-
-
-RECORD_READER = _RecordReader()

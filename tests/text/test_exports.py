@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from synthlab.exporters.text.conll import parse_conll
-from synthlab.generators.text.reader import READER, check_text_sample
-from synthlab.generators.text.tokenize import outermost, spans_from_tags
+from synthlab.exporters.text.reader import READER, check_text_sample
 from synthlab.readers import DatasetView
+from synthlab.samples.text_tags import outermost, spans_from_tags
 
 
 def _render(kit, pii_params, tmp_path, **params):

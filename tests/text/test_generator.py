@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from synthlab.generators.text.reader import check_text_sample
+from synthlab.exporters.text.reader import check_text_sample
 
 
 def test_every_span_equals_its_slice_and_sits_on_tokens(pii_params, kit):

@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 
 from synthlab.exporters.text.common import utf16_offsets, words_and_spaces
 from synthlab.exporters.text.conll import parse_conll
+from synthlab.exporters.text.reader import check_text_sample
 from synthlab.generators.base import GeneratorContext, SamplePlan
 from synthlab.generators.text.generator import TextGenerator
 from synthlab.generators.text.params import TextParams
-from synthlab.generators.text.reader import check_text_sample
-from synthlab.generators.text.tokenize import spans_from_tags
+from synthlab.samples.text_tags import spans_from_tags
 from synthlab.seeding import sample_rng
 
 # Letters from several scripts, combining marks, emoji (with skin tone and ZWJ), CJK,

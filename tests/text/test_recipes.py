@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from synthlab.engine.render import render_dataset
-from synthlab.generators.text.reader import READER
+from synthlab.exporters.text.reader import READER
 from synthlab.readers import DatasetView
 from synthlab.recipe import load_recipe
 

@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 from synthlab.engine.shard import ShardWriter
 from synthlab.generators.text.fast.pieces import PieceTokens
 from synthlab.generators.text.stream import Draws
-from synthlab.generators.text.tokenize import bio_tags, tokenize
+from synthlab.generators.text.tokenize import tokenize
 from synthlab.generators.text.values import ValueBank, ascii_fold
 from synthlab.jsonio import canonical_json
 from synthlab.samples import Sample
 from synthlab.samples.text import EntitySpan
+from synthlab.samples.text_tags import bio_tags
 from synthlab.seeding import (
     counter_bits,
     counter_key,

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from synthlab.generators.timeseries.components import colored_noise
 from synthlab.generators.timeseries.params import TimeseriesParams
-from synthlab.generators.timeseries.reader import label_violations
+from synthlab.exporters.timeseries.reader import label_violations
 
 
 def test_same_seed_same_values_and_different_seed_different(

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from synthlab.generators.timeseries.params import TimeseriesParams
-from synthlab.generators.timeseries.reader import label_violations
+from synthlab.exporters.timeseries.reader import label_violations
 
 KINDS = [
     "spike", "level_shift", "trend_change", "drift", "variance_change", "frequency_change",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from synthlab.exporters.base import Exporter, Layout, SampleSink
 from synthlab.jsonio import canonical_json
+from synthlab.readers import DatasetView
 from synthlab.samples import RecordSample, Sample
 
-__all__ = ["EXPORTERS", "JsonlExporter"]
+__all__ = ["EXPORTERS", "READER", "JsonlExporter", "RecordReader"]
 
 
 class JsonlExporter(Exporter):
@@ -29,3 +30,24 @@ class JsonlExporter(Exporter):
 
 
 EXPORTERS = (JsonlExporter(),)
+
+
+class RecordReader:
+    """Record samples read back from `samples.jsonl`, where each one's drawn values are kept
+    (so a dataset can be read whatever formats it was written in). Records carry no labels
+    with invariants to check."""
+
+    def load_sample(self, dataset: DatasetView, record: dict[str, Any]) -> Sample:
+        metadata = record.get("metadata", {})
+        return RecordSample(
+            index=record["index"],
+            conditions=frozenset(record["conditions"]),
+            metadata=metadata,
+            values=metadata.get("values", {}),
+        )
+
+    def check_sample(self, sample: Sample) -> list[str]:
+        return []
+
+
+READER = RecordReader()

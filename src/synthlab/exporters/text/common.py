@@ -10,7 +10,8 @@ from typing import Any
 
 from synthlab.exporters.base import DatasetSink
 from synthlab.samples import Sample
-from synthlab.samples.text import EntitySpan, TextSample
+from synthlab.samples.text import TextSample
+from synthlab.samples.text_tags import outermost
 
 __all__ = [
     "dumps",
@@ -50,15 +51,6 @@ def label_inventory(dataset: DatasetSink) -> tuple[tuple[str, ...], tuple[str, .
     as its generator declared them (`dataset.layout.labels`)."""
     labels = dataset.layout.labels
     return labels.entities, labels.classes, labels.tag_scheme, labels.nested_entities
-
-
-def outermost(spans: Sequence[EntitySpan]) -> list[EntitySpan]:
-    """Spans not inside another span: what flat formats (BIO columns, `doc.ents`) carry."""
-    kept: list[EntitySpan] = []
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if not kept or span.start >= kept[-1].end:
-            kept.append(span)
-    return kept
 
 
 def utf16_offsets(text: str) -> list[int]:

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from synthlab.errors import RuntimeFailure
-from synthlab.generators.text.tokenize import bio_tags, misaligned_spans
 from synthlab.readers import DatasetView
 from synthlab.samples import Sample
 from synthlab.samples.text import EntitySpan, TextSample, Token
+from synthlab.samples.text_tags import bio_tags, misaligned_spans
 
 __all__ = ["READER", "TextReader", "check_text_sample", "sample_from_row"]
 

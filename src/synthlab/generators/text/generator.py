@@ -23,16 +23,11 @@ from synthlab.generators.text.fast import (
 from synthlab.generators.text.noise import NoisePlan
 from synthlab.generators.text.params import TextParams
 from synthlab.generators.text.stream import WIDTH, Draws
-from synthlab.generators.text.tokenize import (
-    bio_tags,
-    builtin_tokens,
-    misaligned_spans,
-    spacy_tokenizer,
-    tokenize,
-)
+from synthlab.generators.text.tokenize import builtin_tokens, spacy_tokenizer, tokenize
 from synthlab.generators.text.values import ValueBank
 from synthlab.samples.text import EntitySpan, TextSample, Token
 from synthlab.samples.text_pieced import PiecedTextSample, pieced_text_and_spans, shape_pieces
+from synthlab.samples.text_tags import bio_tags, misaligned_spans
 from synthlab.seeding import counter_key, counter_uniforms
 
 __all__ = ["TextGenerator"]

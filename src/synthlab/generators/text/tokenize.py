@@ -15,18 +15,10 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate, repeat
-from typing import Any
 
 from synthlab.samples.text import EntitySpan, Token
 
-__all__ = [
-    "bio_tags",
-    "builtin_tokens",
-    "misaligned_spans",
-    "outermost",
-    "spacy_tokenizer",
-    "tokenize",
-]
+__all__ = ["builtin_tokens", "spacy_tokenizer", "tokenize"]
 
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a"
 _WORD = rf"[^\W_][\w{_MARKS}]*(?:[.,:'’@/+\-][^\W_][\w{_MARKS}]*)*"
@@ -103,63 +95,3 @@ def tokenize(
             offsets = _split_at(offsets, sorted(cuts), text)
     make = Token._make
     return tuple([make((start, end, text[start:end])) for start, end in offsets])
-
-
-def outermost(spans: Sequence[EntitySpan]) -> list[EntitySpan]:
-    """Spans not inside another span (what flat formats such as BIO can carry)."""
-    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
-    kept: list[EntitySpan] = []
-    for span in ordered:
-        if kept and span.start < kept[-1].end:
-            continue
-        kept.append(span)
-    return kept
-
-
-def bio_tags(
-    tokens: Sequence[Token], spans: Sequence[EntitySpan], scheme: str = "BIO"
-) -> tuple[str, ...]:
-    tags = ["O"] * len(tokens)
-    starts = [t.start for t in tokens]
-    for span in outermost(spans):
-        first = bisect_left(starts, span.start)
-        last = first
-        while last < len(tokens) and tokens[last].end <= span.end:
-            last += 1
-        inside = range(first, last)
-        if not inside:
-            continue
-        if scheme == "BILOU" and len(inside) == 1:
-            tags[first] = f"U-{span.label}"
-            continue
-        tags[first] = f"B-{span.label}"
-        for i in inside[1:]:
-            tags[i] = f"I-{span.label}"
-        if scheme == "BILOU":
-            tags[last - 1] = f"L-{span.label}"
-    return tuple(tags)
-
-
-def misaligned_spans(tokens: Sequence[Token], spans: Sequence[EntitySpan]) -> list[EntitySpan]:
-    starts = {t.start for t in tokens}
-    ends = {t.end for t in tokens}
-    return [s for s in spans if s.start not in starts or s.end not in ends]
-
-
-def spans_from_tags(tokens: Sequence[Any], tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """(first token, last token + 1, label) for each entity in BIO or BILOU tags."""
-    found: list[tuple[int, int, str]] = []
-    open_at: int | None = None
-    label = ""
-    for i, tag in enumerate([*tags, "O"]):
-        prefix, _, name = tag.partition("-")
-        continues = prefix in ("I", "L") and open_at is not None and name == label
-        if not continues and open_at is not None:
-            found.append((open_at, i, label))
-            open_at = None
-        if prefix in ("B", "U") or (prefix in ("I", "L") and open_at is None):
-            open_at, label = i, name
-        if prefix in ("L", "U") and open_at is not None:
-            found.append((open_at, i + 1, label))
-            open_at = None
-    return found
