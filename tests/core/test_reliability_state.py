@@ -202,3 +202,38 @@ def test_a_read_only_output_directory_gets_a_clear_error(
     again = CliRunner().invoke(main, ["render", recipe, "-o", str(place / "done"), "-j", "1"])
     assert again.exit_code == 0 and "nothing to do" in again.output, again.output
     assert digest_tree(place / "done") == before
+
+
+# -- an --overwrite cut short ----------------------------------------------------------------
+def test_an_overwrite_cut_short_leaves_a_folder_overwrite_can_still_clear(
+    write_recipe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clearing a big dataset takes a while; a kill in the middle must not leave a folder
+    that has lost its state file but kept data (refused as foreign, even with --overwrite).
+    The clear is stopped after each of its removals in turn."""
+    from synthlab.engine import outdir
+
+    real_remove = outdir._remove
+    other = write_recipe(name="other.yaml", seed=99)
+    steps = 1
+    while True:
+        out = _dataset(write_recipe, tmp_path, f"out-{steps}")
+        removed: list[Path] = []
+
+        def remove_then_stop(path: Path, removed: list[Path] = removed, steps: int = steps) -> None:
+            if len(removed) == steps:
+                raise KeyboardInterrupt  # stands in for the kill: nothing after this runs
+            removed.append(path)
+            real_remove(path)
+
+        monkeypatch.setattr(outdir, "_remove", remove_then_stop)
+        _render(str(other), "-o", str(out), "--overwrite")
+        monkeypatch.setattr(outdir, "_remove", real_remove)
+        data_left = [p for p in out.iterdir() if p.name != ".synthlab"]
+        if not data_left:
+            break
+        assert (out / ".synthlab" / "run.json").is_file(), f"stopped after {steps}: {data_left}"
+        again = _render(str(other), "-o", str(out), "--overwrite")
+        assert again.exit_code == 0, again.output
+        steps += 1
+    assert steps >= 4  # manifest.json, payload, records.jsonl, samples.jsonl

@@ -118,14 +118,17 @@ class OutputDir:
         )
 
     def clear(self) -> None:
-        """Remove everything but our lock (only ever called on a synthlab dataset)."""
+        """Remove everything but our lock (only ever called on a synthlab dataset). The
+        state file goes last: a clear cut short (kill -9 amid a million files) leaves a
+        folder still marked as a synthlab dataset, which --overwrite may clear again,
+        rather than one that looks foreign and must be deleted by hand."""
         for child in self.path.iterdir():
-            if child.name == STATE_DIR:
-                for inner in child.iterdir():
-                    if inner.name != "lock":
-                        _remove(inner)
-            else:
+            if child.name != STATE_DIR:
                 _remove(child)
+        for inner in self.state_dir.iterdir():
+            if inner.name not in ("lock", "run.json"):
+                _remove(inner)
+        (self.state_dir / "run.json").unlink(missing_ok=True)
 
     def clear_staging(self) -> None:
         shutil.rmtree(self.state_dir / "staging", ignore_errors=True)
