@@ -205,13 +205,15 @@ def test_a_read_only_output_directory_gets_a_clear_error(
 
 
 # -- an --overwrite cut short ----------------------------------------------------------------
-def test_an_overwrite_cut_short_leaves_a_folder_overwrite_can_still_clear(
+def test_an_overwrite_cut_short_leaves_a_consistent_folder(
     write_recipe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Clearing a big dataset takes a while; a kill in the middle must not leave a folder
-    that has lost its state file but kept data (refused as foreign, even with --overwrite).
-    The clear is stopped after each of its removals in turn."""
+    """Clearing a big dataset takes a while; a kill in the middle must leave neither a
+    folder that lost its state file but kept data (refused as foreign, even with
+    --overwrite) nor shard records whose files are gone (a resume would trust them). The
+    clear is stopped after each of its removals in turn."""
     from synthlab.engine import outdir
+    from synthlab.engine.finalize import read_shard_records
 
     real_remove = outdir._remove
     other = write_recipe(name="other.yaml", seed=99)
@@ -229,11 +231,13 @@ def test_an_overwrite_cut_short_leaves_a_folder_overwrite_can_still_clear(
         monkeypatch.setattr(outdir, "_remove", remove_then_stop)
         _render(str(other), "-o", str(out), "--overwrite")
         monkeypatch.setattr(outdir, "_remove", real_remove)
-        data_left = [p for p in out.iterdir() if p.name != ".synthlab"]
-        if not data_left:
+        if len(removed) < steps:  # the clear ran to its end
             break
-        assert (out / ".synthlab" / "run.json").is_file(), f"stopped after {steps}: {data_left}"
+        assert (out / ".synthlab" / "run.json").is_file(), f"stopped after {steps}"
+        for record in read_shard_records(out / ".synthlab"):
+            for relpath, _, _ in record.files():
+                assert (out / relpath).is_file(), f"stopped after {steps}: {relpath} gone"
         again = _render(str(other), "-o", str(out), "--overwrite")
         assert again.exit_code == 0, again.output
         steps += 1
-    assert steps >= 4  # manifest.json, payload, records.jsonl, samples.jsonl
+    assert steps >= 5  # shards, parts?, manifest.json, payload, records.jsonl, samples.jsonl

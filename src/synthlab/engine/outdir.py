@@ -118,16 +118,17 @@ class OutputDir:
         )
 
     def clear(self) -> None:
-        """Remove everything but our lock (only ever called on a synthlab dataset). The
-        state file goes last: a clear cut short (kill -9 amid a million files) leaves a
-        folder still marked as a synthlab dataset, which --overwrite may clear again,
-        rather than one that looks foreign and must be deleted by hand."""
-        for child in self.path.iterdir():
-            if child.name != STATE_DIR:
-                _remove(child)
+        """Remove everything but our lock (only ever called on a synthlab dataset), in an
+        order that a kill at any point leaves consistent: shard records before the files
+        they vouch for (a resume must not trust a record whose files are gone), the state
+        file last (the folder stays a synthlab dataset that --overwrite may clear again,
+        rather than one refused as foreign, to be deleted by hand)."""
         for inner in self.state_dir.iterdir():
             if inner.name not in ("lock", "run.json"):
                 _remove(inner)
+        for child in self.path.iterdir():
+            if child.name != STATE_DIR:
+                _remove(child)
         (self.state_dir / "run.json").unlink(missing_ok=True)
 
     def clear_staging(self) -> None:
