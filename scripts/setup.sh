@@ -36,4 +36,6 @@ fi
 # does not import beside it; what reading a dataset needs is listed by hand
 .venv/bin/python -m pip install -q opencv-python-headless psutil requests
 .venv/bin/python -m pip install -q --no-deps "ultralytics==8.4.190"
+# tests/core/test_wheel_install.py builds synthlab's wheel offline, with this setuptools
+.venv/bin/python -m pip install -q "setuptools>=77"
 echo "setup: ready ($(.venv/bin/synthlab --version))"
