@@ -36,8 +36,10 @@ class Shape(TextShape):
             if type(part) is TextSlot:
                 if type(before) is TextSlot:
                     tail = AFTER_FILL
+                elif before is not None:  # a literal piece
+                    tail = before.tail  # type: ignore[union-attr]
                 else:
-                    tail = before.tail if before is not None else 0  # the start: like a space
+                    tail = 0  # the text's start is like whitespace
                 follows = parts[number + 1] if number + 1 < len(parts) else None
                 into: tuple[bool, ...] | None = None
                 if follows is not None and type(follows) is not TextSlot:
