@@ -91,7 +91,7 @@ def _pooled(
     if total <= _POOLED_POINTS:
         return values[rows, channel, :].reshape(-1).astype(np.float64)
     picks = rng.integers(0, total, _POOLED_POINTS)  # with replacement: O(k), not O(n)
-    return values[rows[picks // width], channel, picks % width].astype(np.float64)
+    return np.asarray(values[rows[picks // width], channel, picks % width], np.float64)
 
 
 def _ks_statistic(a: np.ndarray, b: np.ndarray) -> float:

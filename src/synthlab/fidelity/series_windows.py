@@ -48,7 +48,10 @@ def _window_label(codes: np.ndarray, names: tuple[str, ...], role: str) -> str:
     return names[best] if counts[best] > 0 else NORMAL
 
 
-def _plan(source: SeriesSource, options: FidelityOptions, rng: np.random.Generator, side: str):
+def _plan(
+    source: SeriesSource, options: FidelityOptions, rng: np.random.Generator, side: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """(recording number, first point) of every window kept."""
     window, step = options.window, options.step
     per_recording = np.array(
         [max(0, (h.length - window) // step + 1) for h in source.handles], dtype=np.int64

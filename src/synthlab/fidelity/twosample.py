@@ -174,7 +174,7 @@ def two_sample_test(
     scores = np.empty(labels.size, np.float64)
     fold_aucs = []
     # One thread: OpenMP's spinning threads crawl on a busy machine (a 5-fold test on 500
-    # rows took 44 s instead of 2 s beside other jobs on 2 cores), and one thread also
+    # rows took 44 s, not a few, beside other jobs on 2 cores), and one thread also
     # keeps the scores independent of the core count.
     with threadpool_limits(limits=1):
         for train, test in splitter.split(features, labels, groups):
