@@ -38,4 +38,25 @@ fi
 .venv/bin/python -m pip install -q --no-deps "ultralytics==8.4.190"
 # tests/core/test_wheel_install.py builds synthlab's wheel offline, with this setuptools
 .venv/bin/python -m pip install -q "setuptools>=77"
+
+# Label Studio for tests/labelstudio (a real server that imports synthlab's tasks), in a
+# virtualenv of its own: it pins many libraries of its own. Its database schema is built once
+# here into a template (the migrations take minutes), which each test session copies.
+LABEL_STUDIO_VERSION="1.23.2"
+if ! .venv-labelstudio/bin/python -c "import importlib.metadata as m, sys; \
+sys.exit(m.version('label-studio') != '$LABEL_STUDIO_VERSION')" 2>/dev/null; then
+    python3 -m venv .venv-labelstudio
+    .venv-labelstudio/bin/python -m pip install -q --upgrade pip
+    .venv-labelstudio/bin/python -m pip install -q "label-studio==$LABEL_STUDIO_VERSION"
+    rm -rf .venv-labelstudio/template
+fi
+if [ ! -f .venv-labelstudio/template/label_studio.sqlite3 ]; then
+    echo "setup: building Label Studio's database template (a few minutes)"
+    rm -rf .venv-labelstudio/template.partial
+    LABEL_STUDIO_BASE_DATA_DIR="$PWD/.venv-labelstudio/template.partial" LATEST_VERSION_CHECK=false \
+        SENTRY_DSN= FRONTEND_SENTRY_DSN= .venv-labelstudio/bin/label-studio version \
+        >.venv-labelstudio/template.log 2>&1 || { tail -30 .venv-labelstudio/template.log; exit 1; }
+    mv .venv-labelstudio/template.partial .venv-labelstudio/template
+fi
+
 echo "setup: ready ($(.venv/bin/synthlab --version))"

@@ -1,7 +1,22 @@
 """Samples for the Label Studio tests: made by hand, small, and holding every awkward case
-(emoji before entities, XML specials in names, all keypoint visibilities, a missing value)."""
+(emoji before entities, XML specials in names, all keypoint visibilities, a missing value);
+and a real Label Studio server, started once per session from `.venv-labelstudio`."""
 
 from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -79,3 +94,119 @@ def image_sample() -> ImageSample:
 @pytest.fixture
 def series_sample() -> TimeseriesSample:
     return make_series_sample()
+
+
+# -- a real Label Studio -----------------------------------------------------------------------
+
+LS_VENV = Path(__file__).resolve().parents[2] / ".venv-labelstudio"
+EMAIL = "synthlab@example.com"
+PASSWORD = "synthlab-test-password"
+TOKEN = "synthlab-test-token-0123456789"
+START_TIMEOUT = 900  # seconds; migrating an empty database (no template) takes minutes
+
+
+@dataclass(frozen=True)
+class LabelStudio:
+    """A running server and its one user, spoken to through the REST API (token auth)."""
+
+    url: str
+    email: str
+    password: str
+    token: str
+
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(
+            self.url + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"Token {self.token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=300) as answer:
+                return json.loads(answer.read() or b"null")
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", "replace")[:3000]
+            raise AssertionError(f"{method} {path}: HTTP {error.code}: {detail}") from None
+
+    def project(self, title: str, config: str) -> int:
+        created = self.api("POST", "/api/projects", {"title": title, "label_config": config})
+        return int(created["id"])
+
+    def import_tasks(self, project: int, tasks: list[dict[str, Any]]) -> list[int]:
+        answer = self.api("POST", f"/api/projects/{project}/import?return_task_ids=true", tasks)
+        assert answer["task_count"] == len(tasks), answer
+        return [int(i) for i in answer["task_ids"]]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/health", timeout=5) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabelStudio]:
+    """Label Studio on 127.0.0.1 (a free port) with sqlite in a temporary data folder, its
+    user and API token made on the command line; stopped when the session ends."""
+    program = LS_VENV / "bin" / "label-studio"
+    if not program.exists():
+        pytest.skip(f"no Label Studio at {program}: run scripts/setup.sh (it makes it)")
+    data = tmp_path_factory.mktemp("label-studio-data")
+    template = LS_VENV / "template" / "label_studio.sqlite3"
+    if template.exists():  # the schema built by setup.sh; without it the server migrates
+        shutil.copyfile(template, data / "label_studio.sqlite3")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LABEL_STUDIO_", "HOST"))}
+    env.update(
+        LABEL_STUDIO_BASE_DATA_DIR=str(data),
+        LATEST_VERSION_CHECK="false",  # no call to PyPI
+        SENTRY_DSN="",
+        FRONTEND_SENTRY_DSN="",
+        # refuse (HTTP 400) predictions that do not fit the project's config, instead of
+        # storing them with an error in the log: a config missing a label fails the test
+        fflag_feat_utc_210_prediction_validation_15082025="true",
+    )
+    log = data / "server.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [
+                str(program),
+                "start",
+                "--no-browser",
+                "--internal-host=127.0.0.1",
+                f"--port={port}",
+                f"--username={EMAIL}",
+                f"--password={PASSWORD}",
+                f"--user-token={TOKEN}",
+                "--enable-legacy-api-token",  # "Token <key>" auth, the key given above
+            ],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = LabelStudio(f"http://127.0.0.1:{port}", EMAIL, PASSWORD, TOKEN)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not _up(server.url):
+            tail = log.read_text(errors="replace")[-3000:]
+            assert process.poll() is None, f"Label Studio exited:\n{tail}"
+            assert time.monotonic() < deadline, f"Label Studio not up in time:\n{tail}"
+            time.sleep(1)
+        yield server
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)  # its own process group (start_new_session)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
