@@ -1,10 +1,11 @@
 """Debian's headless Chromium shows an imported text task in the real Label Studio with each
 highlighted region on exactly its span, emoji before the entities included.
 
-Label Studio counts text offsets in code points; had synthlab written UTF-16 units (as it
-did before), "test" after the 🐱 would be highlighted as "est " and the name after 👍🏽 as
-"oë <". Chromium is driven through the DevTools protocol with the client of
-tests/spotcheck/test_browser.py (loaded from its file, not copied).
+Label Studio counts text offsets in code points; with UTF-16 units (what synthlab wrote
+before) this test fails as it should: Label Studio highlights "est " for "test" after the
+🐱, and " <b" for "Zoë" after 👍🏽 (two code points, four units). Chromium is driven
+through the DevTools protocol with the client of tests/spotcheck/test_browser.py (loaded
+from its file, not copied).
 """
 
 from __future__ import annotations

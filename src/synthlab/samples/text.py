@@ -3,7 +3,7 @@
 Conventions: offsets are Python code-point offsets into `text`, end exclusive, so
 `text[span.start:span.end] == span.text` always. Tokens carry the same kind of offsets;
 `tags` are the BIO tags of `tokens`, one per token. Exporters convert offsets where a format
-counts differently (Label Studio counts UTF-16 code units).
+counts differently (Label Studio counts code points too, so its offsets are these).
 
 This module is the contract every text generator and exporter holds to. The text
 generator's fast path hands out `PiecedTextSample`s (`samples.text_pieced`): the same
