@@ -12,6 +12,7 @@ runs from a folder outside the repository, so only the wheel's synthlab can be i
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -40,8 +41,10 @@ def _digests(root: Path) -> dict[str, str]:
 
 
 def _run(*args: str | Path, cwd: Path | None = None) -> str:
+    # without PYTHONPATH, which could put a source tree before the installed wheel
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(
-        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=600
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     return done.stdout
