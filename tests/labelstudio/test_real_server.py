@@ -4,8 +4,9 @@ their predictions (validated against the config: a label the config lacks is ref
 read back through the API and compared field by field.
 
 Text and time series come from bundled recipes rendered with the `label-studio` format, and
-from the spot-check's export of the same datasets; images (and the awkward text and series
-cases) from hand-made samples, so the test needs no renderer.
+from the spot-check's export of the same datasets; scenes from a tiny render (where pyrender
+is installed); the awkward cases (emoji, XML specials, every keypoint visibility, a missing
+value) from hand-made samples.
 """
 
 from __future__ import annotations
@@ -134,3 +135,42 @@ def test_label_studio_refuses_what_its_config_lacks(label_studio: Any, text_samp
     project = label_studio.project("synthlab narrow", narrow)
     with pytest.raises(AssertionError, match=r"HTTP 400.*TEST"):
         label_studio.import_tasks(project, [task_for(text_sample)])
+
+
+SCENE = """
+version: 1
+name: ls-scene
+seed: 4
+count: 3
+generator:
+  kind: scene
+  params:
+    classes:
+      crate: {asset: crate, count: {int: [1, 2]}}
+      person: {asset: human, count: 1}
+    surface: {spread: 2.5}
+    camera: {resolution: [64, 48], distance: {uniform: [5, 7]}, azimuth: {uniform: [0, 360]}}
+output:
+  formats: [image, label-studio]
+"""
+
+
+@pytest.mark.scene
+def test_rendered_scenes_import_unchanged(label_studio: Any, tmp_path: Path) -> None:
+    pytest.importorskip("pyrender")
+    recipe = tmp_path / "scene.yaml"
+    recipe.write_text(SCENE, encoding="utf-8")
+    out = tmp_path / "out"
+    synthlab.render(recipe, out, workers=1)
+    config = (out / "label-studio" / "config.xml").read_text(encoding="utf-8")
+    tasks = json.loads((out / "label-studio" / "tasks.json").read_text(encoding="utf-8"))
+    kinds = {r["type"] for t in tasks for r in t["predictions"][0]["result"]}
+    assert {"rectanglelabels", "brushlabels", "keypointlabels"} <= kinds
+    _round_trip(label_studio, "synthlab scene format", config, tasks)
+    spotcheck = export_tasks(out, everything=True)  # images inline as data URIs
+    _round_trip(
+        label_studio,
+        "synthlab scene spot-check",
+        (spotcheck.parent / "label-studio.xml").read_text(encoding="utf-8"),
+        json.loads(spotcheck.read_text(encoding="utf-8")),
+    )
