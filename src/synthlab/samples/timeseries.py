@@ -20,7 +20,25 @@ from synthlab.samples.base import Sample
 __all__ = ["ACTIVITIES", "EVENT_KINDS", "EventLabel", "Segment", "TimeseriesSample", "kind_code"]
 
 # Codes of the per-point `activity` column (its index here). Fixed: never reorder.
-ACTIVITIES: tuple[str, ...] = ("standing", "sitting", "walking", "running", "lying")
+ACTIVITIES: tuple[str, ...] = (
+    "standing",
+    "sitting",
+    "walking",
+    "running",
+    "lying",
+    # the body-worn activity library (generators/timeseries/wearable/activities.yaml)
+    "walking_slow",
+    "walking_fast",
+    "stairs_up",
+    "stairs_down",
+    "cycling",
+    "shuffling",
+    "freezing_of_gait",
+    "sit_to_stand",
+    "stand_to_sit",
+    "lie_to_sit",
+    "sit_to_lie",
+)
 
 # Integer codes of the per-point `label` column (0 = normal). Fixed: never reorder.
 EVENT_KINDS: tuple[str, ...] = (

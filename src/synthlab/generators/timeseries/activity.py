@@ -1,57 +1,73 @@
-"""A body-worn 3-axis accelerometer (in g, optionally a gyroscope in rad/s) going through
-daily activities: segments of standing, sitting, walking, running and lying with
-plausible durations, gravity orientation per posture, and gait at a cadence.
+"""A body-worn IMU going through daily activities: the motion of the body segment the sensor
+sits on, seen from the sensor (specific force in g, gravity included, and angular rate).
 
-Device frame: upright postures put gravity along +z, sitting tilts it 60 degrees about x,
-lying puts it in the horizontal (x, y) plane; each segment adds a small random tilt.
-Segments are labels; only the loop over segments is in Python, never one over points.
+The body is a few rigid segments (trunk, thigh, shank, forearm, a phone in the hand), each
+with a resting angle per posture and a swing driven by the gait phase: the trunk bounces at
+the step frequency and sways sideways at the stride frequency, arms and legs swing at the
+stride frequency (an arm against its own side's leg), heels strike once per stride each.
+The sensor's orientation in the world is one rotation matrix per point; its acceleration is
+the pivot's (the trunk's) plus the second derivative of its position on the swinging
+segment, and its angular rate comes from the same rotation matrices, so accelerometer and
+gyroscope always agree. Numbers are data: wearable/activities.yaml and placements.py.
+
+Only the loops over segments are in Python, never one over points.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from synthlab.generators.timeseries.params import ACTIVITIES, ActivityParams
+from synthlab.generators.timeseries.params import ActivityParams
+from synthlab.generators.timeseries.wearable.activities import (
+    Activity,
+    Posture,
+    activity_table,
+    postures,
+)
+from synthlab.generators.timeseries.wearable.imu import (
+    STANDARD_GRAVITY,
+    accel_scale,
+    clip_and_quantise,
+    gyro_scale,
+    random_rotation,
+    rotate,
+)
+from synthlab.generators.timeseries.wearable.placements import PLACEMENTS, Placement
+from synthlab.generators.timeseries.wearable.subjects import Subject, draw_subject
 from synthlab.samples.timeseries import Segment
 
-__all__ = ["ActivitySignal", "lying_gravity", "simulate_activity"]
+if TYPE_CHECKING:
+    from synthlab.generators.timeseries.events import PlacedEvent
 
-# typical segment length in seconds (uniform between the two) when the recipe gives none
-_DURATIONS = {
-    "standing": (10.0, 40.0),
-    "sitting": (20.0, 90.0),
-    "walking": (10.0, 60.0),
-    "running": (8.0, 30.0),
-    "lying": (20.0, 90.0),
-}
-_CADENCE = {"walking": (1.6, 2.1), "running": (2.4, 3.0)}  # steps per second
-_GAIT_AMPLITUDE = {"walking": 0.35, "running": 1.1}  # g, vertical
-_POSTURE = {
-    "standing": (0.0, 0.0, 1.0),
-    "walking": (0.0, 0.0, 1.0),
-    "running": (0.0, 0.0, 1.0),
-    "sitting": (0.0, np.sin(np.pi / 3), np.cos(np.pi / 3)),
-    "lying": (1.0, 0.0, 0.0),
-}
-_SMOOTH_S = 0.6  # posture changes take about this long
+__all__ = [
+    "ActivitySignal",
+    "lying_gravity",
+    "relabel_falls",
+    "sensor_output",
+    "simulate_activity",
+]
+
+_SMOOTH_S = 0.6  # posture and gait changes take about this long
+_GESTURE_S = 0.6  # random arm movement: moving-average width (below ~1.5 Hz)
+_SWAY_S = 1.2  # postural sway: below ~1 Hz
+_IMPACT_DECAY_S = 0.012  # heel-strike transient: decay time and ringing frequency
+_IMPACT_RING_HZ = 18.0
+_WALK_LEG_SWING = 0.35  # radians: the trunk's rotations are scaled to this gait
 
 
 @dataclass(frozen=True)
 class ActivitySignal:
-    accel: np.ndarray  # n x 3, g
+    accel: np.ndarray  # n x 3, g, gravity included (device frame)
     gyro: np.ndarray  # n x 3, rad/s
-    codes: np.ndarray  # n, int16 index into ACTIVITIES
+    gravity: np.ndarray  # n x 3, g: gravity's share of `accel`
+    codes: np.ndarray  # n, int16 index into the recipe's activity names
     segments: tuple[Segment, ...]
-
-
-def _tilt(vector: np.ndarray, angles: np.ndarray) -> np.ndarray:
-    """Rotate a vector by small angles about x then y."""
-    ax, ay = angles
-    rot_x = np.array([[1, 0, 0], [0, np.cos(ax), -np.sin(ax)], [0, np.sin(ax), np.cos(ax)]])
-    rot_y = np.array([[np.cos(ay), 0, np.sin(ay)], [0, 1, 0], [-np.sin(ay), 0, np.cos(ay)]])
-    return np.asarray(rot_y @ rot_x @ vector)
+    subject: Subject
+    step_rate: np.ndarray  # n, steps per second (0 at rest)
 
 
 def lying_gravity(rng: np.random.Generator) -> np.ndarray:
@@ -61,75 +77,307 @@ def lying_gravity(rng: np.random.Generator) -> np.ndarray:
 
 
 def _segments(
-    params: ActivityParams, n: int, rate: float, rng: np.random.Generator
+    params: ActivityParams,
+    table: dict[str, Activity],
+    n: int,
+    rate: float,
+    rng: np.random.Generator,
 ) -> list[Segment]:
-    states = params.states
-    segments: list[Segment] = []
-    position = 0
-    state = states[int(rng.integers(len(states)))]
-    while position < n:
+    drawn = [s for s in params.states if table[s].transition is None]
+    transitions = [table[s] for s in params.states if table[s].transition is not None]
+
+    def points(state: str) -> int:
         if state in params.durations:
             seconds = params.durations[state].sample(rng)
         else:
-            seconds = rng.uniform(*_DURATIONS[state])
-        length = max(1, round(seconds * rate))
+            seconds = rng.uniform(*table[state].duration)
+        return max(1, round(seconds * rate))
+
+    segments: list[Segment] = []
+    position = 0
+    state = drawn[int(rng.integers(len(drawn)))]
+    previous: str | None = None
+    while position < n:
+        if previous is not None:
+            change = (table[previous].posture, table[state].posture)
+            between = next((t for t in transitions if t.transition == change), None)
+            if between is not None:
+                length = points(between.name)
+                segments.append(Segment(between.name, position, min(n, position + length)))
+                position += length
+                if position >= n:
+                    break
+        length = points(state)
         segments.append(Segment(state, position, min(n, position + length)))
         position += length
-        others = [s for s in states if s != state] or [state]
+        previous = state
+        others = [s for s in drawn if s != state] or [state]
         state = others[int(rng.integers(len(others)))]
     return segments
+
+
+def _angle(posture: Posture, activity: Activity, segment: str) -> float:
+    if segment == "forearm" and activity.forearm is not None:
+        return activity.forearm
+    return float(getattr(posture, segment))
+
+
+def _lowpass_noise(n: int, width: int, rng: np.random.Generator, columns: int) -> np.ndarray:
+    """Unit-variance noise below about rate / width: white noise smoothed twice."""
+    from scipy.ndimage import uniform_filter1d
+
+    noise = rng.normal(size=(n, columns))
+    if width > 1:
+        noise = uniform_filter1d(noise, size=width, axis=0, mode="wrap")
+        noise = uniform_filter1d(noise, size=width, axis=0, mode="wrap")
+    spread = noise.std(axis=0)
+    return noise / np.where(spread > 0, spread, 1.0)
+
+
+def _rot_x(a: np.ndarray) -> np.ndarray:
+    c, s, o, z = np.cos(a), np.sin(a), np.ones_like(a), np.zeros_like(a)
+    return np.stack([o, z, z, z, c, -s, z, s, c], axis=-1).reshape(-1, 3, 3)
+
+
+def _rot_z(a: np.ndarray) -> np.ndarray:
+    c, s, o, z = np.cos(a), np.sin(a), np.ones_like(a), np.zeros_like(a)
+    return np.stack([c, -s, z, s, c, z, z, z, o], axis=-1).reshape(-1, 3, 3)
+
+
+def _pitch(a: np.ndarray) -> np.ndarray:
+    """Rotation that swings a hanging segment's lower end forward by `a` (about -y)."""
+    c, s, o, z = np.cos(a), np.sin(a), np.ones_like(a), np.zeros_like(a)
+    return np.stack([c, z, -s, z, o, z, s, z, c], axis=-1).reshape(-1, 3, 3)
+
+
+@dataclass
+class _PerSegment:
+    """Values drawn once per segment, laid out per point by `spread`."""
+
+    cadence: np.ndarray
+    bounce: np.ndarray
+    arm: np.ndarray
+    leg: np.ndarray
+    impact: np.ndarray
+    gesture: np.ndarray
+    sway: np.ndarray
+    tremor_hz: np.ndarray
+    tremor_rad: np.ndarray
+    vibration: np.ndarray
+    start_angle: np.ndarray  # the sensor segment's resting pitch at the segment's start/end
+    end_angle: np.ndarray
+    roll: np.ndarray  # lying on a side, plus the device's tilt
+    tilt: np.ndarray
+
+
+def _draw_segments(
+    params: ActivityParams,
+    table: dict[str, Activity],
+    segments: list[Segment],
+    subject: Subject,
+    placement: Placement,
+    rng: np.random.Generator,
+) -> _PerSegment:
+    pose = postures()
+    k = len(segments)
+    values = _PerSegment(*(np.zeros(k) for _ in range(14)))
+    for number, segment in enumerate(segments):
+        activity = table[segment.activity]
+        if activity.transition is not None:
+            begin, end = (pose[p] for p in activity.transition)
+        else:
+            begin = end = pose[activity.posture]
+        values.start_angle[number] = _angle(begin, activity, placement.segment)
+        values.end_angle[number] = _angle(end, activity, placement.segment)
+        scale = subject.intensity * rng.uniform(0.85, 1.15)
+        if activity.moves:
+            chosen = params.cadence.get(segment.activity)
+            values.cadence[number] = (
+                chosen.sample(rng)
+                if chosen is not None
+                else rng.uniform(*activity.cadence) * subject.cadence_scale
+            )
+        values.bounce[number] = activity.bounce * scale
+        values.arm[number] = activity.arm_swing * scale * placement.swing
+        values.leg[number] = activity.leg_swing * scale
+        values.impact[number] = activity.impact * scale
+        values.gesture[number] = activity.gesture * rng.uniform(0.6, 1.4)
+        values.sway[number] = activity.sway
+        if activity.tremor[1] > 0:
+            values.tremor_hz[number] = rng.uniform(*activity.tremor)
+            values.tremor_rad[number] = activity.tremor_rad * scale
+        values.vibration[number] = activity.vibration * scale
+        if activity.posture == "lying" and activity.transition is None:
+            values.roll[number] = rng.choice([-np.pi / 2, 0.0, np.pi / 2]) + rng.normal(0, 0.2)
+        tilt = params.tilt.sample(rng)
+        if tilt > 0:
+            values.tilt[number], extra_roll = rng.normal(0, tilt, 2)
+            values.roll[number] += extra_roll
+    return values
 
 
 def simulate_activity(
     params: ActivityParams, t: np.ndarray, rate: float, rng: np.random.Generator
 ) -> ActivitySignal:
-    n = t.shape[0]
-    segments = _segments(params, n, rate, rng)
-    lengths = np.array([s.end - s.start for s in segments])
-    state_codes = np.array([ACTIVITIES.index(s.activity) for s in segments], dtype=np.int16)
-    gravity = np.empty((len(segments), 3))
-    cadence = np.zeros(len(segments))
-    amplitude = np.zeros(len(segments))
-    for number, segment in enumerate(segments):
-        base = (
-            lying_gravity(rng)
-            if segment.activity == "lying"
-            else np.array(_POSTURE[segment.activity])
-        )
-        tilt = params.tilt.sample(rng)
-        gravity[number] = _tilt(base, rng.normal(0, tilt, 2) if tilt > 0 else np.zeros(2))
-        if segment.activity in _CADENCE:
-            chosen = params.cadence.get(segment.activity)
-            cadence[number] = (
-                chosen.sample(rng) if chosen else rng.uniform(*_CADENCE[segment.activity])
-            )
-            amplitude[number] = _GAIT_AMPLITUDE[segment.activity] * rng.uniform(0.8, 1.2)
-    codes = np.repeat(state_codes, lengths)
     # imported here: only recipes with an activity model pay scipy's import in each worker
     from scipy.ndimage import uniform_filter1d
 
-    # posture: per-segment gravity, smoothed so transitions take a moment, kept at 1 g
-    down = np.repeat(gravity, lengths, axis=0)
+    n = t.shape[0]
+    table = activity_table({name: d.row() for name, d in params.library.items()})
+    names = params.activity_names
+    placement = PLACEMENTS[params.placement]
+    subject = draw_subject(params.subject, rng)
+    clock = 1.0 + params.clock_ppm.sample(rng) * 1e-6  # the sensor's true rate over nominal
+    dt = 1.0 / (rate * clock)
+    segments = _segments(params, table, n, rate, rng)
+    lengths = np.array([s.end - s.start for s in segments])
+    starts = np.repeat(np.array([s.start for s in segments]), lengths)
+    codes = np.repeat(np.array([names.index(s.activity) for s in segments], np.int16), lengths)
+    drawn = _draw_segments(params, table, segments, subject, placement, rng)
     window = max(1, round(_SMOOTH_S * rate))
-    down = uniform_filter1d(down, size=window, axis=0, mode="nearest")
-    down /= np.linalg.norm(down, axis=1, keepdims=True)
-    # gait: phase accumulates the cadence so that it stays continuous across segments
-    step_rate = uniform_filter1d(np.repeat(cadence, lengths), size=window, mode="nearest")
-    strength = uniform_filter1d(np.repeat(amplitude, lengths), size=window, mode="nearest")
-    phase = 2 * np.pi * np.cumsum(step_rate) / rate + rng.uniform(0, 2 * np.pi)
-    vertical = strength * (np.sin(phase) + 0.3 * np.sin(2 * phase))
-    forward = 0.5 * strength * np.sin(phase + np.pi / 2)
-    lateral = 0.3 * strength * np.sin(phase / 2)
-    # forward and lateral directions: perpendicular to gravity, fixed in the device frame
-    side = np.cross(down, np.array([0.0, 1.0, 0.0]))
-    side /= np.maximum(np.linalg.norm(side, axis=1, keepdims=True), 1e-9)
-    ahead = np.cross(side, down)
-    accel = down * (1.0 + vertical)[:, None] + ahead * forward[:, None] + side * lateral[:, None]
-    gyro = np.column_stack(
-        [
-            0.8 * strength * np.sin(phase),
-            0.4 * strength * np.sin(phase / 2),
-            np.gradient(np.arctan2(down[:, 1], down[:, 2])) * rate,
-        ]
+
+    def spread(per_segment: np.ndarray) -> np.ndarray:
+        return uniform_filter1d(np.repeat(per_segment, lengths), size=window, mode="nearest")
+
+    # resting angle: constant in a segment, an S-curve from posture to posture in a transition
+    progress = (np.arange(n) - starts) / np.repeat(lengths, lengths)
+    ease = 0.5 - 0.5 * np.cos(np.pi * progress)
+    begin, end = np.repeat(drawn.start_angle, lengths), np.repeat(drawn.end_angle, lengths)
+    rest = uniform_filter1d(begin + (end - begin) * ease, size=window, mode="nearest")
+
+    step_rate = spread(drawn.cadence)
+    bounce, arm, leg = spread(drawn.bounce), spread(drawn.arm), spread(drawn.leg)
+    impact, vibration = spread(drawn.impact), spread(drawn.vibration)
+    # stride phase (one stride = two steps) accumulates, so it stays continuous over changes
+    stride = np.pi * np.cumsum(step_rate) * dt + rng.uniform(0, 2 * np.pi)
+    step = 2.0 * stride
+    side = 0.0 if placement.side < 0 else np.pi  # the left side moves half a stride later
+
+    # trunk (pelvis) linear acceleration, m/s², body frame: vertical at the step frequency
+    # with its second harmonic, fore-aft a quarter cycle ahead, side-to-side per stride
+    lift = bounce * (np.sin(step) + 0.25 * np.sin(2 * step + 0.6))
+    lift += subject.asymmetry * bounce * np.sin(stride)
+    trunk = np.column_stack(
+        [0.6 * bounce * np.sin(step + np.pi / 2), 0.4 * bounce * np.sin(stride), lift]
     )
-    return ActivitySignal(accel, gyro, codes, tuple(segments))
+    # trunk rotations (pelvic obliquity, rotation, tilt) grow with the gait; sway at rest
+    gait = leg / _WALK_LEG_SWING
+    sway = spread(drawn.sway)[:, None] * _lowpass_noise(n, round(_SWAY_S * rate), rng, 2)
+    roll = 0.07 * gait * np.sin(stride) + sway[:, 1] + spread(drawn.roll)
+    yaw = 0.07 * gait * np.sin(stride + np.pi / 2)
+    if placement.segment == "trunk":
+        swing = 0.035 * gait * np.sin(step) + sway[:, 0]
+        twist = np.zeros(n)
+    elif placement.segment in ("forearm", "phone"):
+        # an arm swings against its own side's leg; the forearm turns a little with it
+        gestures = spread(drawn.gesture)[:, None] * _lowpass_noise(
+            n, round(_GESTURE_S * rate), rng, 2
+        )
+        swing = arm * np.sin(stride + side + np.pi) + gestures[:, 0]
+        twist = 0.3 * arm * np.sin(stride + side + np.pi / 2) + 1.5 * gestures[:, 1]
+    else:
+        tremor_phase = 2 * np.pi * np.cumsum(spread(drawn.tremor_hz)) * dt
+        tremor = spread(drawn.tremor_rad) * np.sin(tremor_phase)
+        if placement.segment == "thigh":
+            swing = leg * np.sin(stride + side) + tremor
+        else:  # shank: larger, later, with the quick swing phase's harmonic
+            own = stride + side - 0.6
+            swing = 1.4 * leg * (np.sin(own) + 0.3 * np.sin(2 * own - 1.0)) + 1.5 * tremor
+        twist = np.zeros(n)
+    pitch = rest + swing + spread(drawn.tilt)
+
+    # the segment's orientation in the world, then the device's (its mount on the segment)
+    segment_to_world = _rot_x(roll) @ _rot_z(yaw) @ _pitch(pitch)
+    height = subject.height_m
+    offset = segment_to_world[:, :, 2] * (-placement.length * height)  # pivot -> sensor
+    moving = np.gradient(np.gradient(offset, dt, axis=0), dt, axis=0)
+    accel_world = placement.trunk_gain * trunk + moving
+    # heel strikes: a damped ring after each strike, both feet for the trunk, one for a leg
+    per_strike = stride + side if placement.segment == "shank" else step
+    strikes_rate = step_rate / 2 if placement.segment == "shank" else step_rate
+    since = np.mod(per_strike, 2 * np.pi) / np.maximum(2 * np.pi * strikes_rate, 1e-6)
+    ring = np.exp(-since / _IMPACT_DECAY_S) * np.cos(2 * np.pi * _IMPACT_RING_HZ * since)
+    jolt = placement.impact_gain * impact * ring
+    accel_world[:, 2] += jolt
+    accel_world[:, 0] += 0.3 * jolt
+    if drawn.vibration.any():  # road vibration: white noise less its 0.2 s moving average
+        white = rng.normal(size=(n, 3))
+        highpass = white - uniform_filter1d(white, max(2, round(0.2 * rate)), axis=0)
+        accel_world += vibration[:, None] * highpass / highpass.std(axis=0)
+    accel_world[:, 2] += STANDARD_GRAVITY  # the accelerometer reads +1 g upward at rest
+
+    device_to_world = segment_to_world @ _rot_z(twist) @ placement.mount_matrix
+    to_device = np.transpose(device_to_world, (0, 2, 1))
+    accel = np.einsum("nij,nj->ni", to_device, accel_world) / STANDARD_GRAVITY
+    gravity = to_device[:, :, 2].copy()
+    turning = to_device @ np.gradient(device_to_world, dt, axis=0)  # skew: body angular rate
+    gyro = np.column_stack([turning[:, 2, 1], turning[:, 0, 2], turning[:, 1, 0]])
+    if params.orientation == "random":
+        accel, gyro, gravity = rotate(random_rotation(rng), accel, gyro, gravity)
+    return ActivitySignal(accel, gyro, gravity, codes, tuple(segments), subject, step_rate)
+
+
+def relabel_falls(
+    codes: np.ndarray,
+    segments: tuple[Segment, ...],
+    events: list[PlacedEvent],
+    names: tuple[str, ...],
+) -> tuple[np.ndarray, tuple[Segment, ...]]:
+    """A fall's lying phase is lying, whatever the body was doing before: the per-point
+    codes and the segments say so (segments split around it)."""
+    lying = [(lo, hi) for e in events for phase, lo, hi in e.phases if phase == "lying"]
+    if not lying:
+        return codes, segments
+    codes = codes.copy()
+    for lo, hi in lying:
+        codes[lo:hi] = names.index("lying")
+    # rebuild the segments from the codes: runs of one activity
+    change = np.flatnonzero(np.diff(codes)) + 1
+    bounds = np.concatenate([[0], change, [codes.shape[0]]])
+    rebuilt = tuple(
+        Segment(names[int(codes[a])], int(a), int(b)) for a, b in itertools.pairwise(bounds)
+    )
+    return codes, rebuilt
+
+
+def sensor_output(
+    params: ActivityParams,
+    values: np.ndarray,
+    channel_names: tuple[str, ...],
+    motion: ActivitySignal,
+    events: list[PlacedEvent],
+) -> None:
+    """In place: the activity channels as the chip reports them (gravity removed or not,
+    units, range clipping, quantisation), after the events, so a fall's impact clips too."""
+    accel = [channel_names.index(c) for c in params.axes]
+    gyro = [channel_names.index(c) for c in params.gyro or ()]
+    if not params.gravity:
+        gravity = motion.gravity.copy()
+        for event in events:
+            # a fall turns the body: gravity from the impact on is where the lying rests
+            lying = [(lo, hi) for phase, lo, hi in event.phases if phase == "lying"]
+            if not lying:
+                continue
+            lo, hi = lying[0]
+            down = np.nanmean(values[lo:hi, accel], axis=0)
+            down /= max(float(np.linalg.norm(down)), 1e-9)
+            impact = min((a for phase, a, _ in event.phases if phase == "impact"), default=lo)
+            gravity[impact:hi] = down
+        values[:, accel] -= gravity
+    scale = accel_scale(params.units)
+    if scale != 1.0:
+        values[:, accel] *= scale
+    full = None if params.range_g is None else params.range_g * scale
+    block = values[:, accel]
+    clip_and_quantise(block, full, params.bits)
+    values[:, accel] = block
+    if gyro:
+        rate_scale = gyro_scale(params.gyro_units)
+        if rate_scale != 1.0:
+            values[:, gyro] *= rate_scale
+        full = None
+        if params.gyro_range_dps is not None:
+            full = np.deg2rad(params.gyro_range_dps) * rate_scale
+        block = values[:, gyro]
+        clip_and_quantise(block, full, params.bits)
+        values[:, gyro] = block

@@ -15,13 +15,18 @@ from __future__ import annotations
 import numpy as np
 
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
-from synthlab.generators.timeseries.activity import simulate_activity
+from synthlab.generators.timeseries.activity import (
+    ActivitySignal,
+    relabel_falls,
+    sensor_output,
+    simulate_activity,
+)
 from synthlab.generators.timeseries.components import Timeline, channel_values, correlated_noise
 from synthlab.generators.timeseries.events import PlacedEvent, apply_events, place_events
 from synthlab.generators.timeseries.memory import keep_freed_memory
-from synthlab.generators.timeseries.params import ACTIVITIES, TimeseriesParams
+from synthlab.generators.timeseries.params import TimeseriesParams
 from synthlab.generators.timeseries.sampling import kept_points, sample_times
-from synthlab.samples.timeseries import Segment, TimeseriesSample, kind_code
+from synthlab.samples.timeseries import TimeseriesSample, kind_code
 
 __all__ = ["TimeseriesGenerator", "make_series", "target_name"]
 
@@ -42,8 +47,9 @@ def _base(
     line: Timeline,
     base_rng: np.random.Generator,
     activity_rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray | None, tuple[Segment, ...]]:
-    """The clean signal as an (n, channels) view of a channel-major array."""
+) -> tuple[np.ndarray, ActivitySignal | None]:
+    """The clean signal as an (n, channels) view of a channel-major array, and the body's
+    motion when the recipe has an activity model (in g and rad/s, gravity included)."""
     rows = np.empty((len(params.channels), line.n))
     for channel, row in zip(params.channels, rows, strict=True):
         channel_values(channel, line, base_rng, out=row)
@@ -54,14 +60,14 @@ def _base(
         base = (np.asarray(params.mixing, dtype=float) @ rows).T
     t = line.t
     if params.activity is None:
-        return base, None, ()
+        return base, None
     motion = simulate_activity(params.activity, t, params.rate_hz, activity_rng)
     names = params.channel_names
     for axis, name in enumerate(params.activity.axes):
         base[:, names.index(name)] += motion.accel[:, axis]
     for axis, name in enumerate(params.activity.gyro or ()):
         base[:, names.index(name)] += motion.gyro[:, axis]
-    return base, motion.codes, motion.segments
+    return base, motion
 
 
 def _point_labels(n: int, events: list[PlacedEvent]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -92,9 +98,15 @@ def make_series(
     t = sample_times(params.sampling, n, params.rate_hz, sampling_rng)
     keep = kept_points(params.sampling, n, sampling_rng)
     line = Timeline(t, params.rate_hz, regular=params.sampling.jitter == 0)
-    base, activity, segments = _base(params, line, base_rng, activity_rng)
+    base, motion = _base(params, line, base_rng, activity_rng)
     placed = place_events(params, n, plan, event_rng)
     values = apply_events(params, base, placed, event_rng)
+    activity, segments, activities = None, (), ()
+    if motion is not None:
+        assert params.activity is not None
+        activities = params.activity.activity_names
+        activity, segments = relabel_falls(motion.codes, motion.segments, placed, activities)
+        sensor_output(params.activity, values, params.channel_names, motion, placed)
     anomaly, label, event_id = _point_labels(n, placed)
     targets: dict[str, np.ndarray] = {}
     for horizon in params.targets:
@@ -125,7 +137,7 @@ def make_series(
         label=label if every else label[keep],
         event_id=event_id if every else event_id[keep],
         activity=None if activity is None else (activity if every else activity[keep]),
-        activities=ACTIVITIES if activity is not None else (),
+        activities=activities,
         targets=targets,
         events=events,
         segments=segments,

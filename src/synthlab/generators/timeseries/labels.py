@@ -8,7 +8,7 @@ from pathlib import Path
 
 from synthlab.generators.timeseries.params import TimeseriesParams
 from synthlab.samples.labels import LabelSet
-from synthlab.samples.timeseries import ACTIVITIES, EVENT_KINDS
+from synthlab.samples.timeseries import EVENT_KINDS
 
 __all__ = ["timeseries_label_set"]
 
@@ -18,6 +18,7 @@ def timeseries_label_set(params: TimeseriesParams, base_dir: Path) -> LabelSet:
     return LabelSet(
         event_kinds=tuple(kind for kind in EVENT_KINDS if kind in injected),
         event_names=tuple(params.conditions()),
-        # the column's codes index the fixed ACTIVITIES table, whichever states are drawn
-        activities=ACTIVITIES if params.activity is not None else (),
+        # the column's codes index the fixed ACTIVITIES table (then the recipe's own
+        # activities), whichever states are drawn
+        activities=params.activity.activity_names if params.activity is not None else (),
     )

@@ -8,6 +8,11 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from synthlab.errors import did_you_mean
+from synthlab.generators.timeseries.wearable.params import (
+    PLACEMENT_NAMES,
+    ActivityDefinition,
+    SubjectParams,
+)
 from synthlab.recipe.distributions import FloatValue, IntValue, StrValue, Value
 from synthlab.recipe.model import RecipeModel
 from synthlab.samples.timeseries import ACTIVITIES, EVENT_KINDS
@@ -140,40 +145,82 @@ class ChannelParams(_Model):
 
 
 class ActivityParams(_Model):
-    """A 3-axis accelerometer (in g) on a body: activity states with durations in seconds."""
+    """A body-worn IMU: accelerometer (and gyroscope) on a placement, a subject drawn per
+    series, activity states with durations in seconds (docs/timeseries.md, Body-worn sensors).
+
+    Noise components on the activity channels are in g and rad/s (the model's units);
+    `units`, `gyro_units`, `gravity`, range and bits turn the finished signal into the
+    sensor's output, events included."""
 
     axes: tuple[str, str, str] = Field(description="the x, y, z accelerometer channel names")
     gyro: tuple[str, str, str] | None = Field(default=None, description="gyroscope channels")
-    states: tuple[Literal["standing", "sitting", "walking", "running", "lying"], ...] = ACTIVITIES
+    placement: Literal[PLACEMENT_NAMES] = Field(  # type: ignore[valid-type]
+        default="waist", description="where the sensor sits on the body"
+    )
+    states: tuple[str, ...] = Field(
+        default=ACTIVITIES[:5],
+        description="activities drawn (transitions listed here go between matching postures)",
+    )
     durations: dict[str, FloatValue] = Field(
         default_factory=dict, description="seconds per state; defaults per state otherwise"
     )
     cadence: dict[str, FloatValue] = Field(
-        default_factory=dict, description="steps per second of walking/running"
+        default_factory=dict, description="steps per second of a gait state"
     )
     tilt: FloatValue = Field(default=0.15, description="random device tilt per segment, radians")
+    library: dict[str, ActivityDefinition] = Field(
+        default_factory=dict, description="the recipe's own activities (or changed built-ins)"
+    )
+    subject: SubjectParams = SubjectParams()
+    orientation: Literal["fixed", "random"] = Field(
+        default="fixed", description="random: the device turned uniformly at random per series"
+    )
+    units: Literal["g", "m/s2", "mg"] = "g"
+    gyro_units: Literal["rad/s", "deg/s"] = "rad/s"
+    gravity: bool = Field(default=True, description="false: linear acceleration (gravity removed)")
+    range_g: float | None = Field(default=None, gt=0, description="accelerometer full scale, g")
+    gyro_range_dps: float | None = Field(default=None, gt=0, description="gyro full scale, deg/s")
+    bits: int | None = Field(default=None, ge=2, le=32, description="converter resolution")
+    clock_ppm: FloatValue = Field(
+        default=0.0, description="sensor clock error, parts per million (its true rate differs)"
+    )
 
-    @field_validator("durations", "cadence")
+    @property
+    def activity_names(self) -> tuple[str, ...]:
+        """The `activity` column's code table: built-ins in fixed order, then the recipe's."""
+        return ACTIVITIES + tuple(name for name in self.library if name not in ACTIVITIES)
+
+    @field_validator("library")
     @classmethod
-    def _known_states(cls, values: dict[str, object]) -> dict[str, object]:
-        for key in values:
-            if key not in ACTIVITIES:
-                raise ValueError(f"unknown activity {key!r}{did_you_mean(key, ACTIVITIES)}")
+    def _library(cls, values: dict[str, ActivityDefinition]) -> dict[str, ActivityDefinition]:
+        from synthlab.generators.timeseries.wearable.activities import activity_table
+
+        activity_table({name: d.row() for name, d in values.items()})  # raises on bad rows
         return values
 
-    @field_validator("durations")
-    @classmethod
-    def _durations(cls, values: dict[str, Value[float]]) -> dict[str, Value[float]]:
-        for state, value in values.items():
+    @model_validator(mode="after")
+    def _known_states(self) -> ActivityParams:
+        known = self.activity_names
+        for where, names in (
+            ("states", self.states),
+            ("durations", tuple(self.durations)),
+            ("cadence", tuple(self.cadence)),
+        ):
+            for key in names:
+                if key not in known:
+                    raise ValueError(
+                        f"{where}: unknown activity {key!r}{did_you_mean(key, known)}"
+                    )
+        for state, value in self.durations.items():
             _positive(value, f"duration of {state} (seconds)")
-        return values
-
-    @field_validator("cadence")
-    @classmethod
-    def _cadence(cls, values: dict[str, Value[float]]) -> dict[str, Value[float]]:
-        for state, value in values.items():
+        for state, value in self.cadence.items():
             _positive(value, f"cadence of {state} (steps per second)", zero_ok=True)
-        return values
+        if self.bits is not None and self.range_g is None and self.gyro_range_dps is None:
+            raise ValueError("bits needs a full scale to divide: give range_g or gyro_range_dps")
+        low, high = self.clock_ppm.bounds()
+        if min(low, -high) < -1e5:
+            raise ValueError("clock_ppm must lie within +-100000 (10%)")
+        return self
 
 
 class EventParams(_Model):
