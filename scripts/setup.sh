@@ -38,7 +38,7 @@ fi
 .venv/bin/python -m pip install -q --no-deps "ultralytics==8.4.190"
 # sktime only for the real smartwatch recordings its wheel ships (BasicMotions, read by
 # tests/timeseries/realdata.py); no deps: they would move numpy, pandas and scikit-learn
-.venv/bin/pip install -q --no-deps sktime==1.2.0
+.venv/bin/pip install --no-deps sktime==1.2.0
 # tests/core/test_wheel_install.py builds synthlab's wheel offline, with this setuptools
 .venv/bin/python -m pip install -q "setuptools>=77"
 
