@@ -14,7 +14,8 @@ sharpness and the radially averaged power spectrum, which downscaling would flat
 - frequency: the power spectrum (Hann window, normalised to unit power so brightness does
   not move it) in radial bins, its log-log slope and its share above 0.25 cycles/pixel;
 - noise: Immerkaer's (1996) fast estimate of the standard deviation of Gaussian noise
-  (a 3x3 second-difference mask), in 0..255 units; sharpness as the Laplacian's variance;
+  (a 3x3 second-difference mask), per colour channel and averaged, in 0..255 units, the
+  units of the scene's `effects.noise_std`; sharpness as the Laplacian's variance;
 - objects, when both sides carry boxes: count per image, size (square root of the box area
   over the image area), centre position, aspect ratio, category mix.
 
@@ -53,7 +54,7 @@ SPECTRUM_BINS = 12
 HISTOGRAM_BINS = 32
 EDGE_THRESHOLD = 20.0  # gradient magnitude (0..255 per pixel) that counts as an edge
 THUMBNAIL = 96
-HISTOGRAM_FAR = 12.0  # Wasserstein distance (0..255 units) between pooled histograms
+HISTOGRAM_FAR = 15.0  # Wasserstein distance (0..255 units) between pooled histograms
 SPECTRUM_FAR = 0.2  # mean |log10 power| gap over the radial bins (a factor of 1.6)
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601
 
@@ -198,7 +199,8 @@ def measure_image(path: Path, keep_thumbnail: bool = False) -> ImageMeasures:
         float((pixels[:, 0] - pixels[:, 2]).mean()),
         *_edges(luminance),
         _sharpness(crop_grey),
-        _noise_sigma(crop_grey),
+        # per colour channel, as the scene effect adds it (luminance would average it away)
+        float(np.mean([_noise_sigma(crop[..., c]) for c in range(3)])),
         slope,
         high,
     ]
@@ -330,18 +332,25 @@ PER_IMAGE: tuple[tuple[str, str, Callable[[float, float], str] | None], ...] = (
 # ---------------------------------------------------------------- metrics
 
 
-def _histogram_metrics(real: np.ndarray, synth: np.ndarray) -> list[Metric]:
+def _histogram_metrics(real_m: list[ImageMeasures], synth: np.ndarray) -> list[Metric]:
+    """Pooled pixel histograms. Pixels of one image are not independent draws, so the far
+    rule also asks for more than twice the distance between the real side's even and
+    odd images (what the choice of images alone moves it)."""
     from scipy.stats import wasserstein_distance
 
     centres = (np.arange(HISTOGRAM_BINS) + 0.5) * (256 / HISTOGRAM_BINS)
+    real = np.sum([m.histograms for m in real_m], axis=0)
+    even = np.sum([m.histograms for m in real_m[::2]], axis=0)
+    odd = np.sum([m.histograms for m in real_m[1::2]], axis=0) if len(real_m) > 1 else even
     metrics = []
     for row, name in enumerate(("colour.red", "colour.green", "colour.blue", "luminance")):
         if real[row].sum() == 0 or synth[row].sum() == 0:
             continue
         distance = wasserstein_distance(centres, centres, real[row], synth[row])
+        floor = wasserstein_distance(centres, centres, even[row], odd[row])
         real_mean = float(np.average(centres, weights=real[row]))
         synth_mean = float(np.average(centres, weights=synth[row]))
-        far = distance > HISTOGRAM_FAR
+        far = distance > max(HISTOGRAM_FAR, 2 * floor)
         advice = None
         if far:
             advice = (
@@ -561,7 +570,7 @@ def compare_sets(real: ImageSet, synth: ImageSet, options: FidelityOptions) -> M
     synth_features = np.stack([m.features for m in synth_m])
     real_hist = np.sum([m.histograms for m in real_m], axis=0)
     synth_hist = np.sum([m.histograms for m in synth_m], axis=0)
-    metrics = _histogram_metrics(real_hist, synth_hist)
+    metrics = _histogram_metrics(real_m, synth_hist)
     for name, column, advice in PER_IMAGE:
         metrics.append(
             distribution_metric(
