@@ -41,12 +41,16 @@ def _runs(values: np.ndarray) -> list[tuple[int, int]]:
 def encode_rle(values: np.ndarray) -> list[int]:
     """Pack a 1-D array of bytes (0..255)."""
     flat = np.asarray(values, dtype=np.uint8).ravel()
+    return _encode_runs(_runs(flat), flat.size)
+
+
+def _encode_runs(runs: list[tuple[int, int]], total: int) -> list[int]:
     bits = _Bits()
-    bits.put(flat.size, 32)
+    bits.put(total, 32)
     bits.put(_WORD - 1, 5)
     for size in _SIZES:
         bits.put(size - 1, 4)
-    for value, length in _runs(flat):
+    for value, length in runs:
         remaining = length
         while remaining > 0:
             count = min(remaining, 1 << _SIZES[-1])
@@ -98,9 +102,12 @@ def decode_rle(data: list[int]) -> np.ndarray:
 
 
 def mask_to_rle(mask: np.ndarray) -> list[int]:
-    """A boolean HxW mask as Label Studio brush RLE."""
+    """A boolean HxW mask as Label Studio brush RLE: the bytes of `encode_rle` on the mask's
+    RGBA pixels, found from the runs of the pixels themselves (a run of n equal pixels is a
+    run of 4n equal bytes), without making the RGBA array."""
     pixels = np.where(np.asarray(mask, dtype=bool), 255, 0).astype(np.uint8).ravel()
-    return encode_rle(np.repeat(pixels, 4))
+    runs = [(value, 4 * length) for value, length in _runs(pixels)]
+    return _encode_runs(runs, 4 * pixels.size)
 
 
 def mask_from_rle(data: list[int], height: int, width: int) -> np.ndarray:
