@@ -142,6 +142,8 @@ def test_brush_rle_round_trips_through_an_independent_decoder() -> None:
     mask[0:20, 0:40] = True  # runs longer than 256 next to single pixels
     rgba = _decode_ls_rle(mask_to_rle(mask)).reshape(37, 53, 4)
     assert np.array_equal(rgba[..., 3] > 0, mask)
+    # found from pixel runs, the same bytes as packing the whole RGBA array
+    assert mask_to_rle(mask) == encode_rle(np.repeat(np.where(mask, 255, 0), 4))
     long_run = np.zeros(70_000 * 4, np.uint8)  # longer than the 16-bit run field
     long_run[-3:] = 7
     assert np.array_equal(_decode_ls_rle(encode_rle(long_run)), long_run)
