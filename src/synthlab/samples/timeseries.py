@@ -54,6 +54,15 @@ EVENT_KINDS: tuple[str, ...] = (
     "noise_burst",
     "pattern",
     "fall",
+    "bearing_outer",
+    "bearing_inner",
+    "bearing_ball",
+    "bearing_cage",
+    "imbalance",
+    "misalignment",
+    "looseness",
+    "gear_mesh",
+    "cavitation",
 )
 
 

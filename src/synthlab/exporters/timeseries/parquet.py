@@ -36,9 +36,15 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
-from synthlab.exporters.timeseries.columns import event_rows, label_codes, point_columns
+from synthlab.exporters.timeseries.columns import (
+    event_names,
+    event_rows,
+    label_codes,
+    point_columns,
+)
 from synthlab.jsonio import canonical_json
 from synthlab.samples import Sample
+from synthlab.samples.labels import LabelSet
 from synthlab.samples.timeseries import ACTIVITIES, TimeseriesSample
 
 __all__ = ["EVENT_SCHEMA", "ParquetExporter", "series_table"]
@@ -49,7 +55,8 @@ WRITE_OPTIONS: dict[str, Any] = {  # the event table (small, once per dataset)
     "write_statistics": True,
     "version": "2.6",
 }
-_LABEL_COLUMNS = ("anomaly", "label", "event_id")
+_LABEL_COLUMNS = ("anomaly", "label", "event_id", "event")
+_DICTIONARY_COLUMNS = ("event", "activity")
 _GRID_COLUMNS = ("timestamp", "index")
 _TIMESTAMP = pa.timestamp("ns", tz="UTC")
 _EVENT_BATCH = 8192  # event rows per row group: memory stays bounded however many events
@@ -91,12 +98,12 @@ def _strings(words: tuple[str, ...]) -> pa.Array:
 _ACTIVITY_NAMES = _strings(ACTIVITIES)
 
 
-def _array(name: str, values: np.ndarray) -> pa.Array:
+def _array(name: str, values: np.ndarray, events: pa.Array) -> pa.Array:
     if name == "timestamp":
         return _numeric(values.astype(np.int64, copy=False), _TIMESTAMP)
-    if name == "activity":
+    if name in _DICTIONARY_COLUMNS:
         codes = _numeric(values.astype(np.int16, copy=False))
-        return pa.DictionaryArray.from_arrays(codes, _ACTIVITY_NAMES)
+        return pa.DictionaryArray.from_arrays(codes, events if name == "event" else _ACTIVITY_NAMES)
     return _numeric(values)
 
 
@@ -105,7 +112,7 @@ def series_write_options(columns: tuple[str, ...]) -> dict[str, Any]:
     """Writer settings for a series file with these columns (built once per layout)."""
     return {
         "compression": {c: "snappy" if c in _LABEL_COLUMNS else "none" for c in columns},
-        "use_dictionary": [c for c in columns if c == "activity"],
+        "use_dictionary": [c for c in columns if c in _DICTIONARY_COLUMNS],
         "column_encoding": {c: "DELTA_BINARY_PACKED" for c in _GRID_COLUMNS if c in columns},
         "write_statistics": [c for c in _GRID_COLUMNS if c in columns],
         "write_page_index": False,
@@ -113,17 +120,21 @@ def series_write_options(columns: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-def series_table(sample: TimeseriesSample) -> pa.Table:
-    columns = point_columns(sample)
+def series_table(sample: TimeseriesSample, labels: LabelSet | None = None) -> pa.Table:
+    """The series as an Arrow table; `labels` (the dataset's label set) numbers the `event`
+    column's names the same way in every series."""
+    names = event_names(sample, labels or LabelSet())
+    columns = point_columns(sample, names)
     about = {
         "series": sample.index,
         "rate_hz": sample.rate_hz,
         "length": sample.length,
         "units": dict(zip(sample.channels, sample.units, strict=True)),
-        "codes": label_codes(),
+        "codes": label_codes(names),
     }
     schema_meta = {b"synthlab": canonical_json(about).encode()}
-    arrays = [_array(name, values) for name, values in columns.items()]
+    events = _strings(names)
+    arrays = [_array(name, values, events) for name, values in columns.items()]
     # Every column is `required` (no nulls: a dropout is NaN, not null). Parquet then stores
     # no definition levels, which were ~40% of the writer's time (~2 ms of a series).
     fields = [
@@ -196,7 +207,7 @@ class ParquetExporter(Exporter):
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, TimeseriesSample)
-        table = series_table(sample)
+        table = series_table(sample, layout.labels)
         buffer = pa.BufferOutputStream()
         pq.write_table(
             table,
@@ -223,4 +234,5 @@ class ParquetExporter(Exporter):
             if not wrote:
                 writer.write_table(EVENT_SCHEMA.empty_table())
             writer.close()
-        dataset.file(f"{self.folder}/labels.json", (canonical_json(label_codes()) + "\n").encode())
+        codes = label_codes(("", *dataset.layout.labels.event_names))
+        dataset.file(f"{self.folder}/labels.json", (canonical_json(codes) + "\n").encode())

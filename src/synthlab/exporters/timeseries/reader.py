@@ -23,7 +23,7 @@ from synthlab.samples.timeseries import (
 
 __all__ = ["READER", "TimeseriesReader", "label_violations"]
 
-_LABEL_COLUMNS = ("timestamp", "index", "anomaly", "label", "event_id", "activity")
+_LABEL_COLUMNS = ("timestamp", "index", "anomaly", "label", "event_id", "event", "activity")
 
 
 def _from_parquet(path: Any) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def _from_npz(path: Any) -> dict[str, Any]:
     arrays = read_npz(path.read_bytes())
     about = json.loads(str(arrays.pop("about")))
     fixed = {"timestamp_ns", "index", "values", "channels", "units", "anomaly", "label"}
-    fixed |= {"event_id", "activity"}
+    fixed |= {"event_id", "event", "event_names", "activity"}
     return {
         "channels": tuple(str(c) for c in arrays["channels"]),
         "units": tuple(str(u) for u in arrays["units"]),

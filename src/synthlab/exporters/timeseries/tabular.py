@@ -18,6 +18,7 @@ import pyarrow.csv as pa_csv
 from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
 from synthlab.exporters.timeseries.columns import (
     EVENT_COLUMNS,
+    event_names,
     event_rows,
     iso_time,
     label_codes,
@@ -59,7 +60,8 @@ class _EventTableExporter(Exporter):
             handle.write((",".join(EVENT_COLUMNS) + "\n").encode())
             for line in dataset.iter_stream(f"{self.name}/events"):
                 handle.write(line.encode("utf-8") + b"\n")
-        dataset.file(f"{self.folder}/labels.json", (canonical_json(label_codes()) + "\n").encode())
+        codes = label_codes(("", *dataset.layout.labels.event_names))
+        dataset.file(f"{self.folder}/labels.json", (canonical_json(codes) + "\n").encode())
 
 
 class CsvExporter(_EventTableExporter):
@@ -72,7 +74,8 @@ class CsvExporter(_EventTableExporter):
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, TimeseriesSample)
         buffer = io.BytesIO()
-        pa_csv.write_csv(series_table(sample), buffer, write_options=_CSV_OPTIONS)
+        table = series_table(sample, layout.labels)
+        pa_csv.write_csv(table, buffer, write_options=_CSV_OPTIONS)
         sink.file(
             layout.sample_path(f"{self.folder}/series", sample.index, ".csv"), buffer.getvalue()
         )
@@ -106,7 +109,8 @@ class NpzExporter(_EventTableExporter):
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         assert isinstance(sample, TimeseriesSample)
-        columns = point_columns(sample)
+        names = event_names(sample, layout.labels)
+        columns = point_columns(sample, names)
         arrays = {
             "timestamp_ns": columns.pop("timestamp"),
             "index": columns.pop("index"),
@@ -117,6 +121,7 @@ class NpzExporter(_EventTableExporter):
         for channel in sample.channels:
             columns.pop(channel)
         arrays.update(columns)
+        arrays["event_names"] = np.array(names, dtype=str)  # the `event` column's codes
         about = {"series": sample.index, "rate_hz": sample.rate_hz, "length": sample.length}
         arrays["about"] = np.array(json.dumps(about, sort_keys=True))
         sink.file(

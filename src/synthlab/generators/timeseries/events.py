@@ -18,7 +18,9 @@ import numpy as np
 
 from synthlab.generators.base import SamplePlan
 from synthlab.generators.timeseries.activity import lying_gravity
-from synthlab.generators.timeseries.params import EventParams, TimeseriesParams
+from synthlab.generators.timeseries.fault_frequencies import FAULT_KINDS
+from synthlab.generators.timeseries.faults import draw_fault, fault_waveform
+from synthlab.generators.timeseries.params import EventParams, FaultParams, TimeseriesParams
 from synthlab.samples.timeseries import EventLabel
 
 __all__ = ["PlacedEvent", "apply_events", "place_events"]
@@ -145,6 +147,14 @@ def place_events(
                 "onset_points": min(length, round(spec.onset.sample(rng) * rate)),
                 "relative": spec.relative,
             }
+            # draws only for the fields a recipe uses: older recipes keep their bytes
+            if spec.snr_db is not None:
+                values["snr_db"] = spec.snr_db.sample(rng)
+                values["magnitude"] = 10.0 ** (values["snr_db"] / 20.0)
+            if spec.relative_to == "local":
+                values["local_points"] = round(spec.local_window.sample(rng) * rate)
+            if spec.kind in FAULT_KINDS:
+                values.update(draw_fault(spec.kind, spec.fault or FaultParams(), rng))
             bounds: list[tuple[str, int, int]] = []
             cursor = start
             for name, size in phases:
@@ -245,6 +255,24 @@ def _fall(
     return out
 
 
+def _local_spread(base: np.ndarray, columns: np.ndarray, event: PlacedEvent) -> np.ndarray:
+    """Each column's std of the clean signal over the event window and `local_window`
+    seconds on each side: a magnitude relative to the noise where the event happens."""
+    reach = int(event.values["local_points"])
+    lo, hi = max(0, event.start - reach), min(base.shape[0], event.end + reach)
+    deviation = base[lo:hi][:, columns].std(axis=0)
+    return np.where(deviation > 0, deviation, 1.0)
+
+
+def _fault(event: PlacedEvent, size: int, rate: float, rng: np.random.Generator) -> np.ndarray:
+    """The fault's added signal (magnitude = its RMS at full severity, before `scale`)."""
+    spec = event.spec
+    wave = fault_waveform(
+        spec.kind, spec.fault or FaultParams(), event.values, event.start, size, rate, rng
+    )
+    return wave * float(event.values["magnitude"])
+
+
 def apply_events(
     params: TimeseriesParams,
     base: np.ndarray,
@@ -280,8 +308,15 @@ def apply_events(
                 event, x, event.channels, params.activity.axes, params.rate_hz, rng
             )
             continue
-        scale = spread[columns] if event.spec.relative else np.ones(columns.size)
-        y = _shape(event, x, base, columns, scale, mean[columns], rng)
+        scale = np.ones(columns.size)
+        if event.spec.relative:
+            scale = spread[columns]
+            if event.spec.relative_to == "local":
+                scale = _local_spread(base, columns, event)
+        if event.spec.kind in FAULT_KINDS:
+            y = x + _fault(event, x.shape[0], params.rate_hz, rng)[:, None] * scale
+        else:
+            y = _shape(event, x, base, columns, scale, mean[columns], rng)
         onset = int(event.values["onset_points"])
         if onset > 0 and event.spec.kind != "dropout":
             blend = np.minimum((np.arange(x.shape[0]) + 1.0) / (onset + 1), 1.0)[:, None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from synthlab.errors import did_you_mean
 from synthlab.generators.timeseries.wearable.params import (
@@ -20,9 +20,11 @@ from synthlab.samples.timeseries import ACTIVITIES, EVENT_KINDS
 __all__ = [
     "ACTIVITIES",
     "ActivityParams",
+    "BearingGeometry",
     "ChannelParams",
     "Component",
     "EventParams",
+    "FaultParams",
     "SamplingParams",
     "TimeseriesParams",
 ]
@@ -223,6 +225,81 @@ class ActivityParams(_Model):
         return self
 
 
+class BearingGeometry(_Model):
+    """A rolling-element bearing. Defaults: the 6205-2RS JEM SKF deep-groove ball bearing of
+    the Case Western Reserve University bearing data centre (9 balls of 7.94 mm on a 39.04 mm
+    pitch circle, 0 degree contact angle: BPFO 3.585 x, BPFI 5.415 x shaft)."""
+
+    balls: int = Field(default=9, ge=3, description="number of rolling elements")
+    ball_diameter_mm: float = Field(default=7.94, gt=0)
+    pitch_diameter_mm: float = Field(default=39.04, gt=0)
+    contact_angle_deg: float = Field(default=0.0, ge=0, lt=90)
+
+    @model_validator(mode="after")
+    def _fits(self) -> BearingGeometry:
+        if self.ball_diameter_mm >= self.pitch_diameter_mm:
+            raise ValueError("ball_diameter_mm must be smaller than pitch_diameter_mm")
+        return self
+
+
+class FaultParams(_Model):
+    """The machine a fault event lives in (kinds bearing_*, imbalance, misalignment,
+    looseness, gear_mesh, cavitation). Frequencies in Hz."""
+
+    shaft_hz: FloatValue = Field(default=29.95, description="shaft speed (CWRU: 1797 rpm)")
+    bearing: BearingGeometry = BearingGeometry()
+    resonance_hz: FloatValue = Field(
+        default=3000.0, description="structural resonance each bearing impact rings"
+    )
+    damping: FloatValue = Field(default=0.05, description="damping ratio of the resonance")
+    slip: FloatValue = Field(
+        default=0.015, description="random spread of impact spacing (fraction; 1-2% measured)"
+    )
+    load_zone: float = Field(
+        default=0.5, gt=0, le=1, description="Stribeck load distribution factor (0.5: half)"
+    )
+    growth: Literal["constant", "linear", "exponential"] = Field(
+        default="exponential", description="severity over the event window, reaching 1 at its end"
+    )
+    growth_rate: float = Field(default=4.0, gt=0, description="e-folds of exponential growth")
+    teeth: IntValue = Field(default=32, description="gear teeth on the shaft (gear_mesh)")
+    modulation: FloatValue = Field(
+        default=0.5, description="gear_mesh amplitude modulation depth at shaft rate (0..1)"
+    )
+    band_hz: tuple[float, float] | None = Field(
+        default=None, description="cavitation noise band (default: 20%..90% of Nyquist)"
+    )
+    bursts_per_s: FloatValue = Field(default=20.0, description="cavitation bursts per second")
+
+    @field_validator("shaft_hz", "resonance_hz", "teeth", "bursts_per_s")
+    @classmethod
+    def _above_zero(cls, value: Value[float], info: ValidationInfo) -> Value[float]:
+        return _positive(value, str(info.field_name))
+
+    @field_validator("damping")
+    @classmethod
+    def _damping(cls, value: Value[float]) -> Value[float]:
+        low, high = value.bounds()
+        if low <= 0 or high >= 1:
+            raise ValueError(f"damping is a ratio in (0, 1), got {low:g}..{high:g}")
+        return value
+
+    @field_validator("slip", "modulation")
+    @classmethod
+    def _fraction(cls, value: Value[float], info: ValidationInfo) -> Value[float]:
+        low, high = value.bounds()
+        if low < 0 or high > 1:
+            raise ValueError(f"{info.field_name} is a fraction 0..1, got {low:g}..{high:g}")
+        return value
+
+    @field_validator("band_hz")
+    @classmethod
+    def _band(cls, band: tuple[float, float] | None) -> tuple[float, float] | None:
+        if band is not None and not 0 < band[0] < band[1]:
+            raise ValueError(f"band_hz must be [low, high] with 0 < low < high, got {list(band)}")
+        return band
+
+
 class EventParams(_Model):
     kind: Literal[
         "spike",
@@ -237,6 +314,15 @@ class EventParams(_Model):
         "noise_burst",
         "pattern",
         "fall",
+        "bearing_outer",
+        "bearing_inner",
+        "bearing_ball",
+        "bearing_cage",
+        "imbalance",
+        "misalignment",
+        "looseness",
+        "gear_mesh",
+        "cavitation",
     ]
     name: str | None = Field(default=None, description="quota condition name (default: kind)")
     probability: float = Field(
@@ -252,6 +338,16 @@ class EventParams(_Model):
         default=3.0, description="size; in channel standard deviations unless relative: false"
     )
     relative: bool = True
+    relative_to: Literal["series", "local"] = Field(
+        default="series",
+        description="relative magnitudes scale with the channel's std over the whole series, "
+        "or (local) over the event window and `local_window` seconds on each side",
+    )
+    local_window: FloatValue = Field(default=1.0, description="seconds each side (local)")
+    snr_db: FloatValue | None = Field(
+        default=None, description="instead of magnitude: 20 log10(event RMS / std), in dB"
+    )
+    fault: FaultParams | None = Field(default=None, description="machine (fault kinds only)")
     onset: FloatValue = Field(default=0.0, description="seconds of gradual onset")
     channels: tuple[str, ...] = Field(default=(), description="channels it may touch (default all)")
     pick: IntValue | None = Field(default=None, description="how many of `channels` to touch")
@@ -263,6 +359,25 @@ class EventParams(_Model):
     @property
     def condition(self) -> str:
         return self.name or self.kind
+
+
+def _check_fault_fields(where: str, event: EventParams) -> None:
+    """The fault-only and scale fields make sense together (checked per event)."""
+    from synthlab.generators.timeseries.fault_frequencies import FAULT_KINDS
+
+    if event.fault is not None and event.kind not in FAULT_KINDS:
+        raise ValueError(
+            f"{where}: `fault` describes a machine; it applies to {', '.join(FAULT_KINDS)}"
+        )
+    if event.snr_db is not None:
+        if "magnitude" in event.model_fields_set:
+            raise ValueError(f"{where}: give magnitude or snr_db, not both")
+        if not event.relative:
+            raise ValueError(f"{where}: snr_db is relative to the signal; drop relative: false")
+    if event.relative_to == "local":
+        _positive(event.local_window, f"{where}: local_window (seconds)", zero_ok=True)
+    if event.kind in FAULT_KINDS and event.magnitude.bounds()[0] < 0:
+        raise ValueError(f"{where}: a fault's magnitude (its RMS) must be >= 0")
 
 
 class SamplingParams(_Model):
@@ -338,7 +453,29 @@ class TimeseriesParams(_Model):
         self._check_events(names)
         if any(h < 1 for h in self.targets):
             raise ValueError(f"target horizons must be >= 1, got {list(self.targets)}")
+        self._check_nyquist()
         return self
+
+    def _check_nyquist(self) -> None:
+        """Signal content at or above rate/2 aliases: refused at the field that asks for it
+        (a located error: `synthlab check` names the file, line and field)."""
+        from pydantic_core import InitErrorDetails, PydanticCustomError
+
+        from synthlab.generators.timeseries.nyquist import nyquist_problems
+
+        problems = nyquist_problems(self)
+        if problems:
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("bad_value", "{message}", {"message": text}),
+                        loc=loc,
+                        input=None,
+                    )
+                    for loc, text in problems
+                ],
+            )
 
     def _check_matrices(self, size: int) -> None:
         if self.mixing is not None and (
@@ -399,6 +536,7 @@ class TimeseriesParams(_Model):
                     raise ValueError(f"{where}: pick must lie in 1..{pool}")
             if event.kind == "frequency_change" and event.magnitude.bounds()[0] <= 0:
                 raise ValueError(f"{where}: a frequency factor (magnitude) must be > 0")
+            _check_fault_fields(where, event)
             if event.kind == "fall" and self.activity is not None:
                 touched = set(event.channels or self.activity.axes)
                 extra = touched - set(self.activity.axes) - set(self.activity.gyro or ())
