@@ -359,8 +359,7 @@ def sensor_output(
             if not lying:
                 continue
             lo, hi = lying[0]
-            down = np.nanmean(values[lo:hi, accel], axis=0)
-            down /= max(float(np.linalg.norm(down)), 1e-9)
+            down = np.nanmean(values[lo:hi, accel], axis=0)  # what the lying rests on
             impact = min((a for phase, a, _ in event.phases if phase == "impact"), default=lo)
             gravity[impact:hi] = down
         values[:, accel] -= gravity
