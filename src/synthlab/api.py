@@ -39,7 +39,7 @@ def render(
         Path(out_dir),
         workers=workers,
         shard_size=shard_size,
-        only=None if only is None else list(only),
+        only=only if only is None or isinstance(only, range) else list(only),
         resume=resume,
         overwrite=overwrite,
         quiet=quiet,

@@ -232,3 +232,41 @@ def test_set_values_are_read_within_the_same_bounds(
     assert result.exit_code == 2, result.output
     assert result.output.startswith("error: --set 'version=") and message in result.output
     assert "internal error" not in result.output
+
+
+# -- the same bounds through the Python API ------------------------------------------------
+
+
+def test_the_api_refuses_too_many_workers_and_huge_only_ranges(
+    recipe_file: Path, tmp_path: Path
+) -> None:
+    import synthlab
+    from synthlab.engine.render import max_local_workers
+    from synthlab.errors import UsageError
+
+    out = tmp_path / "api-out"
+    with pytest.raises(UsageError, match=f"at most {max_local_workers()}"):
+        synthlab.render(recipe_file, out, workers=1000)
+    started = time.perf_counter()
+    with pytest.raises(UsageError, match="sample indices run from 0 to 9"):
+        synthlab.render(recipe_file, out, only=range(10**12))
+    assert time.perf_counter() - started < 5  # the range is checked by its ends, never listed
+    assert not out.exists()
+    result = synthlab.render(recipe_file, out, only=range(2, 5))
+    assert result.manifest is not None and result.manifest["selection"] == [2, 3, 4]
+
+
+def test_template_files_are_read_within_the_recipe_bounds(tmp_path: Path) -> None:
+    bomb = ["- &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    bomb += [f"- &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    (tmp_path / "templates.yaml").write_text("\n".join(bomb) + "\n")
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        "version: 1\nname: t\nseed: 1\ncount: 2\n"
+        "generator:\n  kind: text\n  params:\n    template_files: [templates.yaml]\n"
+    )
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, ["check", str(recipe)])
+    assert time.perf_counter() - started < 5
+    assert result.exit_code == 2, result.output
+    assert "templates.yaml" in result.output and "expand the recipe" in result.output

@@ -11,7 +11,12 @@ from pathlib import Path
 import click
 
 from synthlab.cli.options import load_from_options, recipe_options
-from synthlab.engine.render import default_workers, render_dataset, resolve_formats
+from synthlab.engine.render import (
+    default_workers,
+    max_local_workers,
+    render_dataset,
+    resolve_formats,
+)
 from synthlab.errors import UsageError
 
 __all__ = ["COMMANDS"]
@@ -41,15 +46,6 @@ def parse_indices(text: str, count: int) -> list[int]:
             raise UsageError(f"--only {part}: sample indices run from 0 to {count - 1}")
         spans.append((low, high))
     return sorted({i for low, high in spans for i in range(low, high + 1)})
-
-
-def max_local_workers() -> int:
-    """The most worker processes `-j` may start here: 4 per usable core, at least 8.
-
-    Output never depends on -j, so more processes than cores only add memory (each imports
-    its generator) and start-up time; a number far above the cores is a typo more often than
-    a plan, and refusing it says so instead of starting a thousand processes."""
-    return max(8, 4 * default_workers())
 
 
 def _stop_on_sigint() -> None:

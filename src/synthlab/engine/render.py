@@ -30,6 +30,7 @@ __all__ = [
     "RenderResult",
     "content_sha256",
     "default_workers",
+    "max_local_workers",
     "plan_tasks",
     "render_dataset",
     "resolve_formats",
@@ -51,6 +52,16 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def max_local_workers() -> int:
+    """The most local worker processes a run may start here: 4 per usable core, at least 8.
+
+    Output never depends on the worker count, so more processes than cores only add memory
+    (each imports its generator) and start-up time; a number far above the cores is a typo
+    more often than a plan, and refusing it says so instead of starting a thousand processes.
+    (Ray's worker count caps shards in flight on a cluster, where a thousand can be right.)"""
+    return max(8, 4 * default_workers())
 
 
 def resolve_formats(recipe: Recipe) -> tuple[str, ...]:
@@ -75,7 +86,9 @@ def content_sha256(recipe: Recipe, selection: Sequence[int], formats: Sequence[s
 def _selection(recipe: Recipe, only: Sequence[int] | None) -> Sequence[int]:
     if only is None:
         return range(recipe.count)
-    bad = [i for i in only if not 0 <= i < recipe.count]
+    # a range is checked by its ends, never walked: range(10**12) from the API is refused
+    ends = (only[0], only[-1]) if isinstance(only, range) and len(only) else only
+    bad = [i for i in ends if not 0 <= i < recipe.count]
     if bad:
         raise UsageError(f"--only {bad[0]}: sample indices run from 0 to {recipe.count - 1}")
     return tuple(sorted(set(only)))
@@ -199,6 +212,11 @@ def render_dataset(
     selection = _selection(recipe, only)
     job_id = content_sha256(recipe, selection, formats)
     job = Job(recipe=recipe, out_dir=out, formats=formats, job_id=job_id)
+    if workers is not None and executor == "local" and workers > max_local_workers():
+        raise UsageError(
+            f"{workers} worker processes: at most {max_local_workers()} on this machine "
+            f"(4 per core, {default_workers()} cores); the output is the same with any number"
+        )
     workers_asked = workers
     workers = workers or default_workers()
 

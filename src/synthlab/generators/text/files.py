@@ -16,11 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import ValidationError
 
 from synthlab.errors import RecipeError, RecipeProblem
 from synthlab.recipe.files import ASSETS_DIR, RecipeFileError, read_recipe_text, resolve_recipe_file
+from synthlab.recipe.yamlsource import load_yaml_value
 
 __all__ = [
     "ASSETS_DIR",
@@ -86,10 +86,11 @@ def _template_entries(base_dir: Path, relpath: str) -> list[dict[str, Any]]:
             for number, line in enumerate(text.splitlines(), start=1)
             if line.strip() and not line.startswith("#")
         ]
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise RecipeFileError(f"template file {relpath!r} is not valid YAML: {error}") from None
+    try:  # the recipe's own bounds: no alias bombs, no runaway nesting in a template file
+        data = load_yaml_value(text, f"template file {relpath}")
+    except RecipeError as error:
+        problems = "; ".join(problem.show() for problem in error.problems)
+        raise RecipeFileError(f"template file {relpath!r} is not valid YAML: {problems}") from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise RecipeFileError(
             f"template file {relpath!r} must be a YAML list of {{id, text, weight?, tags?}}"
