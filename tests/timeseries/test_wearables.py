@@ -305,3 +305,25 @@ def test_wrist_model_transfers_to_real_smartwatch_recordings(tmp_path: Path) -> 
             real, synth = spreads[(condition, f"{name}.std_ratio")]
             assert real is not None and synth is not None
             assert 0.4 < synth / real < 2.5, (condition, name, real, synth)
+
+
+def test_events_during_an_activity_fall_within_it() -> None:
+    raw = imu(placement="wrist", states=["walking", "sitting", "running"], seconds=240)
+    raw["events"] = [
+        {"kind": "noise_burst", "during": "walking", "count": 3, "duration": 1, "magnitude": 3},
+        {"kind": "fall", "during": ["running"], "duration": 5, "magnitude": 4},
+    ]
+    for seed in range(4):
+        sample = series(raw, seed=seed, require=frozenset({"fall"}))
+        assert sample.activity is not None
+        names = np.array(sample.activities)[sample.activity]
+        bursts = [e for e in sample.events if e.kind == "noise_burst"]
+        assert bursts
+        for event in bursts:
+            assert set(names[event.start : event.end]) == {"walking"}
+        (pre,) = [e for e in sample.events if e.phase == "pre_fall"]
+        assert names[pre.start] == "running"  # the lying phase after it says lying
+    bad = imu(states=["walking"])
+    bad["events"] = [{"kind": "spike", "during": "walkign"}]
+    with pytest.raises(ValueError, match='did you mean "walking"'):
+        TimeseriesParams.model_validate(bad)

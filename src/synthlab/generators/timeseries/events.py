@@ -21,7 +21,7 @@ from synthlab.generators.timeseries.activity import lying_gravity
 from synthlab.generators.timeseries.fault_frequencies import FAULT_KINDS
 from synthlab.generators.timeseries.faults import draw_fault, fault_waveform
 from synthlab.generators.timeseries.params import EventParams, FaultParams, TimeseriesParams
-from synthlab.samples.timeseries import EventLabel
+from synthlab.samples.timeseries import EventLabel, Segment
 
 __all__ = ["PlacedEvent", "apply_events", "place_events"]
 
@@ -93,8 +93,20 @@ def _points(seconds: float, rate: float) -> int:
     return max(1, round(seconds * rate))
 
 
+def _outside(during: tuple[str, ...], segments: Sequence[Segment], n: int) -> list[tuple[int, int]]:
+    """The stretches an event with `during: [activities]` may not touch: every activity
+    segment of another activity (and all of the series when no segment is given)."""
+    if not segments:
+        return [(0, n)]
+    return [(s.start, s.end) for s in segments if s.activity not in during]
+
+
 def place_events(
-    params: TimeseriesParams, n: int, plan: SamplePlan, rng: np.random.Generator
+    params: TimeseriesParams,
+    n: int,
+    plan: SamplePlan,
+    rng: np.random.Generator,
+    segments: Sequence[Segment] = (),
 ) -> list[PlacedEvent]:
     rate = params.rate_hz
     taken: list[tuple[int, int]] = []
@@ -114,20 +126,24 @@ def place_events(
             phases.append(("lying" if spec.kind == "fall" else "", main))
             length = min(n, sum(p for _, p in phases))
             start: int | None = None
+            # `during`: the other activities' stretches are as good as taken for this event
+            blocked = taken + _outside(spec.during, segments, n) if spec.during else taken
             for _try in range(_TRIES):
                 fraction = min(max(spec.position.sample(rng), 0.0), 1.0)
                 candidate = round(fraction * (n - length))
-                if not _overlaps(candidate, candidate + length, taken):
+                if not _overlaps(candidate, candidate + length, blocked):
                     start = candidate
                     break
             if start is None:
-                start = _free_start(length, n, taken, rng)
+                start = _free_start(length, n, blocked, rng)
             if start is None:
                 if spec.condition in plan.require and not any(
                     e.spec.condition == spec.condition for e in placed
                 ):
                     raise RuntimeError(
-                        f"no room left for a required {spec.kind} event of {length} points "
+                        f"no room left for a required {spec.kind} event of {length} points"
+                        + (f" during {'/'.join(spec.during)}" if spec.during else "")
+                        + " "
                         f"in a series of {n} points; shorten events or lower their counts"
                     )
                 continue

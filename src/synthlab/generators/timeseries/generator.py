@@ -99,7 +99,7 @@ def make_series(
     keep = kept_points(params.sampling, n, sampling_rng)
     line = Timeline(t, params.rate_hz, regular=params.sampling.jitter == 0)
     base, motion = _base(params, line, base_rng, activity_rng)
-    placed = place_events(params, n, plan, event_rng)
+    placed = place_events(params, n, plan, event_rng, () if motion is None else motion.segments)
     values = apply_events(params, base, placed, event_rng)
     activity, segments, activities = None, (), ()
     if motion is not None:

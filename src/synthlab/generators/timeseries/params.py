@@ -210,9 +210,7 @@ class ActivityParams(_Model):
         ):
             for key in names:
                 if key not in known:
-                    raise ValueError(
-                        f"{where}: unknown activity {key!r}{did_you_mean(key, known)}"
-                    )
+                    raise ValueError(f"{where}: unknown activity {key!r}{did_you_mean(key, known)}")
         for state, value in self.durations.items():
             _positive(value, f"duration of {state} (seconds)")
         for state, value in self.cadence.items():
@@ -349,12 +347,20 @@ class EventParams(_Model):
     )
     fault: FaultParams | None = Field(default=None, description="machine (fault kinds only)")
     onset: FloatValue = Field(default=0.0, description="seconds of gradual onset")
+    during: tuple[str, ...] = Field(
+        default=(), description="activities the whole event must fall within (activity model)"
+    )
     channels: tuple[str, ...] = Field(default=(), description="channels it may touch (default all)")
     pick: IntValue | None = Field(default=None, description="how many of `channels` to touch")
     direction: StrValue = Field(
         default={"choice": ["up", "down"]},
         description="up or down (spike, shifts, drifts)",
     )
+
+    @field_validator("during", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value  # `during: walking` reads as one
 
     @property
     def condition(self) -> str:
@@ -489,7 +495,17 @@ class TimeseriesParams(_Model):
         if self.activity is None:
             if any(e.kind == "fall" for e in self.events):
                 raise ValueError("a fall event needs an activity model (activity: {axes: ...})")
+            if any(e.during for e in self.events):
+                raise ValueError("an event `during` activities needs an activity model")
             return
+        known = self.activity.activity_names
+        for number, event in enumerate(self.events):
+            for state in event.during:
+                if state not in known:
+                    raise ValueError(
+                        f"events[{number}] ({event.kind}): during: unknown activity "
+                        f"{state!r}{did_you_mean(state, known)}"
+                    )
         wanted = [*self.activity.axes, *(self.activity.gyro or ())]
         for name in wanted:
             if name not in names:
