@@ -169,7 +169,9 @@ def measure_image(path: Path, keep_thumbnail: bool = False) -> ImageMeasures:
 
     try:
         with Image.open(path) as opened:
-            image = opened.convert("RGB")
+            opened.load()
+            # convert copies the whole image even when it is RGB already (~5 ms at 640x480)
+            image = opened if opened.mode == "RGB" else opened.convert("RGB")
     except (OSError, ValueError) as error:
         raise RuntimeFailure(f"{path}: cannot decode the image ({error})") from None
     width, height = image.size
@@ -204,10 +206,14 @@ def measure_image(path: Path, keep_thumbnail: bool = False) -> ImageMeasures:
         slope,
         high,
     ]
-    bins = np.linspace(0, 256, HISTOGRAM_BINS + 1)
-    histograms = np.stack(
-        [np.histogram(pixels[:, c], bins)[0] for c in range(3)] + [np.histogram(luminance, bins)[0]]
-    ).astype(np.float64)
+    # bin = value // 8 by integer counting (np.histogram sorts: several times slower)
+    codes = np.concatenate(
+        [np.asarray(small_image, dtype=np.uint8).reshape(-1, 3), luminance.reshape(-1, 1)],
+        axis=1,
+    ).astype(np.int64) // (256 // HISTOGRAM_BINS)
+    codes = np.minimum(codes, HISTOGRAM_BINS - 1) + np.arange(4) * HISTOGRAM_BINS
+    histograms = np.bincount(codes.ravel(), minlength=4 * HISTOGRAM_BINS).astype(np.float64)
+    histograms = histograms.reshape(4, HISTOGRAM_BINS)
     thumbnail = None
     if keep_thumbnail:
         small_image = small_image.copy()
