@@ -19,7 +19,6 @@ import multiprocessing
 import os
 import random
 import signal
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -197,20 +196,28 @@ def _every_finalize_point(bench: Bench, workers: int) -> int:
         bench.check_resumes(out, workers)
 
 
-def test_a_kill_at_every_finalize_point_resumes_byte_identical(debug_bench: Bench) -> None:
+def announce(capsys: pytest.CaptureFixture[str], line: str) -> None:
+    """Show the suite's tally in CI's quiet output too (the issue asks how much it tried)."""
+    with capsys.disabled():
+        print(f"\n[faults] {line}")
+
+
+def test_a_kill_at_every_finalize_point_resumes_byte_identical(
+    debug_bench: Bench, capsys: pytest.CaptureFixture[str]
+) -> None:
     points = _every_finalize_point(debug_bench, workers=1)
     # samples.jsonl, records.jsonl, manifest.json, then "after finalize"
     assert points == 4
-    print(debug_bench.tally.line("debug, every finalize point"), file=sys.stderr)
+    announce(capsys, debug_bench.tally.line("debug, every finalize point"))
 
 
 def test_a_text_render_killed_at_every_finalize_point_resumes_byte_identical(
-    text_bench: Bench,
+    text_bench: Bench, capsys: pytest.CaptureFixture[str]
 ) -> None:
     points = _every_finalize_point(text_bench, workers=1)
     # samples.jsonl, text/{train,test}.jsonl, conll/{train,test}.conll, manifest, after
     assert points == 7
-    print(text_bench.tally.line("text, every finalize point"), file=sys.stderr)
+    announce(capsys, text_bench.tally.line("text, every finalize point"))
 
 
 def _random_fault(rng: random.Random, bench: Bench, shards: int, workers: int) -> str:
@@ -222,7 +229,9 @@ def _random_fault(rng: random.Random, bench: Bench, shards: int, workers: int) -
     return f"after:{rng.uniform(0.05, 1.0) * bench.seconds:.3f}"
 
 
-def test_seeded_random_faults_resume_byte_identical(debug_bench: Bench) -> None:
+def test_seeded_random_faults_resume_byte_identical(
+    debug_bench: Bench, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Each trial: one to three kills in a row (a resumed run killed again), at points and
     times drawn from a seeded generator, with one or two workers; then a last resume."""
     rng = random.Random(18_2026)
@@ -240,4 +249,4 @@ def test_seeded_random_faults_resume_byte_identical(debug_bench: Bench) -> None:
             resume = ("--resume",) if (out / ".synthlab" / "run.json").exists() else ()
         debug_bench.check_resumes(out, workers)
     assert debug_bench.tally.kills >= 8
-    print(debug_bench.tally.line("debug, seeded random faults"), file=sys.stderr)
+    announce(capsys, debug_bench.tally.line("debug, seeded random faults"))
