@@ -436,3 +436,58 @@ def test_a_manifest_label_set_is_plain_json_in_declared_order(series_dataset) ->
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["label_set"] == labels.to_json()
     assert np.array_equal(np.array(manifest["label_set"]["event_kinds"]), ["spike", "stuck"])
+
+
+# -- Label Studio, every modality ----------------------------------------------------------------
+
+
+def _config_groups(out: Path) -> dict[str, list[str]]:
+    """Each labelling group of the written config: its tag -> the values it offers."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(out / "label-studio" / "config.xml").getroot()
+    return {
+        group.tag: [item.get("value", "") for item in group]
+        for group in root
+        if group.tag.endswith("Labels") or group.tag == "Choices"
+    }
+
+
+def _task_labels(out: Path, key: str) -> set[str]:
+    tasks = json.loads((out / "label-studio" / "tasks.json").read_text())
+    return {
+        value
+        for task in tasks
+        for prediction in task.get("predictions", [])
+        for region in prediction["result"]
+        for value in region["value"].get(key, [])
+    }
+
+
+def test_label_studio_text_offers_the_declared_entities_and_classes(tmp_path) -> None:
+    recipe = TEXT_RECIPE.replace("[text-jsonl, conll, spacy, hf]", "[label-studio-text]")
+    out, labels = _render(tmp_path, recipe)
+    groups = _config_groups(out)
+    assert groups["Labels"] == list(labels.entities)
+    assert groups["Choices"] == list(labels.classes)
+    assert _task_labels(out, "labels") == set(labels.entities)
+    assert set() < _task_labels(out, "choices") < set(labels.classes)  # zzz_unused: never shown
+
+
+def test_label_studio_time_series_offers_the_declared_events(tmp_path) -> None:
+    recipe = SERIES_RECIPE.replace("[parquet, csv, npz]", "[label-studio]")
+    out, labels = _render(tmp_path, recipe)
+    assert _config_groups(out) == {"TimeSeriesLabels": list(labels.event_names)}
+    assert _task_labels(out, "timeserieslabels") == set(labels.event_names)
+
+
+def test_label_studio_images_offer_the_declared_categories_and_keypoints(
+    tmp_path, boxes_plugin
+) -> None:
+    out, labels = _render(tmp_path, BOXES_RECIPE.replace("FORMAT", "label-studio"))
+    groups = _config_groups(out)
+    assert groups["RectangleLabels"] == list(labels.categories)
+    assert groups["BrushLabels"] == list(labels.categories)
+    assert groups["KeyPointLabels"] == ["head", "tail"]
+    assert set() < _task_labels(out, "rectanglelabels") <= set(labels.categories)
+    assert set() < _task_labels(out, "keypointlabels") <= {"head", "tail"}
