@@ -146,10 +146,10 @@ def _character_advice(name: str) -> Callable[[float, float], str]:
     what, field = CHARACTER_ADVICE[name]
 
     def advice(real: float, synth: float) -> str:
-        more = "more" if synth > real else "fewer"
+        share = "higher" if synth > real else "lower"
         return (
-            f"synthetic texts have {more} {what} (median rate {synth:.3f} vs {real:.3f} "
-            f"in real): adjust {field}"
+            f"synthetic texts have a {share} share of {what} (median {synth:.3f} vs "
+            f"{real:.3f} in real): adjust {field}"
         )
 
     return advice
