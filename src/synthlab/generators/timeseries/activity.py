@@ -52,8 +52,8 @@ __all__ = [
 ]
 
 _SMOOTH_S = 0.6  # posture and gait changes take about this long
-_GESTURE_S = 0.6  # random arm movement: moving-average width (below ~1.5 Hz)
-_SWAY_S = 1.2  # postural sway: below ~1 Hz
+_GESTURE_S = 0.2  # random arm movement: Gaussian kernel's sigma, s (below ~1 Hz)
+_SWAY_S = 0.35  # postural sway: below ~0.5 Hz
 _IMPACT_DECAY_S = 0.012  # heel-strike transient: decay time and ringing frequency
 _IMPACT_RING_HZ = 18.0
 _WALK_LEG_SWING = 0.35  # radians: the trunk's rotations are scaled to this gait
@@ -122,14 +122,14 @@ def _angle(posture: Posture, activity: Activity, segment: str) -> float:
     return float(getattr(posture, segment))
 
 
-def _lowpass_noise(n: int, width: int, rng: np.random.Generator, columns: int) -> np.ndarray:
-    """Unit-variance noise below about rate / width: white noise smoothed twice."""
-    from scipy.ndimage import uniform_filter1d
+def _lowpass_noise(n: int, sigma: float, rng: np.random.Generator, columns: int) -> np.ndarray:
+    """Unit-variance noise below about 1 / (2 pi sigma) cycles per point: white noise through
+    a Gaussian kernel, whose derivatives stay smooth (the acceleration is the second)."""
+    from scipy.ndimage import gaussian_filter1d
 
     noise = rng.normal(size=(n, columns))
-    if width > 1:
-        noise = uniform_filter1d(noise, size=width, axis=0, mode="wrap")
-        noise = uniform_filter1d(noise, size=width, axis=0, mode="wrap")
+    if sigma > 0.5:
+        noise = gaussian_filter1d(noise, sigma, axis=0, mode="wrap")
     spread = noise.std(axis=0)
     return noise / np.where(spread > 0, spread, 1.0)
 
@@ -262,7 +262,7 @@ def simulate_activity(
     )
     # trunk rotations (pelvic obliquity, rotation, tilt) grow with the gait; sway at rest
     gait = leg / _WALK_LEG_SWING
-    sway = spread(drawn.sway)[:, None] * _lowpass_noise(n, round(_SWAY_S * rate), rng, 2)
+    sway = spread(drawn.sway)[:, None] * _lowpass_noise(n, _SWAY_S * rate, rng, 2)
     roll = 0.07 * gait * np.sin(stride) + sway[:, 1] + spread(drawn.roll)
     yaw = 0.07 * gait * np.sin(stride + np.pi / 2)
     if placement.segment == "trunk":
@@ -270,9 +270,7 @@ def simulate_activity(
         twist = np.zeros(n)
     elif placement.segment in ("forearm", "phone"):
         # an arm swings against its own side's leg; the forearm turns a little with it
-        gestures = spread(drawn.gesture)[:, None] * _lowpass_noise(
-            n, round(_GESTURE_S * rate), rng, 2
-        )
+        gestures = spread(drawn.gesture)[:, None] * _lowpass_noise(n, _GESTURE_S * rate, rng, 2)
         swing = arm * np.sin(stride + side + np.pi) + gestures[:, 0]
         twist = 0.3 * arm * np.sin(stride + side + np.pi / 2) + 1.5 * gestures[:, 1]
     else:
