@@ -1,7 +1,7 @@
 """Train on synthetic, test on real (TSTR) beside train on real, test on real (TRTR).
 
 The task is the one both sides label: activity recognition or event-kind detection, one
-class per window. The model is fixed (a seeded random forest on the per-window features)
+class per window. The model is fixed (seeded extremely randomised trees on the per-window features)
 so the two scores differ only in the training data. Both are scored on the same real
 windows: TRTR by cross-validation over them, TSTR by a model that saw synthetic windows
 only. The gap between the two is what the synthetic data costs on the user's task.
@@ -26,9 +26,11 @@ _MIN_PER_CLASS = 2  # real windows a class needs to be scored
 
 
 def _model(seed: int) -> Any:
-    from sklearn.ensemble import RandomForestClassifier
+    # extremely randomised trees: as good as a random forest on these features and several
+    # times faster (no sorting for split points), which matters at 10,000 windows a side
+    from sklearn.ensemble import ExtraTreesClassifier
 
-    return RandomForestClassifier(
+    return ExtraTreesClassifier(
         n_estimators=60, min_samples_leaf=2, random_state=seed % 2**32, n_jobs=1
     )
 
@@ -78,7 +80,7 @@ def label_task(
         c: (float(a), float(b)) for c, a, b in zip(classes, tstr_each, trtr_each, strict=True)
     }
     task = TaskScore(
-        task=f"{role} per window ({len(classes)} classes, random forest on window features)",
+        task=f"{role} per window ({len(classes)} classes, extra-trees on window features)",
         metric="macro F1",
         tstr=float(np.mean(tstr_each)),
         trtr=float(np.mean(trtr_each)),
