@@ -7,13 +7,9 @@ import importlib.util
 from pathlib import Path
 
 import numpy as np
-import pytest
-
-pytest.importorskip("sklearn")
-pytest.importorskip("statsmodels")
-
 import pyarrow as pa
 import pyarrow.csv as pa_csv
+import pytest
 
 from synthlab.fidelity import FidelityOptions
 
