@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -101,17 +101,17 @@ def distribution_metric(
     )
 
 
-class Reservoir:
+class Reservoir(Generic[T]):
     """A uniform seeded subsample of at most `size` items from a stream of unknown length
     (Algorithm R), so memory stays bounded by `size` whatever the input holds."""
 
     def __init__(self, size: int, rng: np.random.Generator) -> None:
         self.size = size
         self.rng = rng
-        self.items: list[object] = []
+        self.items: list[T] = []
         self.seen = 0
 
-    def offer(self, item: object) -> None:
+    def offer(self, item: T) -> None:
         self.seen += 1
         if len(self.items) < self.size:
             self.items.append(item)
@@ -120,7 +120,7 @@ class Reservoir:
         if slot < self.size:
             self.items[slot] = item
 
-    def extend(self, items: Iterable[object]) -> None:
+    def extend(self, items: Iterable[T]) -> None:
         for item in items:
             self.offer(item)
 

@@ -128,7 +128,7 @@ def _discover(path: Path) -> tuple[list[Path], Path, dict[str, Any] | None, str]
     """(image paths, folder annotations are relative to, box table or None, description)."""
     if path.is_file():
         data = _read_json(path) if path.suffix.lower() == ".json" else None
-        if not _is_coco(data):
+        if data is None or not _is_coco(data):
             raise UsageError(
                 f"{path}: give a folder of images, a synthlab image dataset or a COCO JSON file"
             )
@@ -164,7 +164,6 @@ def _discover(path: Path) -> tuple[list[Path], Path, dict[str, Any] | None, str]
             )
         return paths, path, None, "synthlab image dataset (no labels)"
     paths = _image_files(path)
-    table = None
     for candidate in sorted(path.glob("*.json")) + sorted(path.glob("annotations/*.json")):
         data = _read_json(candidate)
         if _is_coco(data):

@@ -431,6 +431,17 @@ def _object_rows(
     return counts, rows
 
 
+def _category_size_advice(category: str) -> Callable[[float, float], str]:
+    def advice(real: float, synth: float) -> str:
+        return (
+            f"{category} is {'larger' if synth > real else 'smaller'} in synthetic images "
+            f"(median {synth:.2f} vs {real:.2f} of the image side): change "
+            f"{PARAMS}.classes.{category}.scale or {PARAMS}.camera.distance"
+        )
+
+    return advice
+
+
 def _object_metrics(
     real: ImageSet, real_m: list[ImageMeasures], synth: ImageSet, synth_m: list[ImageMeasures]
 ) -> list[Metric]:
@@ -508,11 +519,7 @@ def _object_metrics(
                 "objects.size",
                 [r[1] for r in real_rows if r[0] == category],
                 [r[1] for r in synth_rows if r[0] == category],
-                lambda r, s, c=category: (
-                    f"{c} is {'larger' if s > r else 'smaller'} in synthetic images (median "
-                    f"{s:.2f} vs {r:.2f} of the image side): change {PARAMS}.classes.{c}.scale "
-                    f"or {PARAMS}.camera.distance"
-                ),
+                _category_size_advice(category),
                 condition=category,
             )
         )

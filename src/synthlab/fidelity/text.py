@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,6 +30,10 @@ from synthlab.fidelity.base import Metric, ModalityComparison, TaskScore
 from synthlab.fidelity.compare_stats import distribution_metric, histogram_figure, js_distance
 from synthlab.fidelity.options import FidelityOptions
 from synthlab.fidelity.text_inputs import TextCorpus, TextItem, load_text
+
+if TYPE_CHECKING:  # spaCy is imported only when a comparison has spans
+    from spacy.language import Language
+    from spacy.training import Example
 
 __all__ = ["FEATURE_NAMES", "compare", "compare_corpora", "text_features"]
 
@@ -439,6 +444,16 @@ def _mix_metric(name: str, real: Counter[str], synth: Counter[str], what: str) -
     ]
 
 
+def _entity_length_advice(label: str) -> Callable[[float, float], str]:
+    def advice(real: float, synth: float) -> str:
+        return (
+            f"{label} entities are {synth:g} characters long in synthetic vs {real:g} in real "
+            f"(medians): change the value source of the {label} placeholders ({PARAMS}.values)"
+        )
+
+    return advice
+
+
 def _entity_metrics(real: TextCorpus, synth: TextCorpus) -> list[Metric]:
     metrics: list[Metric] = []
     if not any(item.spans for item in real.items):
@@ -466,11 +481,7 @@ def _entity_metrics(real: TextCorpus, synth: TextCorpus) -> list[Metric]:
                 "entities.length",
                 real_lengths[label],
                 synth_lengths[label],
-                lambda r, s, label=label: (
-                    f"{label} entities are {s:g} characters long in synthetic vs {r:g} in real "
-                    f"(medians): change the value source of the {label} placeholders "
-                    f"({PARAMS}.values)"
-                ),
+                _entity_length_advice(label),
                 condition=label,
             )
         )
@@ -559,13 +570,13 @@ def _class_task(real: TextCorpus, synth: TextCorpus, options: FidelityOptions) -
     )
 
 
-def _ner_examples(nlp: object, items: Sequence[TextItem], labels: set[str]) -> list[object]:
+def _ner_examples(nlp: Language, items: Sequence[TextItem], labels: set[str]) -> list[Example]:
     from spacy.training import Example
     from spacy.util import filter_spans
 
     examples = []
     for item in items:
-        doc = nlp.make_doc(item.text)  # type: ignore[attr-defined]
+        doc = nlp.make_doc(item.text)
         spans = [
             doc.char_span(start, end, label=label, alignment_mode="expand")
             for start, end, label in item.spans
@@ -581,7 +592,7 @@ def _ner_scores(
     train: Sequence[TextItem], test: Sequence[TextItem], labels: list[str], seed: int
 ) -> tuple[float, dict[str, float]]:
     import spacy
-    from spacy.util import fix_random_seed, minibatch
+    from spacy.util import fix_random_seed, minibatch  # type: ignore[attr-defined]
 
     fix_random_seed(seed)
     nlp = spacy.blank("en")
@@ -593,7 +604,7 @@ def _ner_scores(
     order = np.random.default_rng(seed)
     for _ in range(NER_EPOCHS):
         shuffled = [train_examples[i] for i in order.permutation(len(train_examples))]
-        for batch in minibatch(shuffled, size=16):
+        for batch in minibatch(shuffled, size=16):  # type: ignore[no-untyped-call]
             nlp.update(batch, sgd=optimizer, drop=0.1, losses={})
     scores = nlp.evaluate(_ner_examples(nlp, test, set(labels)))
     per_type = scores.get("ents_per_type") or {}

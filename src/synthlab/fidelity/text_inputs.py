@@ -117,7 +117,7 @@ def _jsonl(path: Path) -> Iterator[TextItem]:
             key = "spans" if "spans" in row else "entities"
             if raw_spans is None and isinstance(row.get("label"), list):
                 raw_spans, key = row["label"], "label"  # doccano
-            spans = ()
+            spans: tuple[tuple[int, int, str], ...] = ()
             if raw_spans is not None:
                 if not isinstance(raw_spans, list):
                     raise _fail(path, number, _column_of(line, key), f"'{key}' must be a list")
@@ -265,10 +265,10 @@ def _files(path: Path) -> tuple[list[Path], str]:
 def load_text(path: Path, max_items: int, rng: np.random.Generator) -> TextCorpus:
     """A seeded uniform subsample (at most `max_items`) of the texts under `path`."""
     files, source = _files(Path(path))
-    reservoir = Reservoir(max_items, rng)
+    reservoir: Reservoir[TextItem] = Reservoir(max_items, rng)
     for file in files:
         reservoir.extend(READERS[file.suffix.lower()](file))
-    items = tuple(reservoir.items)  # type: ignore[arg-type]
+    items = tuple(reservoir.items)
     if not items:
         raise UsageError(f"{path} holds no texts")
-    return TextCorpus(items=items, source=source, seen=reservoir.seen)  # type: ignore[arg-type]
+    return TextCorpus(items=items, source=source, seen=reservoir.seen)
