@@ -170,7 +170,10 @@ def lines_figure(
     for label, y in curves.items():
         axes.plot(x, y, label=label)
     if log_x:
+        from matplotlib.ticker import NullFormatter
+
         axes.set_xscale("log")
+        axes.xaxis.set_minor_formatter(NullFormatter())  # minor labels overlap on a short range
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     axes.legend()
