@@ -28,7 +28,6 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy import signal
 
 from synthlab.generators.timeseries.fault_frequencies import (
     BEARING_KINDS,
@@ -105,6 +104,8 @@ def _ring(
     """Impacts at `times` (seconds) ringing a damped resonance: each impact's height is split
     between its two neighbouring samples (sub-sample timing keeps the mean rate exact), then
     a two-pole resonator gives every impact the response r^n sin(theta (n + 1))."""
+    from scipy import signal  # only when a fault is made: importing it takes ~1 s per worker
+
     pulses = np.zeros(size + 1)
     position = times * fs
     left = np.floor(position).astype(np.int64)
@@ -160,6 +161,8 @@ def _gear(drawn: dict[str, Any], t: np.ndarray, fs: float, rng: np.random.Genera
 def _cavitation(
     fault: FaultParams, drawn: dict[str, Any], size: int, fs: float, rng: np.random.Generator
 ) -> np.ndarray:
+    from scipy import signal
+
     nyquist = fs / 2
     low, high = fault.band_hz or (0.2 * nyquist, 0.9 * nyquist)
     sos = signal.butter(4, [low, min(high, 0.99 * nyquist)], btype="bandpass", fs=fs, output="sos")
