@@ -232,9 +232,13 @@ def measure_set(images: ImageSet, thumbnails: int) -> list[ImageMeasures]:
     """Every image of a side measured; Pillow's decoding and numpy release the GIL, so a
     few threads use the cores, and `map` keeps the input order (results do not depend on
     which thread finished first)."""
+    from threadpoolctl import threadpool_limits
+
     workers = max(1, min(4, os.cpu_count() or 1))
     keep = [i < thumbnails for i in range(len(images.paths))]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    # one BLAS thread per worker thread: the colour matrix products are tiny, and nested
+    # thread pools on a small machine only queue behind each other
+    with threadpool_limits(1), ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(measure_image, images.paths, keep))
 
 
