@@ -7,10 +7,11 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from synthlab.errors import UsageError
-from synthlab.fidelity import compare, to_json
+from synthlab.fidelity import FidelityOptions, compare, to_json
 
 
 def _metric(report, name: str, condition: str | None = None) -> float:  # type: ignore[no-untyped-def]
@@ -157,3 +158,28 @@ def test_bad_inputs_say_what_is_wrong(h, co2_real: Path, tmp_path: Path) -> None
         compare(tmp_path / "empty", co2_real, h.FAST)
     with pytest.raises(UsageError, match="not a synthlab dataset"):
         compare(co2_real, tmp_path / "empty", h.FAST)
+
+
+def test_plain_files_with_an_activity_column_get_tstr(activity_real: Path, tmp_path: Path) -> None:
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+    import pyarrow.parquet as pq
+
+    real = tmp_path / "real"
+    real.mkdir()
+    for path in sorted((activity_real / "parquet" / "series").rglob("*.parquet")):
+        table = pq.read_table(path)
+        keep = ["timestamp", "acc_x", "acc_y", "acc_z"]
+        columns = {name: table.column(name) for name in keep}
+        columns["activity"] = pc.cast(table.column("activity"), "string")
+        pa_csv.write_csv(pa.table(columns), real / f"{path.stem}.csv")
+    options = FidelityOptions(window=64, stride=32, folds=3, figures=False, seed=3)
+    report = compare(real, activity_real, options)
+    assert report.two_sample.copies == report.two_sample.per_side  # the same recordings
+    assert report.two_sample.verdict == "indistinguishable"
+    task = report.comparison.tasks[0]
+    assert task.classes == ("lying", "standing", "walking")
+    assert task.tstr > 0.9 and task.trtr > 0.9
+    conditions = {m.condition for m in report.comparison.metrics}
+    assert {"lying", "standing", "walking"} <= conditions
+    assert any(m.name == "rate" and m.value < 0.01 for m in report.comparison.metrics)
