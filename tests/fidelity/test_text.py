@@ -287,6 +287,13 @@ def test_reads_jsonl_conll_and_label_studio_alike(tmp_path: Path):
     assert jsonl_item.classes == ("q",)
     studio = next(i for i in loaded.items if i.text == text and i is not jsonl_item)
     assert studio.spans == jsonl_item.spans and studio.classes == ("q",)
+    # a tool that writes code-point offsets: the span's own text tells them apart
+    task["annotations"][0]["result"][0]["value"].update(
+        start=ada[0], end=ada[1], text=text[ada[0] : ada[1]]
+    )
+    (tmp_path / "b.json").write_text(json.dumps([task]), encoding="utf-8")
+    again = load_text(tmp_path / "b.json", 10, np.random.default_rng(0)).items[0]
+    assert again.spans == jsonl_item.spans
     conll_item = by_text["Ask Ada Lovelace in Paris ."]
     assert [(conll_item.text[s:e], lab) for s, e, lab in conll_item.spans] == [
         ("Ada Lovelace", "PER"),

@@ -5,7 +5,8 @@ them: JSONL (a `text` field; spans under `spans`/`entities` as objects with star
 or doccano's `label: [[start, end, "LABEL"], ...]`; a class under `label`/`class`/`intent`
 or a list under `labels`/`classes`), CoNLL columns (token first, tag last, blank line between
 sentences, BIO/IOB/BILOU tags) and Label Studio JSON tasks (UTF-16 offsets, as Label Studio
-counts, turned into code points). Offsets are code points everywhere after loading.
+counts, turned into code points; code-point offsets are accepted where the span's `text`
+shows them). Offsets are code points everywhere after loading.
 
 Items pass through a seeded reservoir, so at most `max_items` are held whatever the input
 size. A file that cannot be read says where: `file:line:col: what is wrong`.
@@ -222,6 +223,15 @@ def _label_studio(path: Path) -> Iterator[TextItem]:
                 classes += value.get("choices", [])
             elif "start" in value and "end" in value and value.get("labels"):
                 start, end = mapping.get(value["start"]), mapping.get(value["end"])
+                quoted = value.get("text")
+                # some tools write code-point offsets: the span's own text tells which
+                fits = start is not None and end is not None and text[start:end] == quoted
+                if (
+                    quoted is not None
+                    and not fits
+                    and text[value["start"] : value["end"]] == quoted
+                ):
+                    start, end = value["start"], value["end"]
                 if start is None or end is None or not 0 <= start < end:
                     raise UsageError(
                         f"{path}: task {number}: span [{value['start']}:{value['end']}] "
