@@ -99,6 +99,7 @@ class TextGenerator(Generator):
         locales = _weighted_positions(self.locale_cumulative, uniforms[:, 1]).tolist()
         key = self.key
         compiled = [self.steps.get(template.id) for template in self.catalog.templates]
+        run = self.runner.run if self.runner is not None else None
         made: list[TextSample] = []
         for index, row, plan, template_number, locale_number in zip(
             indices, rows, plans, templates, locales, strict=True
@@ -110,8 +111,7 @@ class TextGenerator(Generator):
             # the first two uniforms chose the template and the locale
             template = self.catalog.templates[template_number]
             locale = self.locales[locale_number]
-            stream = Draws(row, key, index, 2)
-            shape, fills, crossing = self.runner.run(prepared, stream, locale)  # type: ignore[union-attr]
+            shape, fills, crossing = run(prepared, Draws(row, key, index, 2), locale)  # type: ignore[misc]
             made.append(self._compiled_sample(index, template, locale, shape, fills, crossing))
         return made
 

@@ -39,11 +39,14 @@ class PreparedTemplate:
     """A template's steps, made ready for a runner (`TemplateRunner.prepare`), and the
     shapes of the ways through it that samples took (by the options taken)."""
 
-    __slots__ = ("shapes", "steps")
+    __slots__ = ("drawing", "shapes", "steps")
     LIMIT = 4096  # templates with many groups have many ways through them
 
     def __init__(self, steps: Steps):
         self.steps = steps
+        # what the walk goes through: the steps less the literals, which draw nothing (about
+        # half of a template's steps; the shapes know the literals)
+        self.drawing = _drawing(steps)
         self.shapes: dict[tuple[int, ...], Shape] = {}
 
     def shape(self, path: tuple[int, ...]) -> Shape:
@@ -106,7 +109,7 @@ class TemplateRunner:
     def run(self, template: PreparedTemplate, rng: Draws, locale: str) -> CompiledSample:
         fills: list[Fill | None] = []
         path: list[int] = []
-        self._walk(template.steps, rng, locale, {}, fills, path)
+        self._walk(template.drawing, rng, locale, {}, fills, path)
         key = tuple(path)
         shape = template.shapes.get(key) or template.shape(key)
         return shape, tuple(fills), _may_cross(shape, fills)
@@ -122,10 +125,8 @@ class TemplateRunner:
     ) -> None:
         """Append the fill of each slot of `steps` to `fills`, and each group's option taken
         to `path` (-1: an optional group left out)."""
-        for step in steps:
+        for step in steps:  # no literals (`PreparedTemplate.drawing`)
             kind = type(step)
-            if kind is LiteralStep:
-                continue
             if kind is TableStep:
                 table = step.table  # type: ignore[union-attr]
                 of_locale = table.of_locale.get(locale) or table.fills(locale)
@@ -152,6 +153,18 @@ class TemplateRunner:
                 choice = int(u_choice * len(options))
                 path.append(choice)
                 self._walk(options[choice], rng, locale, identities, fills, path)
+
+
+def _drawing(steps: Steps) -> Steps:
+    """`steps` without their literals, in groups too."""
+    kept: list[Step] = []
+    for step in steps:
+        if type(step) is GroupStep:
+            options = tuple([_drawing(option) for option in step.options])
+            kept.append(GroupStep(options, step.optional))
+        elif type(step) is not LiteralStep:
+            kept.append(step)
+    return tuple(kept)
 
 
 def _may_cross(shape: Shape, fills: list[Fill | None]) -> bool:
