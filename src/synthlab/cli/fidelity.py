@@ -83,7 +83,7 @@ def fidelity(
     \b
     Gates (exit 1 when one fails, 0 when all pass; 2 for bad input):
       --max-auc 0.75            fails when the AUC is above 0.75
-      --min-auc 0.4             fails when the AUC is below 0.4 (copies of real items)
+      --min-auc 0.4             fails when the AUC is below 0.4
       --max-distance '*.log_psd=0.5' --max-distance 'acc_x.std_ratio@walking=1.3'
       --max-tstr-gap 0.1        fails when TSTR is more than 0.1 below TRTR
     """

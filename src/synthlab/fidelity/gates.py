@@ -1,8 +1,8 @@
 """CI gates over a fidelity report: each gate passes or fails with a one-line reason.
 
 - `max_auc X`: fails when the two-sample AUC is above X (synthetic too easy to tell apart).
-- `min_auc X`: fails when the AUC is below X (e.g. synthetic items copied from real ones
-  score near or below chance when held out the same way; rarely needed).
+- `min_auc X`: fails when the AUC is below X (rarely needed: below chance means recordings
+  differ more among themselves than the sides do; see docs/fidelity.md).
 - `max_distance NAME[@CONDITION]=X`: fails when a metric matching NAME (a shell pattern such
   as `*.wasserstein`) is above X. Without @, whole-data metrics only; `@walking` one
   condition; `@*` every condition and the whole data. A NAME matching nothing is an error.

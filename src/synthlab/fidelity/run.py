@@ -104,4 +104,11 @@ def compare(
         real_groups=comparison.real_groups,
         synth_groups=comparison.synth_groups,
     )
+    if two_sample.high < 0.5:
+        comparison.notes.append(
+            f"the two-sample AUC is below chance ({two_sample.auc:.3f}): recordings differ more "
+            "among themselves than the two sides differ (a model that has not seen a recording "
+            "takes it for the other side); read it as indistinguishable, and expect it nearer "
+            "0.5 with more recordings per side"
+        )
     return FidelityReport(str(real), str(synth), options, comparison, two_sample)

@@ -119,7 +119,7 @@ def _open_dataset(path: Path, side: str) -> SeriesSource:
             labels = {KIND_ROLE: (np.asarray(sample.label, np.int32), kind_names)}
             if sample.activity is not None:
                 labels[ACTIVITY_ROLE] = (np.asarray(sample.activity, np.int32), ACTIVITIES)
-            values = np.asarray(sample.values, np.float64)
+            values = _fill_gaps(np.asarray(sample.values, np.float64))  # dropouts are NaN
             return Recording(f"series {record['index']}", sample.channels, values, labels)
 
         return load
