@@ -36,6 +36,7 @@ from synthlab.generators.timeseries.wearable.imu import (
     random_rotation,
     rotate,
 )
+from synthlab.generators.timeseries.wearable.kinematics import Orientation
 from synthlab.generators.timeseries.wearable.placements import PLACEMENTS, Placement
 from synthlab.generators.timeseries.wearable.subjects import Subject, draw_subject
 from synthlab.samples.timeseries import Segment
@@ -124,35 +125,22 @@ def _angle(posture: Posture, activity: Activity, segment: str) -> float:
 
 def _lowpass_noise(n: int, sigma: float, rng: np.random.Generator, columns: int) -> np.ndarray:
     """Unit-variance noise below about 1 / (2 pi sigma) cycles per point: white noise through
-    a Gaussian kernel, whose derivatives stay smooth (the acceleration is the second)."""
-    from scipy.ndimage import gaussian_filter1d
+    four moving averages (nearly a Gaussian kernel of that sigma, in O(n) whatever its width),
+    whose second derivative stays bounded (the acceleration is the second derivative)."""
+    from scipy.ndimage import uniform_filter1d
 
     noise = rng.normal(size=(n, columns))
-    if sigma > 0.5:
-        noise = gaussian_filter1d(noise, sigma, axis=0, mode="wrap")
+    width = round(np.sqrt(3 * sigma**2 + 1))  # four boxes of width w: variance 4 (w² - 1) / 12
+    if width > 1:
+        for _ in range(4):
+            uniform_filter1d(noise, size=width, axis=0, mode="wrap", output=noise)
     spread = noise.std(axis=0)
     return noise / np.where(spread > 0, spread, 1.0)
 
 
-def _rot_x(a: np.ndarray) -> np.ndarray:
-    c, s, o, z = np.cos(a), np.sin(a), np.ones_like(a), np.zeros_like(a)
-    return np.stack([o, z, z, z, c, -s, z, s, c], axis=-1).reshape(-1, 3, 3)
-
-
-def _rot_z(a: np.ndarray) -> np.ndarray:
-    c, s, o, z = np.cos(a), np.sin(a), np.ones_like(a), np.zeros_like(a)
-    return np.stack([c, -s, z, s, c, z, z, z, o], axis=-1).reshape(-1, 3, 3)
-
-
-def _pitch(a: np.ndarray) -> np.ndarray:
-    """Rotation that swings a hanging segment's lower end forward by `a` (about -y)."""
-    c, s, o, z = np.cos(a), np.sin(a), np.ones_like(a), np.zeros_like(a)
-    return np.stack([c, z, -s, z, o, z, s, z, c], axis=-1).reshape(-1, 3, 3)
-
-
 @dataclass
 class _PerSegment:
-    """Values drawn once per segment, laid out per point by `spread`."""
+    """Values drawn once per segment (laid out per point and smoothed together)."""
 
     cadence: np.ndarray
     bounce: np.ndarray
@@ -236,80 +224,96 @@ def simulate_activity(
     drawn = _draw_segments(params, table, segments, subject, placement, rng)
     window = max(1, round(_SMOOTH_S * rate))
 
-    def spread(per_segment: np.ndarray) -> np.ndarray:
-        return uniform_filter1d(np.repeat(per_segment, lengths), size=window, mode="nearest")
-
+    # per-segment values laid out per point and smoothed together (one filter call), so
+    # amplitudes, cadence and angles change over about _SMOOTH_S instead of jumping
+    fields = ("cadence", "bounce", "arm", "leg", "impact", "vibration", "sway", "roll")
+    fields += ("tilt", "gesture", "tremor_hz", "tremor_rad", "start_angle")
+    table_rows = np.stack([getattr(drawn, name) for name in fields])
+    per_point = uniform_filter1d(
+        np.repeat(table_rows, lengths, axis=1), size=window, axis=1, mode="nearest"
+    )
+    smooth = dict(zip(fields, per_point, strict=True))
+    step_rate, bounce, arm, leg = (smooth[k] for k in ("cadence", "bounce", "arm", "leg"))
+    impact, vibration = smooth["impact"], smooth["vibration"]
     # resting angle: constant in a segment, an S-curve from posture to posture in a transition
-    progress = (np.arange(n) - starts) / np.repeat(lengths, lengths)
-    ease = 0.5 - 0.5 * np.cos(np.pi * progress)
-    begin, end = np.repeat(drawn.start_angle, lengths), np.repeat(drawn.end_angle, lengths)
-    rest = uniform_filter1d(begin + (end - begin) * ease, size=window, mode="nearest")
+    rest = smooth["start_angle"]
+    if not np.array_equal(drawn.start_angle, drawn.end_angle):
+        progress = (np.arange(n) - starts) / np.repeat(lengths, lengths)
+        ease = 0.5 - 0.5 * np.cos(np.pi * progress)
+        begin = np.repeat(drawn.start_angle, lengths)
+        end = np.repeat(drawn.end_angle, lengths)
+        rest = uniform_filter1d(begin + (end - begin) * ease, size=window, mode="nearest")
 
-    step_rate = spread(drawn.cadence)
-    bounce, arm, leg = spread(drawn.bounce), spread(drawn.arm), spread(drawn.leg)
-    impact, vibration = spread(drawn.impact), spread(drawn.vibration)
-    # stride phase (one stride = two steps) accumulates, so it stays continuous over changes
+    # stride phase (one stride = two steps) accumulates, so it stays continuous over changes;
+    # the step frequency's sines follow from the stride's by the double-angle formulas
     stride = np.pi * np.cumsum(step_rate) * dt + rng.uniform(0, 2 * np.pi)
-    step = 2.0 * stride
-    side = 0.0 if placement.side < 0 else np.pi  # the left side moves half a stride later
+    sin_stride, cos_stride = np.sin(stride), np.cos(stride)
+    sin_step = 2 * sin_stride * cos_stride
+    cos_step = 1 - 2 * sin_stride**2
+    sin_2step = 2 * sin_step * cos_step
+    cos_2step = 1 - 2 * sin_step**2
+    side = 1.0 if placement.side < 0 else -1.0  # the left side moves half a stride later
 
     # trunk (pelvis) linear acceleration, m/s², body frame: vertical at the step frequency
     # with its second harmonic, fore-aft a quarter cycle ahead, side-to-side per stride
-    lift = bounce * (np.sin(step) + 0.25 * np.sin(2 * step + 0.6))
-    lift += subject.asymmetry * bounce * np.sin(stride)
-    trunk = np.column_stack(
-        [0.6 * bounce * np.sin(step + np.pi / 2), 0.4 * bounce * np.sin(stride), lift]
+    harmonic = np.sin(0.6) * cos_2step + np.cos(0.6) * sin_2step  # sin(2 step + 0.6)
+    lift = bounce * (sin_step + 0.25 * harmonic + subject.asymmetry * sin_stride)
+    gain = placement.trunk_gain
+    accel_world = np.stack(
+        [gain * 0.6 * bounce * cos_step, gain * 0.4 * bounce * sin_stride, gain * lift]
     )
     # trunk rotations (pelvic obliquity, rotation, tilt) grow with the gait; sway at rest
     gait = leg / _WALK_LEG_SWING
-    sway = spread(drawn.sway)[:, None] * _lowpass_noise(n, _SWAY_S * rate, rng, 2)
-    roll = 0.07 * gait * np.sin(stride) + sway[:, 1] + spread(drawn.roll)
-    yaw = 0.07 * gait * np.sin(stride + np.pi / 2)
+    sway = np.zeros((n, 2))
+    if drawn.sway.any():
+        sway = smooth["sway"][:, None] * _lowpass_noise(n, _SWAY_S * rate, rng, 2)
+    roll = 0.07 * gait * sin_stride + sway[:, 1] + smooth["roll"]
+    yaw = 0.07 * gait * cos_stride
+    twist = np.zeros(n)
+    own_sin, own_cos = side * sin_stride, side * cos_stride  # this side's leg phase
     if placement.segment == "trunk":
-        swing = 0.035 * gait * np.sin(step) + sway[:, 0]
-        twist = np.zeros(n)
+        swing = 0.035 * gait * sin_step + sway[:, 0]
     elif placement.segment in ("forearm", "phone"):
         # an arm swings against its own side's leg; the forearm turns a little with it
-        gestures = spread(drawn.gesture)[:, None] * _lowpass_noise(n, _GESTURE_S * rate, rng, 2)
-        swing = arm * np.sin(stride + side + np.pi) + gestures[:, 0]
-        twist = 0.3 * arm * np.sin(stride + side + np.pi / 2) + 1.5 * gestures[:, 1]
+        gestures = smooth["gesture"][:, None] * _lowpass_noise(n, _GESTURE_S * rate, rng, 2)
+        swing = -arm * own_sin + gestures[:, 0]
+        twist = 0.3 * arm * own_cos + 1.5 * gestures[:, 1]
     else:
-        tremor_phase = 2 * np.pi * np.cumsum(spread(drawn.tremor_hz)) * dt
-        tremor = spread(drawn.tremor_rad) * np.sin(tremor_phase)
+        tremor = np.zeros(n)
+        if drawn.tremor_rad.any():
+            tremor_phase = 2 * np.pi * np.cumsum(smooth["tremor_hz"]) * dt
+            tremor = smooth["tremor_rad"] * np.sin(tremor_phase)
         if placement.segment == "thigh":
-            swing = leg * np.sin(stride + side) + tremor
-        else:  # shank: larger, later, with the quick swing phase's harmonic
-            own = stride + side - 0.6
+            swing = leg * own_sin + tremor
+        else:  # shank: larger, 0.6 rad later, with the quick swing phase's harmonic
+            own = stride - 0.6 + (0.0 if side > 0 else np.pi)
             swing = 1.4 * leg * (np.sin(own) + 0.3 * np.sin(2 * own - 1.0)) + 1.5 * tremor
-        twist = np.zeros(n)
-    pitch = rest + swing + spread(drawn.tilt)
+    orientation = Orientation(roll, yaw, rest + swing + smooth["tilt"], twist)
 
-    # the segment's orientation in the world, then the device's (its mount on the segment)
-    segment_to_world = _rot_x(roll) @ _rot_z(yaw) @ _pitch(pitch)
-    height = subject.height_m
-    offset = segment_to_world[:, :, 2] * (-placement.length * height)  # pivot -> sensor
-    moving = np.gradient(np.gradient(offset, dt, axis=0), dt, axis=0)
-    accel_world = placement.trunk_gain * trunk + moving
+    # the sensor rides on the segment: its offset from the pivot, differentiated twice
+    if placement.length > 0:
+        offset = orientation.long_axis() * (placement.length * subject.height_m)
+        accel_world += np.gradient(np.gradient(offset, dt, axis=1), dt, axis=1)
     # heel strikes: a damped ring after each strike, both feet for the trunk, one for a leg
-    per_strike = stride + side if placement.segment == "shank" else step
-    strikes_rate = step_rate / 2 if placement.segment == "shank" else step_rate
-    since = np.mod(per_strike, 2 * np.pi) / np.maximum(2 * np.pi * strikes_rate, 1e-6)
-    ring = np.exp(-since / _IMPACT_DECAY_S) * np.cos(2 * np.pi * _IMPACT_RING_HZ * since)
-    jolt = placement.impact_gain * impact * ring
-    accel_world[:, 2] += jolt
-    accel_world[:, 0] += 0.3 * jolt
+    if drawn.impact.any():
+        own_leg = stride + (0.0 if side > 0 else np.pi)
+        per_strike = own_leg if placement.segment == "shank" else 2.0 * stride
+        strikes_rate = step_rate / 2 if placement.segment == "shank" else step_rate
+        since = np.mod(per_strike, 2 * np.pi) / np.maximum(2 * np.pi * strikes_rate, 1e-6)
+        ring = np.exp(-since / _IMPACT_DECAY_S) * np.cos(2 * np.pi * _IMPACT_RING_HZ * since)
+        jolt = placement.impact_gain * impact * ring
+        accel_world[2] += jolt
+        accel_world[0] += 0.3 * jolt
     if drawn.vibration.any():  # road vibration: white noise less its 0.2 s moving average
-        white = rng.normal(size=(n, 3))
-        highpass = white - uniform_filter1d(white, max(2, round(0.2 * rate)), axis=0)
-        accel_world += vibration[:, None] * highpass / highpass.std(axis=0)
-    accel_world[:, 2] += STANDARD_GRAVITY  # the accelerometer reads +1 g upward at rest
+        white = rng.normal(size=(3, n))
+        highpass = white - uniform_filter1d(white, max(2, round(0.2 * rate)), axis=1)
+        accel_world += vibration * highpass / highpass.std(axis=1, keepdims=True)
 
-    device_to_world = segment_to_world @ _rot_z(twist) @ placement.mount_matrix
-    to_device = np.transpose(device_to_world, (0, 2, 1))
-    accel = np.einsum("nij,nj->ni", to_device, accel_world) / STANDARD_GRAVITY
-    gravity = to_device[:, :, 2].copy()
-    turning = to_device @ np.gradient(device_to_world, dt, axis=0)  # skew: body angular rate
-    gyro = np.column_stack([turning[:, 2, 1], turning[:, 0, 2], turning[:, 1, 0]])
+    # segment frame -> device frame: the mount's rows are the device axes
+    mount = np.asarray(placement.mount, dtype=float)
+    gravity = (mount @ orientation.up_in_segment()).T
+    accel = (mount @ orientation.to_segment(accel_world)).T / STANDARD_GRAVITY + gravity
+    gyro = (mount @ orientation.body_rate(dt)).T
     if params.orientation == "random":
         accel, gyro, gravity = rotate(random_rotation(rng), accel, gyro, gravity)
     return ActivitySignal(accel, gyro, gravity, codes, tuple(segments), subject, step_rate)

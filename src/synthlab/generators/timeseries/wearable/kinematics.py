@@ -1,0 +1,92 @@
+"""A body segment's orientation as four angles per point, and what the sensor on it sees.
+
+The segment-to-world rotation is Rx(roll) Rz(yaw) P(pitch) Rz(twist), P(a) being a turn
+about -y that swings a hanging segment's lower end forward. Vectors are turned one axis at
+a time with the angles' cosines and sines (a few multiplications per point) instead of
+stacking 3x3 matrices per point, and the angular rate comes from the angles' derivatives
+(the body-frame rate of a product of axis rotations), exact for any size of angle.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Orientation"]
+
+
+def _turn_x(v: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
+    return np.stack([v[0], c * v[1] - s * v[2], s * v[1] + c * v[2]])
+
+
+def _turn_z(v: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
+    return np.stack([c * v[0] - s * v[1], s * v[0] + c * v[1], v[2]])
+
+
+def _turn_pitch(v: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
+    return np.stack([c * v[0] - s * v[2], v[1], s * v[0] + c * v[2]])
+
+
+class Orientation:
+    """Angles per point, radians: roll (about x), yaw (about z), pitch, twist (about the
+    segment's long axis). Each angle's cosine and sine are computed once."""
+
+    def __init__(
+        self, roll: np.ndarray, yaw: np.ndarray, pitch: np.ndarray, twist: np.ndarray
+    ) -> None:
+        self.roll, self.yaw, self.pitch, self.twist = roll, yaw, pitch, twist
+        self._cos_sin = {
+            name: (np.cos(angle), np.sin(angle))
+            for name, angle in (("roll", roll), ("yaw", yaw), ("pitch", pitch), ("twist", twist))
+        }
+
+    def _trig(self, angle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        for name in ("roll", "yaw", "pitch", "twist"):
+            if angle is getattr(self, name):
+                return self._cos_sin[name]
+        return np.cos(angle), np.sin(angle)
+
+    def long_axis(self) -> np.ndarray:
+        """(3, n): the segment's downward long axis (0, 0, -1) in the world."""
+        cp, sp = self._trig(self.pitch)
+        v = np.stack([sp, np.zeros_like(sp), -cp])  # P(pitch) (0, 0, -1)
+        v = _turn_z(v, *self._trig(self.yaw))
+        return _turn_x(v, *self._trig(self.roll))
+
+    def to_segment(self, world: np.ndarray) -> np.ndarray:
+        """(3, n) world vectors in the segment's frame (twist included)."""
+        c, s = self._trig(self.roll)
+        v = _turn_x(world, c, -s)
+        c, s = self._trig(self.yaw)
+        v = _turn_z(v, c, -s)
+        c, s = self._trig(self.pitch)
+        v = _turn_pitch(v, c, -s)
+        c, s = self._trig(self.twist)
+        return _turn_z(v, c, -s)
+
+    def up_in_segment(self) -> np.ndarray:
+        """(3, n): the world's up (0, 0, 1) in the segment's frame: where gravity reads."""
+        cr, sr = self._cos_sin["roll"]
+        v = np.stack([np.zeros_like(cr), sr, cr])  # Rx(roll)^T (0, 0, 1)
+        c, s = self._cos_sin["yaw"]
+        v = _turn_z(v, c, -s)
+        c, s = self._cos_sin["pitch"]
+        v = _turn_pitch(v, c, -s)
+        c, s = self._cos_sin["twist"]
+        return _turn_z(v, c, -s)
+
+    def body_rate(self, dt: float) -> np.ndarray:
+        """(3, n) angular rate in the segment's frame: for R = A B C D each factor's own
+        rate, turned back through the factors after it."""
+        d_roll, d_yaw, d_pitch, d_twist = (
+            np.gradient(a, dt) for a in (self.roll, self.yaw, self.pitch, self.twist)
+        )
+        cy, sy = self._trig(self.yaw)
+        # roll's rate through Rz(yaw)^T, plus yaw's own
+        v = np.stack([cy * d_roll, -sy * d_roll, d_yaw])
+        cp, sp = self._trig(self.pitch)
+        v = _turn_pitch(v, cp, -sp)
+        v[1] -= d_pitch  # P turns about -y
+        ct, st = self._trig(self.twist)
+        v = _turn_z(v, ct, -st)
+        v[2] += d_twist
+        return v
