@@ -265,13 +265,13 @@ def test_reads_jsonl_conll_and_label_studio_alike(tmp_path: Path):
         + "\n",
         encoding="utf-8",
     )
-    # Label Studio counts UTF-16 units: the emoji takes two, shifting later offsets by one
+    # Label Studio counts code points, as Python does: the emoji is one
     task = {
         "data": {"text": text},
         "annotations": [
             {
                 "result": [
-                    {"type": "labels", "value": {"start": s + 1, "end": e + 1, "labels": [label]}}
+                    {"type": "labels", "value": {"start": s, "end": e, "labels": [label]}}
                     for (s, e), label in ((ada, "PER"), (paris, "LOC"))
                 ] + [
                     {"type": "choices", "value": {"choices": ["q"]}},
@@ -345,3 +345,26 @@ def test_against_a_rendered_synthlab_text_dataset(tmp_path: Path):
     assert advice and all("generator.params" in sentence for sentence in advice)
     assert {figure.title for figure in result.figures} == {"Text length", "Tokens per text"}
     assert all(figure.png.startswith(b"\x89PNG") for figure in result.figures)
+
+
+def test_label_studio_utf16_offsets_of_older_exports_are_recognised_by_their_text(
+    tmp_path: Path,
+):
+    text = "🐱 Warning: This is a test text"
+    code_points = (text.index("test"), text.index("test") + 4)
+    assert code_points == (21, 25)  # Label Studio's own end-to-end example
+    result = [
+        {"type": "labels", "value": {"start": 21, "end": 25, "labels": ["T"], "text": "test"}},
+        {"type": "labels", "value": {"start": 11, "end": 15, "labels": ["W"], "text": "This"}},
+    ]
+    legacy = [  # UTF-16 units: everything after the cat moves by one
+        {"type": "labels", "value": {"start": 22, "end": 26, "labels": ["T"], "text": "test"}},
+        {"type": "labels", "value": {"start": 12, "end": 16, "labels": ["W"], "text": "This"}},
+    ]
+    for name, regions in (("now.json", result), ("legacy.json", legacy)):
+        task = {"data": {"text": text}, "predictions": [{"result": regions}]}
+        folder = tmp_path / name.removesuffix(".json")
+        folder.mkdir()
+        (folder / name).write_text(json.dumps([task]), encoding="utf-8")
+        (item,) = load_text(folder, 10, np.random.default_rng(0)).items
+        assert sorted(text[s:e] for s, e, _ in item.spans) == ["This", "test"]

@@ -4,9 +4,9 @@ Accepted: a synthlab text dataset (its `text/<split>.jsonl`), or plain files and
 them: JSONL (a `text` field; spans under `spans`/`entities` as objects with start/end/label
 or doccano's `label: [[start, end, "LABEL"], ...]`; a class under `label`/`class`/`intent`
 or a list under `labels`/`classes`), CoNLL columns (token first, tag last, blank line between
-sentences, BIO/IOB/BILOU tags) and Label Studio JSON tasks (UTF-16 offsets, as Label Studio
-counts, turned into code points; code-point offsets are accepted where the span's `text`
-shows them). Offsets are code points everywhere after loading.
+sentences, BIO/IOB/BILOU tags) and Label Studio JSON tasks (code-point offsets, as Label
+Studio counts; UTF-16 offsets, as synthlab wrote them before 0.1.0, are accepted where the
+span's `text` shows them). Offsets are code points everywhere after loading.
 
 Items pass through a seeded reservoir, so at most `max_items` are held whatever the input
 size. A file that cannot be read says where: `file:line:col: what is wrong`.
@@ -184,7 +184,7 @@ def _conll(path: Path) -> Iterator[TextItem]:
 
 
 def _code_points(text: str) -> dict[int, int]:
-    """UTF-16 unit offset -> code-point offset (Label Studio counts in UTF-16 units)."""
+    """UTF-16 unit offset -> code-point offset (for exports that counted UTF-16 units)."""
     mapping = {}
     units = 0
     for index, char in enumerate(text):
@@ -222,17 +222,18 @@ def _label_studio(path: Path) -> Iterator[TextItem]:
             if result.get("type") == "choices":
                 classes += value.get("choices", [])
             elif "start" in value and "end" in value and value.get("labels"):
-                start, end = mapping.get(value["start"]), mapping.get(value["end"])
+                start, end = value["start"], value["end"]
                 quoted = value.get("text")
-                # some tools write code-point offsets: the span's own text tells which
-                fits = start is not None and end is not None and text[start:end] == quoted
-                if (
-                    quoted is not None
-                    and not fits
-                    and text[value["start"] : value["end"]] == quoted
+                # Label Studio counts code points; an export that counted UTF-16 units
+                # (synthlab's own before 0.1.0) is recognised by the span's quoted text
+                if quoted is not None and text[start:end] != quoted:
+                    units_start, units_end = mapping.get(start), mapping.get(end)
+                    if units_start is not None and units_end is not None:
+                        if text[units_start:units_end] == quoted:
+                            start, end = units_start, units_end
+                if not (isinstance(start, int) and isinstance(end, int)) or not (
+                    0 <= start < end <= len(text)
                 ):
-                    start, end = value["start"], value["end"]
-                if start is None or end is None or not 0 <= start < end:
                     raise UsageError(
                         f"{path}: task {number}: span [{value['start']}:{value['end']}] "
                         f"does not fit its text of {len(text)} characters"
