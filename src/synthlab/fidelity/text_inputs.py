@@ -228,9 +228,9 @@ def _label_studio(path: Path) -> Iterator[TextItem]:
                 # (synthlab's own before 0.1.0) is recognised by the span's quoted text
                 if quoted is not None and text[start:end] != quoted:
                     units_start, units_end = mapping.get(start), mapping.get(end)
-                    if units_start is not None and units_end is not None:
-                        if text[units_start:units_end] == quoted:
-                            start, end = units_start, units_end
+                    known = units_start is not None and units_end is not None
+                    if known and text[units_start:units_end] == quoted:
+                        start, end = units_start, units_end
                 if not (isinstance(start, int) and isinstance(end, int)) or not (
                     0 <= start < end <= len(text)
                 ):
