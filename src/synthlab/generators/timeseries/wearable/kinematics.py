@@ -34,34 +34,36 @@ class Orientation:
         self, roll: np.ndarray, yaw: np.ndarray, pitch: np.ndarray, twist: np.ndarray
     ) -> None:
         self.roll, self.yaw, self.pitch, self.twist = roll, yaw, pitch, twist
+        self._twisted = bool(twist.any())  # trunk and legs never turn about their long axis
         self._cos_sin = {
             name: (np.cos(angle), np.sin(angle))
             for name, angle in (("roll", roll), ("yaw", yaw), ("pitch", pitch), ("twist", twist))
+            if name != "twist" or self._twisted
         }
 
-    def _trig(self, angle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        for name in ("roll", "yaw", "pitch", "twist"):
-            if angle is getattr(self, name):
-                return self._cos_sin[name]
-        return np.cos(angle), np.sin(angle)
+    def _back(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine and minus sine: the inverse turn."""
+        c, s = self._cos_sin[name]
+        return c, -s
 
     def long_axis(self) -> np.ndarray:
         """(3, n): the segment's downward long axis (0, 0, -1) in the world."""
-        cp, sp = self._trig(self.pitch)
+        cp, sp = self._cos_sin["pitch"]
         v = np.stack([sp, np.zeros_like(sp), -cp])  # P(pitch) (0, 0, -1)
-        v = _turn_z(v, *self._trig(self.yaw))
-        return _turn_x(v, *self._trig(self.roll))
+        v = _turn_z(v, *self._cos_sin["yaw"])
+        return _turn_x(v, *self._cos_sin["roll"])
 
     def to_segment(self, world: np.ndarray) -> np.ndarray:
         """(3, n) world vectors in the segment's frame (twist included)."""
-        c, s = self._trig(self.roll)
+        c, s = self._cos_sin["roll"]
         v = _turn_x(world, c, -s)
-        c, s = self._trig(self.yaw)
+        c, s = self._cos_sin["yaw"]
         v = _turn_z(v, c, -s)
-        c, s = self._trig(self.pitch)
+        c, s = self._cos_sin["pitch"]
         v = _turn_pitch(v, c, -s)
-        c, s = self._trig(self.twist)
-        return _turn_z(v, c, -s)
+        if self._twisted:
+            v = _turn_z(v, *self._back("twist"))
+        return v
 
     def up_in_segment(self) -> np.ndarray:
         """(3, n): the world's up (0, 0, 1) in the segment's frame: where gravity reads."""
@@ -71,22 +73,21 @@ class Orientation:
         v = _turn_z(v, c, -s)
         c, s = self._cos_sin["pitch"]
         v = _turn_pitch(v, c, -s)
-        c, s = self._cos_sin["twist"]
-        return _turn_z(v, c, -s)
+        if self._twisted:
+            v = _turn_z(v, *self._back("twist"))
+        return v
 
     def body_rate(self, dt: float) -> np.ndarray:
         """(3, n) angular rate in the segment's frame: for R = A B C D each factor's own
         rate, turned back through the factors after it."""
-        d_roll, d_yaw, d_pitch, d_twist = (
-            np.gradient(a, dt) for a in (self.roll, self.yaw, self.pitch, self.twist)
-        )
-        cy, sy = self._trig(self.yaw)
+        d_roll, d_yaw, d_pitch = (np.gradient(a, dt) for a in (self.roll, self.yaw, self.pitch))
+        cy, sy = self._cos_sin["yaw"]
         # roll's rate through Rz(yaw)^T, plus yaw's own
         v = np.stack([cy * d_roll, -sy * d_roll, d_yaw])
-        cp, sp = self._trig(self.pitch)
+        cp, sp = self._cos_sin["pitch"]
         v = _turn_pitch(v, cp, -sp)
         v[1] -= d_pitch  # P turns about -y
-        ct, st = self._trig(self.twist)
-        v = _turn_z(v, ct, -st)
-        v[2] += d_twist
+        if self._twisted:
+            v = _turn_z(v, *self._back("twist"))
+            v[2] += np.gradient(self.twist, dt)
         return v
