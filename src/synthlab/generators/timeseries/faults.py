@@ -165,7 +165,9 @@ def _cavitation(
 
     nyquist = fs / 2
     low, high = fault.band_hz or (0.2 * nyquist, 0.9 * nyquist)
-    sos = signal.butter(4, [low, min(high, 0.99 * nyquist)], btype="bandpass", fs=fs, output="sos")
+    high = min(high, 0.99 * nyquist)  # the Nyquist check keeps it below; the filter needs <
+    low = min(low, 0.5 * high)
+    sos = signal.butter(4, [low, high], btype="bandpass", fs=fs, output="sos")
     noise = signal.sosfilt(sos, rng.standard_normal(size))
     envelope = np.zeros(size)
     bursts = rng.poisson(drawn["bursts_per_s"] * size / fs)
