@@ -3,7 +3,6 @@ would bring, and helpers that push a synthetic copy away from them."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -129,21 +128,6 @@ def render_activity(folder: Path, seed: int, cadence: float = 1.8) -> Path:
 @pytest.fixture(scope="session")
 def activity_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return render_activity(tmp_path_factory.mktemp("activity-real"), seed=11)
-
-
-def _load_browser_helpers():  # type: ignore[no-untyped-def]
-    """The spot-check browser test's Chromium driver, reused (loaded by path)."""
-    path = Path(__file__).parents[1] / "spotcheck" / "test_browser.py"
-    spec = importlib.util.spec_from_file_location("_spotcheck_browser_helpers", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_browser = _load_browser_helpers()
-chromium = _browser.chromium
-DevTools = _browser.DevTools
 
 
 @pytest.fixture(scope="session")

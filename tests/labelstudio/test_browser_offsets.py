@@ -3,20 +3,13 @@ highlighted region on exactly its span, emoji before the entities included.
 
 Label Studio counts text offsets in code points; with UTF-16 units (what synthlab wrote
 before) this test fails as it should: Label Studio highlights "est " for "test" after the
-🐱, and " <b" for "Zoë" after 👍🏽 (two code points, four units). Chromium is driven
-through the DevTools protocol with the client of tests/spotcheck/test_browser.py (loaded
-from its file, not copied).
+🐱, and " <b" for "Zoë" after 👍🏽 (two code points, four units). Chromium is the shared
+`chromium` fixture of tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import re
-import shutil
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -29,60 +22,7 @@ from synthlab.samples.text import TextSample
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _devtools_module() -> Any:
-    path = Path(__file__).resolve().parents[1] / "spotcheck" / "test_browser.py"
-    spec = importlib.util.spec_from_file_location("spotcheck_devtools", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Any:
-    if CHROMIUM is None:
-        pytest.skip("needs Debian's chromium (apt-get install chromium)")
-    process = subprocess.Popen(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--remote-debugging-port=0",
-            "--remote-allow-origins=*",
-            "--window-size=1400,1000",
-            f"--user-data-dir={tmp_path / 'chromium-profile'}",
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stderr is not None
-        endpoint = ""
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not endpoint:
-            found = re.search(r"DevTools listening on (ws://\S+)", process.stderr.readline())
-            endpoint = found.group(1) if found else ""
-        assert endpoint, "chromium did not start its DevTools endpoint"
-        port = re.search(r":(\d+)/", endpoint).group(1)  # type: ignore[union-attr]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as answer:
-            pages = [t for t in json.load(answer) if t["type"] == "page"]
-        tools = _devtools_module().DevTools(pages[0]["webSocketDebuggerUrl"])
-        tools.call("Page.enable")
-        tools.call("Runtime.enable")
-        yield tools
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+CHROMIUM_WINDOW = "1400,1000"  # Label Studio's task page needs the room
 
 
 def _log_in(tools: Any, server: Any) -> None:
@@ -98,7 +38,7 @@ def _log_in(tools: Any, server: Any) -> None:
 
 
 def test_highlighted_regions_are_the_spans_after_emoji(
-    label_studio: Any, browser: Any, text_sample: TextSample, tmp_path: Path
+    label_studio: Any, chromium: Any, text_sample: TextSample, tmp_path: Path
 ) -> None:
     assert text_sample.text.startswith("🐱")  # an emoji (outside the BMP) before each span
     seen = SeenNames()
@@ -109,8 +49,8 @@ def test_highlighted_regions_are_the_spans_after_emoji(
     spans = {r["id"]: r["value"] for r in task["predictions"][0]["result"] if r["type"] == "labels"}
     assert len(spans) == 2
 
-    _log_in(browser, label_studio)
-    browser.call("Page.navigate", url=f"{label_studio.url}/projects/{project}/data?task={task_id}")
+    _log_in(chromium, label_studio)
+    chromium.call("Page.navigate", url=f"{label_studio.url}/projects/{project}/data?task={task_id}")
     # Label Studio marks each region's text with spans of class htx-highlight-<region id>-<n>
     shown_js = (
         "(() => { const ids = " + json.dumps(sorted(spans)) + "; const found = {};"
@@ -121,8 +61,8 @@ def test_highlighted_regions_are_the_spans_after_emoji(
         " return ids.every(id => id in found) ? found : null; })()"
     )
     try:
-        shown = browser.wait_for(shown_js, timeout=180)
+        shown = chromium.wait_for(shown_js, timeout=180)
     finally:
-        browser.screenshot(tmp_path / "label-studio-text.png")
+        chromium.screenshot(tmp_path / "label-studio-text.png")
     assert shown == {region: value["text"] for region, value in spans.items()}
     assert shown[min(spans)] == "test"  # Label Studio's own example: 21..25 after the 🐱
