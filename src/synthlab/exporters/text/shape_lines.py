@@ -16,6 +16,10 @@ JSON string escaping works character by character, so the escaped text is the jo
 escaped stretches; the token and tag lists are the joins of the stretches' items, each
 spelled with a comma before it and the first comma cut off. The bytes are `jsonl_line`'s
 (a property test compares the two over awkward text).
+
+This is the exporter's side of the text fast path (the generator's is
+`synthlab.generators.text.fast`, the sample's `synthlab.samples.text_pieced`): only
+`PiecedTextSample`s come here; every other sample is spelled by `jsonl_line`.
 """
 
 from __future__ import annotations
