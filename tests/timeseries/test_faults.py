@@ -6,6 +6,7 @@ follow the local noise, and the fault stays inside its labelled window."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ from scipy import signal
 
 from synthlab.generators.timeseries.fault_frequencies import bearing_frequencies, impact_rate
 from synthlab.generators.timeseries.params import BearingGeometry, TimeseriesParams
+from synthlab.recipe import load_recipe
 
 from .conftest import series
 
@@ -21,6 +23,7 @@ RATE = 12_000.0
 POINTS = 24_000  # 2 s: spectral bins of 0.5 Hz
 BIN = RATE / POINTS
 SHAFT = 29.95  # CWRU: 1797 rpm
+PUMP = "pump-bearing-degradation.yaml"
 
 
 def machine(kind: str, *, noise: float = 1.0, **fault: Any) -> dict[str, Any]:
@@ -287,3 +290,33 @@ def test_fault_fields_refused(event: dict[str, Any], message: str) -> None:
     }
     with pytest.raises(ValueError, match=message):
         TimeseriesParams.model_validate(raw)
+
+
+def test_local_magnitude_applies_to_other_kinds_too() -> None:
+    raw = quiet_then_loud()
+    raw["events"] = [
+        {"kind": "level_shift", "position": 0.0, "duration": 0.2, "magnitude": 3.0,
+         "direction": "up", "relative_to": "local", "local_window": 0.02}
+    ]  # fmt: skip
+    shift = fault_only({**raw, "events": [{**raw["events"][0], "name": "shift"}]}, seed=3)
+    clean = values(raw, seed=3, forbid=frozenset({"level_shift"}))
+    assert shift[: round(0.2 * RATE)].mean() == pytest.approx(
+        3.0 * clean[: round(0.22 * RATE)].std(), rel=1e-6
+    )
+
+
+def test_pump_recipe_bearing_degrades_to_failure() -> None:
+
+    recipe = load_recipe(
+        Path(__file__).resolve().parents[2] / "recipes/pump-bearing-degradation.yaml"
+    )
+    params = recipe.generator.params
+    for seed in range(3):
+        sample = series(params, seed=seed, require=frozenset({"outer_race"}))
+        clean = series(params, seed=seed, forbid=frozenset(params.conditions()))
+        (event,) = [e for e in sample.events if e.name == "outer_race"]
+        column = sample.channels.index("drive_end")
+        added = (sample.values - clean.values)[event.start : event.end, column].astype(float)
+        quarters = [np.sqrt(np.mean(q**2)) for q in np.array_split(added, 4)]
+        assert quarters[-1] > 5 * quarters[0], quarters
+        assert event.params["defect_hz"] == pytest.approx(3.5848 * event.params["shaft_hz"], 1e-4)
