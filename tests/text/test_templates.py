@@ -119,6 +119,7 @@ def test_splits_are_template_disjoint_and_stable():
 
 def test_samples_of_a_template_share_its_split(kit, pii_params):
     pii_params["splits"] = {"train": 0.5, "test": 0.5}
+    pii_params["split_by"] = "template"
     made = kit.samples(kit.recipe_dict(pii_params, count=40))
     split_of: dict[str, set[str]] = {}
     for sample in made:

@@ -92,6 +92,9 @@ class SampleMaker:
         with threadpool_limits(THREADS):
             generator.setup(recipe.generator.params, context)
         quotas = QuotaPlan.build(recipe.quota_counts(), recipe.count, recipe.seed)
+        use_quota_plan = getattr(generator, "use_quota_plan", None)
+        if use_quota_plan is not None:  # e.g. text splits stratified by quota rank
+            use_quota_plan(quotas)
         return cls(recipe, generator, quotas)
 
     def plan(self, index: int) -> SamplePlan:

@@ -69,7 +69,9 @@ class Catalog:
             raise RecipeError(
                 [RecipeProblem("templates", None, None, "", f"two templates have id {duplicate!r}")]
             )
-        splits = assign_splits([(s.id, s.weight) for s in specs], params.splits, seed)
+        # split_by: sample decides each sample's split in the generator; templates say train
+        by_template = params.splits if params.split_by == "template" else {}
+        splits = assign_splits([(s.id, s.weight) for s in specs], by_template, seed)
         compiled = tuple(
             CompiledTemplate(
                 spec.id,

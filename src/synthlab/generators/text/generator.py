@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from synthlab.generators.text.fast import (
 )
 from synthlab.generators.text.noise import NoisePlan
 from synthlab.generators.text.params import TextParams
+from synthlab.generators.text.splits import SampleSplitter, template_split_gaps
 from synthlab.generators.text.stream import WIDTH, Draws
 from synthlab.generators.text.tokenize import builtin_tokens, spacy_tokenizer, tokenize
 from synthlab.generators.text.values import ValueBank
@@ -30,7 +32,14 @@ from synthlab.samples.text_pieced import PiecedTextSample, pieced_text_and_spans
 from synthlab.samples.text_tags import bio_tags, misaligned_spans
 from synthlab.seeding import counter_key, counter_uniforms
 
-__all__ = ["TextGenerator"]
+if TYPE_CHECKING:
+    from synthlab.engine.quotas import QuotaPlan
+
+__all__ = ["SplitWarning", "TextGenerator"]
+
+
+class SplitWarning(UserWarning):
+    """A template-disjoint split that cannot hold one of the recipe's quota classes."""
 
 
 class TextGenerator(Generator):
@@ -52,6 +61,9 @@ class TextGenerator(Generator):
         self.seed = context.seed
         self.count = context.count
         self.key = counter_key(context.seed)
+        # split_by: sample: a sample's split from (seed, index, quota plan), see splits.py
+        by_sample = bool(params.splits) and params.split_by == "sample"
+        self.splitter = SampleSplitter(params.splits, context.seed) if by_sample else None
         # Noisy pieces rarely repeat, so caching their tokens would not pay.
         fast_tokens = params.tokenizer == "builtin" and not self.noise_on
         self.pieces = PieceTokens(params.tagging) if fast_tokens else None
@@ -68,6 +80,22 @@ class TextGenerator(Generator):
                     self.steps[template.id] = self.runner.prepare(steps, self.bank)
         # (labels, template id) -> the sample's conditions: a few hundred combinations
         self._conditions: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
+
+    def use_quota_plan(self, plan: QuotaPlan) -> None:
+        """The run's quota plan, from the engine: quota samples are stratified over the
+        splits by their rank in it; template-disjoint splits warn about quota classes a
+        split cannot hold."""
+        if self.splitter is not None:
+            self.splitter.use_quota_plan(plan)
+        elif self.params.splits:
+            carried = [(t.split, t.classes | t.labels) for t in self.catalog.templates]
+            for split, condition in template_split_gaps(carried, plan.names):
+                warnings.warn(
+                    f"split {split!r} holds no template that can carry the quota class "
+                    f"{condition!r} (split_by: template); it will have none of them",
+                    SplitWarning,
+                    stacklevel=2,
+                )
 
     def prepare_shared(self, processes: int = 1) -> None:
         """Value pools filled once in the driver when the run is long enough to use most of
@@ -100,6 +128,7 @@ class TextGenerator(Generator):
         key = self.key
         compiled = [self.steps.get(template.id) for template in self.catalog.templates]
         run = self.runner.run if self.runner is not None else None
+        splitter = self.splitter
         made: list[TextSample] = []
         for index, row, plan, template_number, locale_number in zip(
             indices, rows, plans, templates, locales, strict=True
@@ -112,7 +141,10 @@ class TextGenerator(Generator):
             template = self.catalog.templates[template_number]
             locale = self.locales[locale_number]
             shape, fills, crossing = run(prepared, Draws(row, key, index, 2), locale)  # type: ignore[misc]
-            made.append(self._compiled_sample(index, template, locale, shape, fills, crossing))
+            split = template.split if splitter is None else splitter.split_of(index, False)
+            made.append(
+                self._compiled_sample(index, template, locale, shape, fills, crossing, split)
+            )
         return made
 
     def _make(self, index: int, stream: Draws, plan: SamplePlan) -> TextSample:
@@ -120,23 +152,16 @@ class TextGenerator(Generator):
         u_locale = stream.random()
         template, need = self.catalog.choose(u_template, plan.require, plan.forbid)
         locale = self._locale(u_locale) if len(self.locales) > 1 else self.locales[0]
+        split = template.split
+        if self.splitter is not None:
+            split = self.splitter.split_of(index, bool(plan.require))
         steps = None if plan.require or plan.forbid else self.steps.get(template.id)
         if steps is not None:
-            return self._make_compiled(index, stream, template, locale, steps)
+            shape, fills, crossing = self.runner.run(steps, stream, locale)  # type: ignore[union-attr]
+            return self._compiled_sample(index, template, locale, shape, fills, crossing, split)
         text, spans, tokens, tags = self._build(template.tree, need, plan, stream, locale)
         labels = tuple([span.label for span in spans])
-        return self._text_sample(index, template, locale, labels, text, spans, tokens, tags)
-
-    def _make_compiled(
-        self,
-        index: int,
-        stream: Draws,
-        template: CompiledTemplate,
-        locale: str,
-        steps: PreparedTemplate,
-    ) -> TextSample:
-        shape, fills, crossing = self.runner.run(steps, stream, locale)  # type: ignore[union-attr]
-        return self._compiled_sample(index, template, locale, shape, fills, crossing)
+        return self._text_sample(index, template, locale, labels, text, spans, tokens, tags, split)
 
     def _compiled_sample(
         self,
@@ -146,6 +171,7 @@ class TextGenerator(Generator):
         shape: Shape,
         fills: tuple[Fill | None, ...],
         crossing: bool,
+        split: str,
     ) -> TextSample:
         """The sample a compiled template's walk made: pieced, unless a token may cross a
         piece boundary (then the whole text is tokenized, as `_build` does)."""
@@ -156,11 +182,11 @@ class TextGenerator(Generator):
             return PiecedTextSample.from_pieces(
                 index=index,
                 conditions=conditions,
-                metadata={"template": template.id, "locale": locale, "split": template.split},
+                metadata={"template": template.id, "locale": locale, "split": split},
                 classes=template.sorted_classes,
                 template_id=template.id,
                 locale=locale,
-                split=template.split,
+                split=split,
                 seed=self.seed,
                 shape=shape,
                 fills=fills,  # type: ignore[arg-type]
@@ -170,7 +196,7 @@ class TextGenerator(Generator):
         text, spans = pieced_text_and_spans(pieces, marks)
         tokens = tokenize(text, spans, self.split_tokens)
         tags = bio_tags(tokens, spans, self.tagging)
-        return self._text_sample(index, template, locale, labels, text, spans, tokens, tags)
+        return self._text_sample(index, template, locale, labels, text, spans, tokens, tags, split)
 
     def _text_sample(
         self,
@@ -182,11 +208,12 @@ class TextGenerator(Generator):
         spans: tuple[EntitySpan, ...],
         tokens: tuple[Token, ...],
         tags: tuple[str, ...],
+        split: str,
     ) -> TextSample:
         return TextSample(
             index=index,
             conditions=self._conditions_of(labels, template),
-            metadata={"template": template.id, "locale": locale, "split": template.split},
+            metadata={"template": template.id, "locale": locale, "split": split},
             text=text,
             spans=spans,
             classes=template.sorted_classes,
@@ -194,7 +221,7 @@ class TextGenerator(Generator):
             tags=tags,
             template_id=template.id,
             locale=locale,
-            split=template.split,
+            split=split,
             seed=self.seed,
         )
 

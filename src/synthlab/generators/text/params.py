@@ -74,7 +74,12 @@ class TextParams(RecipeModel):
     noise: NoiseParams = NoiseParams()
     splits: dict[str, float] = Field(
         default_factory=dict,
-        description="template-disjoint splits, e.g. {train: 0.8, validation: 0.1, test: 0.1}",
+        description="split fractions, e.g. {train: 0.8, validation: 0.1, test: 0.1}",
+    )
+    split_by: Literal["sample", "template"] = Field(
+        default="sample",
+        description="sample: stratified by sample, every quota class in every split; "
+        "template: template-disjoint (warns when a split cannot hold a quota class)",
     )
     tokenizer: Literal["builtin", "spacy"] = Field(
         default="builtin", description="builtin (fast) or spacy (blank multi-language tokenizer)"
@@ -150,7 +155,12 @@ class TextParams(RecipeModel):
             raise ValueError(
                 f"{sorted(clash)} is both an entity label and a class; quotas need distinct names"
             )
-        if self.splits and not self.template_files and len(self.templates) < len(self.splits):
+        if (
+            self.splits
+            and self.split_by == "template"
+            and not self.template_files
+            and len(self.templates) < len(self.splits)
+        ):
             raise ValueError(
                 f"{len(self.splits)} template-disjoint splits need at least as many templates, "
                 f"got {len(self.templates)}"
