@@ -123,18 +123,19 @@ def _angle(posture: Posture, activity: Activity, segment: str) -> float:
     return float(getattr(posture, segment))
 
 
-def _lowpass_noise(n: int, sigma: float, rng: np.random.Generator, columns: int) -> np.ndarray:
-    """Unit-variance noise below about 1 / (2 pi sigma) cycles per point: white noise through
-    four moving averages (nearly a Gaussian kernel of that sigma, in O(n) whatever its width),
-    whose second derivative stays bounded (the acceleration is the second derivative)."""
+def _lowpass_noise(n: int, sigma: float, rng: np.random.Generator, rows: int) -> np.ndarray:
+    """(rows, n) unit-variance noise below about 1 / (2 pi sigma) cycles per point: white
+    noise through four moving averages (nearly a Gaussian kernel of that sigma, in O(n)
+    whatever its width), whose second derivative stays bounded (the acceleration is the
+    second derivative)."""
     from scipy.ndimage import uniform_filter1d
 
-    noise = rng.normal(size=(n, columns))
+    noise = rng.normal(size=(rows, n))
     width = round(np.sqrt(3 * sigma**2 + 1))  # four boxes of width w: variance 4 (w² - 1) / 12
     if width > 1:
         for _ in range(4):
-            uniform_filter1d(noise, size=width, axis=0, mode="wrap", output=noise)
-    spread = noise.std(axis=0)
+            uniform_filter1d(noise, size=width, axis=1, mode="wrap", output=noise)
+    spread = noise.std(axis=1, keepdims=True)
     return noise / np.where(spread > 0, spread, 1.0)
 
 
@@ -228,11 +229,14 @@ def simulate_activity(
     # amplitudes, cadence and angles change over about _SMOOTH_S instead of jumping
     fields = ("cadence", "bounce", "arm", "leg", "impact", "vibration", "sway", "roll")
     fields += ("tilt", "gesture", "tremor_hz", "tremor_rad", "start_angle")
-    table_rows = np.stack([getattr(drawn, name) for name in fields])
-    per_point = uniform_filter1d(
-        np.repeat(table_rows, lengths, axis=1), size=window, axis=1, mode="nearest"
-    )
-    smooth = dict(zip(fields, per_point, strict=True))
+    used = [name for name in fields if getattr(drawn, name).any()]
+    smooth = dict.fromkeys(fields, np.zeros(n))
+    if used:
+        table_rows = np.stack([getattr(drawn, name) for name in used])
+        per_point = uniform_filter1d(
+            np.repeat(table_rows, lengths, axis=1), size=window, axis=1, mode="nearest"
+        )
+        smooth.update(zip(used, per_point, strict=True))
     step_rate, bounce, arm, leg = (smooth[k] for k in ("cadence", "bounce", "arm", "leg"))
     impact, vibration = smooth["impact"], smooth["vibration"]
     # resting angle: constant in a segment, an S-curve from posture to posture in a transition
@@ -264,20 +268,20 @@ def simulate_activity(
     )
     # trunk rotations (pelvic obliquity, rotation, tilt) grow with the gait; sway at rest
     gait = leg / _WALK_LEG_SWING
-    sway = np.zeros((n, 2))
+    sway = np.zeros((2, n))
     if drawn.sway.any():
-        sway = smooth["sway"][:, None] * _lowpass_noise(n, _SWAY_S * rate, rng, 2)
-    roll = 0.07 * gait * sin_stride + sway[:, 1] + smooth["roll"]
+        sway = smooth["sway"] * _lowpass_noise(n, _SWAY_S * rate, rng, 2)
+    roll = 0.07 * gait * sin_stride + sway[1] + smooth["roll"]
     yaw = 0.07 * gait * cos_stride
     twist = np.zeros(n)
     own_sin, own_cos = side * sin_stride, side * cos_stride  # this side's leg phase
     if placement.segment == "trunk":
-        swing = 0.035 * gait * sin_step + sway[:, 0]
+        swing = 0.035 * gait * sin_step + sway[0]
     elif placement.segment in ("forearm", "phone"):
         # an arm swings against its own side's leg; the forearm turns a little with it
-        gestures = smooth["gesture"][:, None] * _lowpass_noise(n, _GESTURE_S * rate, rng, 2)
-        swing = -arm * own_sin + gestures[:, 0]
-        twist = 0.3 * arm * own_cos + 1.5 * gestures[:, 1]
+        gestures = smooth["gesture"] * _lowpass_noise(n, _GESTURE_S * rate, rng, 2)
+        swing = -arm * own_sin + gestures[0]
+        twist = 0.3 * arm * own_cos + 1.5 * gestures[1]
     else:
         tremor = np.zeros(n)
         if drawn.tremor_rad.any():

@@ -15,15 +15,33 @@ __all__ = ["Orientation"]
 
 
 def _turn_x(v: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
-    return np.stack([v[0], c * v[1] - s * v[2], s * v[1] + c * v[2]])
+    out = np.empty_like(v)
+    out[0] = v[0]
+    np.multiply(c, v[1], out=out[1])
+    out[1] -= s * v[2]
+    np.multiply(s, v[1], out=out[2])
+    out[2] += c * v[2]
+    return out
 
 
 def _turn_z(v: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
-    return np.stack([c * v[0] - s * v[1], s * v[0] + c * v[1], v[2]])
+    out = np.empty_like(v)
+    np.multiply(c, v[0], out=out[0])
+    out[0] -= s * v[1]
+    np.multiply(s, v[0], out=out[1])
+    out[1] += c * v[1]
+    out[2] = v[2]
+    return out
 
 
 def _turn_pitch(v: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
-    return np.stack([c * v[0] - s * v[2], v[1], s * v[0] + c * v[2]])
+    out = np.empty_like(v)
+    np.multiply(c, v[0], out=out[0])
+    out[0] -= s * v[2]
+    out[1] = v[1]
+    np.multiply(s, v[0], out=out[2])
+    out[2] += c * v[2]
+    return out
 
 
 class Orientation:
