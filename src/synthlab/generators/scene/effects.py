@@ -1,5 +1,13 @@
 """Image effects that change pixels but never where objects are: exposure, depth fog, blur,
-sensor noise and a JPEG round trip. Labels are computed before and are left untouched."""
+sensor noise and a JPEG round trip. Labels are computed before and are left untouched.
+
+The camera model (optional, each part off unless the recipe asks): optics first, then the
+sensor, then the camera's processing. Motion blur (a straight streak) and defocus (a disc)
+and a white-balance error act on linear light; Poissonian-Gaussian sensor noise
+(Foi et al. 2008) is drawn per channel on linear values and then the sRGB curve is applied,
+so noise grows with the signal and is strongest, relative to it, in the shadows, as on a
+real sensor. A box stays the tight bound of the object's sharp visible mask: blur spreads
+colour past it, but labels describe where the object is, not where its colour smears."""
 
 from __future__ import annotations
 
@@ -9,10 +17,92 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from synthlab.generators.scene.colors import parse_color
+from synthlab.generators.scene.colors import kelvin_to_rgb, parse_color
 from synthlab.generators.scene.params import EffectsSpec
 
-__all__ = ["apply_effects"]
+__all__ = ["apply_effects", "linear_to_srgb", "srgb_to_linear"]
+
+_WHITE = 6500.0  # kelvin of the neutral illuminant the renderer's colours assume
+
+
+def srgb_to_linear(values: np.ndarray) -> np.ndarray:
+    """0..255 sRGB -> 0..1 linear (IEC 61966-2-1)."""
+    v = values / 255.0
+    return np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+
+
+def linear_to_srgb(values: np.ndarray) -> np.ndarray:
+    """0..1 linear -> 0..255 sRGB (unrounded)."""
+    v = np.clip(values, 0.0, 1.0)
+    return 255.0 * np.where(v <= 0.0031308, v * 12.92, 1.055 * v ** (1 / 2.4) - 0.055)
+
+
+def _streak(length: float, angle_deg: float) -> np.ndarray:
+    """A normalised line kernel `length` pixels long (anti-aliased by supersampling)."""
+    half = int(np.ceil(length / 2)) + 1
+    kernel = np.zeros((2 * half + 1, 2 * half + 1))
+    angle = np.radians(angle_deg)
+    for t in np.linspace(-length / 2, length / 2, max(int(length * 8), 2)):
+        x, y = half + t * np.cos(angle), half - t * np.sin(angle)
+        c0, r0 = int(np.floor(x)), int(np.floor(y))
+        fx, fy = x - c0, y - r0
+        kernel[r0, c0] += (1 - fx) * (1 - fy)
+        kernel[r0, c0 + 1] += fx * (1 - fy)
+        kernel[r0 + 1, c0] += (1 - fx) * fy
+        kernel[r0 + 1, c0 + 1] += fx * fy
+    return kernel / kernel.sum()
+
+
+def _disc(radius: float) -> np.ndarray:
+    """A normalised disc kernel (the defocus point-spread of a circular aperture)."""
+    half = int(np.ceil(radius)) + 1
+    rows, cols = np.mgrid[-half : half + 1, -half : half + 1]
+    # area of each pixel inside the disc, by 4x4 supersampling
+    offsets = (np.arange(4) + 0.5) / 4 - 0.5
+    cover = np.zeros(rows.shape)
+    for dy in offsets:
+        for dx in offsets:
+            cover += (rows + dy) ** 2 + (cols + dx) ** 2 <= radius**2
+    if cover.sum() == 0:
+        cover[half, half] = 1
+    return cover / cover.sum()
+
+
+def _convolve(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    return np.stack(
+        [ndimage.convolve(image[..., c], kernel, mode="nearest") for c in range(image.shape[2])],
+        axis=-1,
+    )
+
+
+def _camera_model(
+    out: np.ndarray, spec: EffectsSpec, rng: np.random.Generator, drawn: dict[str, float]
+) -> np.ndarray:
+    """Optics, sensor and white balance on linear light; returns 0..255 unrounded sRGB."""
+    motion = float(spec.motion_blur.sample(rng))
+    defocus = float(spec.defocus.sample(rng))
+    linear = srgb_to_linear(np.clip(out, 0, 255))
+    if motion > 0:
+        angle = float(spec.motion_angle.sample(rng))
+        drawn["motion_blur"], drawn["motion_angle"] = motion, angle
+        linear = _convolve(linear, _streak(motion, angle))
+    if defocus > 0:
+        drawn["defocus"] = defocus
+        linear = _convolve(linear, _disc(defocus))
+    if spec.white_balance is not None:
+        kelvin = float(spec.white_balance.sample(rng))
+        drawn["white_balance"] = kelvin
+        # balancing for `kelvin` under a 6500 K scene divides by that illuminant's tint
+        scene, assumed = np.array(kelvin_to_rgb(_WHITE)), np.array(kelvin_to_rgb(kelvin))
+        gains = (scene / assumed) ** 2.2  # tints are sRGB-encoded; gains act on linear
+        linear = linear * (gains / gains[1])
+    if spec.sensor is not None:
+        shot = float(spec.sensor.shot.sample(rng))
+        read = float(spec.sensor.read.sample(rng))
+        drawn["sensor_shot"], drawn["sensor_read"] = shot, read
+        electrons = rng.poisson(np.clip(linear, 0.0, None) / shot)
+        linear = electrons * shot + rng.normal(0.0, read, size=linear.shape)
+    return linear_to_srgb(linear)
 
 
 def apply_effects(
@@ -31,7 +121,15 @@ def apply_effects(
     }
     if quality is not None:
         drawn["jpeg_quality"] = quality
-    if not (exposure or fog or blur or noise or quality):
+    camera_model = (
+        spec.sensor is not None
+        or spec.white_balance is not None
+        or not spec.motion_blur.is_constant
+        or not spec.defocus.is_constant
+        or float(spec.motion_blur.sample(rng)) > 0
+        or float(spec.defocus.sample(rng)) > 0
+    )
+    if not (exposure or fog or blur or noise or quality or camera_model):
         return image, drawn
     out = image.astype(np.float32)
     if exposure:
@@ -44,6 +142,8 @@ def apply_effects(
         out = ndimage.gaussian_filter(out, sigma=(blur, blur, 0), mode="nearest")
     if noise:
         out += rng.normal(0.0, noise, size=out.shape).astype(np.float32)
+    if camera_model:
+        out = _camera_model(out, spec, rng, drawn)
     result = np.clip(np.round(out), 0, 255).astype(np.uint8)
     if quality is not None:
         buffer = io.BytesIO()

@@ -20,10 +20,12 @@ from PIL import Image
 from synthlab.errors import RuntimeFailure, UsageError
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
 from synthlab.generators.scene.assets import Shape, build_asset, build_primitive, load_recipe_mesh
+from synthlab.generators.scene.camera import Camera
 from synthlab.generators.scene.conditions import frame_conditions
 from synthlab.generators.scene.effects import apply_effects
 from synthlab.generators.scene.labels import compute_labels
 from synthlab.generators.scene.layout import build_scene
+from synthlab.generators.scene.lens import Lens, make_lens
 from synthlab.generators.scene.params import (
     PRIMITIVES,
     ObjectClassSpec,
@@ -119,6 +121,13 @@ class SceneGenerator(Generator):
         first = index - index % per_scene
         return substream(seed, first, SCENE_KEY, attempt), image_rng, [first, SCENE_KEY, attempt]
 
+    def _lens(self, camera: Camera, rng: np.random.Generator) -> Lens | None:
+        spec = self.params.camera.lens
+        if spec is None:
+            return None
+        coefficients = tuple(float(v.sample(rng)) for v in (spec.k1, spec.k2, spec.p1, spec.p2))
+        return make_lens(coefficients, camera.K, camera.width, camera.height)  # type: ignore[arg-type]
+
     def generate(self, index: int, rng: np.random.Generator, plan: SamplePlan) -> ImageSample:
         params = self.params
         overrides = self._count_overrides(plan)
@@ -131,13 +140,14 @@ class SceneGenerator(Generator):
                 params, self.shapes, scene_rng, image_rng, self.backgrounds, overrides, hide
             )
             loaded = self.rasterizer.load(scene)
+            lens = self._lens(scene.camera, image_rng)
             clock["scene"] += time.process_time() - started
             started = time.process_time()
             label_pass = loaded.labels()
             clock["render_labels"] += time.process_time() - started
             started = time.process_time()
             frame = compute_labels(
-                scene, loaded, label_pass, self.class_names, params.keep_invisible
+                scene, loaded, label_pass, self.class_names, params.keep_invisible, lens
             )
             clock["masks"] += time.process_time() - started
             carried, achieved = frame_conditions(frame.objects, self.class_names, params.conditions)
@@ -153,10 +163,17 @@ class SceneGenerator(Generator):
             )
         started = time.process_time()
         color = loaded.color(params.shadows)
+        if lens is not None:
+            color = np.round(lens.warp(color.astype(np.float32), nearest=False))
+            color = np.clip(color, 0, 255).astype(np.uint8)
         clock["render_color"] += time.process_time() - started
         started = time.process_time()
         image, effects = apply_effects(color, frame.depth, params.effects, image_rng)
         clock["effects"] += time.process_time() - started
+        camera = scene.camera.describe()
+        if lens is not None:  # the image's own intrinsics, and the model that distorts it
+            camera["K"] = lens.K_out.round(9).tolist()
+            camera["distortion"] = lens.describe()
         metadata = {
             "seed": self.context.seed,
             "scene_key": scene_key,
@@ -175,7 +192,7 @@ class SceneGenerator(Generator):
             instance_mask=frame.instance_mask,
             semantic_mask=frame.semantic_mask,
             depth=frame.depth,
-            camera=scene.camera.describe(),
+            camera=camera,
             category_names=self.class_names,
         )
 

@@ -9,6 +9,13 @@
 * keypoints: projected; 2 = the object itself is seen at that pixel at that depth (within
   the keypoint's own depth under the surface, plus 1 cm), 1 = in the image but hidden,
   0 = outside the image or behind the camera (COCO's convention).
+
+With a lens (`synthlab.generators.scene.lens`) the label pass is resampled into the
+distorted image with nearest neighbour, and every label is taken in that image: visible
+boxes are tight bounds of the warped mask, keypoints, amodal boxes and 3D box corners go
+through the forward distortion model, and visibility is read from the warped mask and
+depth. Visible fraction stays the pinhole count's ratio: a lens moves pixels, it hides
+nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from synthlab.generators.scene.layout import PlacedObject, SceneDescription
 from synthlab.samples.image import Keypoint, ObjectLabel
 
 if TYPE_CHECKING:  # the renderer imports OpenGL; labels need only its two result types
+    from synthlab.generators.scene.lens import Lens
     from synthlab.generators.scene.render import LabelPass, LoadedScene
 
 __all__ = ["FrameLabels", "compute_labels"]
@@ -81,6 +89,7 @@ def _keypoints(
     K: np.ndarray,
     instance: np.ndarray,
     depth: np.ndarray,
+    lens: Lens | None,
 ) -> tuple[Keypoint, ...]:
     height, width = instance.shape
     found = []
@@ -89,7 +98,8 @@ def _keypoints(
         if xyz[2] <= 1e-6:
             found.append(Keypoint(point.name, 0.0, 0.0, 0))
             continue
-        u, v = project(K, xyz[None, :])[0]
+        pixel = project(K, xyz[None, :])
+        u, v = (lens.distort_pixels(pixel) if lens is not None else pixel)[0]
         col, row = int(np.floor(u)), int(np.floor(v))
         if not (0 <= col < width and 0 <= row < height):
             found.append(Keypoint(point.name, float(u), float(v), 0))
@@ -107,11 +117,19 @@ def compute_labels(
     label_pass: LabelPass,
     class_names: tuple[str, ...],
     keep_invisible: bool,
+    lens: Lens | None = None,
 ) -> FrameLabels:
     camera = scene.camera
     K, extrinsics = camera.K, camera.world_to_camera
     width, height = camera.width, camera.height
     instance, depth = label_pass.instance, label_pass.depth
+    pinhole_counts = np.bincount(instance.ravel(), minlength=len(scene.objects) + 1)
+    if lens is not None:  # labels are taken in the distorted image from here on
+        instance, depth = lens.warp(instance, nearest=True), lens.warp(depth, nearest=True)
+
+    def to_image(pixels: np.ndarray) -> np.ndarray:
+        return lens.distort_pixels(pixels) if lens is not None else pixels
+
     projected = [_to_camera(extrinsics, o) for o in scene.objects]
     for item in projected:
         if item.near > camera.znear:
@@ -122,7 +140,11 @@ def compute_labels(
                 float(uv[:, 0].max()),
                 float(uv[:, 1].max()),
             )
-    counts = np.bincount(instance.ravel(), minlength=len(scene.objects) + 1)
+    counts = (
+        pinhole_counts
+        if lens is None
+        else np.bincount(instance.ravel(), minlength=len(scene.objects) + 1)
+    )
     # objects that something nearer may hide need a solo pass; the others cannot be hidden
     hideable = {
         position: mine.box
@@ -141,8 +163,13 @@ def compute_labels(
             continue
         mine = projected[position]
         visible = int(counts[placed.instance_id]) if placed.instance_id < counts.size else 0
+        pinhole = (
+            int(pinhole_counts[placed.instance_id])
+            if placed.instance_id < pinhole_counts.size
+            else 0
+        )
         # wholly behind the camera: covers nothing; not hideable: covers what is visible
-        alone = 0 if mine.far <= camera.znear else solo.get(position, visible)
+        alone = 0 if mine.far <= camera.znear else solo.get(position, pinhole)
         if visible == 0 and not keep_invisible:
             continue
         mask = instance == placed.instance_id if visible else None
@@ -151,8 +178,12 @@ def compute_labels(
         truncation = 1.0 if alone == 0 else None
         if mine.box is not None:
             x0, y0, x1, y1 = mine.box
+            if lens is not None:
+                uv = lens.distort_pixels(project(K, mine.points))
+                x0, y0 = float(uv[:, 0].min()), float(uv[:, 1].min())
+                x1, y1 = float(uv[:, 0].max()), float(uv[:, 1].max())
             amodal = (x0, y0, x1 - x0, y1 - y0)
-            truncation = _truncation(mine.box, width, height)
+            truncation = _truncation((x0, y0, x1, y1), width, height)
         corners = np.array(
             [
                 [x, y, z]
@@ -164,19 +195,20 @@ def compute_labels(
         corners_cam = corners @ object_to_camera[:3, :3].T + object_to_camera[:3, 3]
         box3d = None
         if corners_cam[:, 2].min() > 1e-6:
-            box3d = tuple((float(u), float(v)) for u, v in project(K, corners_cam))
+            box3d = tuple((float(u), float(v)) for u, v in to_image(project(K, corners_cam)))
         labels.append(
             ObjectLabel(
                 instance_id=placed.instance_id,
                 category=str(placed.category),
                 bbox=_tight_box(mask) if mask is not None else None,
                 amodal_bbox=amodal,
-                visible_fraction=(visible / alone) if alone else 0.0,
+                visible_fraction=(pinhole / alone) if alone else 0.0,
                 truncation=truncation,
-                keypoints=_keypoints(placed, object_to_camera, K, instance, depth),
+                keypoints=_keypoints(placed, object_to_camera, K, instance, depth, lens),
                 pose=tuple(tuple(float(v) for v in row) for row in object_to_camera),
                 box3d=box3d,
-                attributes={"visible_pixels": visible, "unoccluded_pixels": alone},
+                attributes={"visible_pixels": visible, "unoccluded_pixels": alone}
+                | ({} if lens is None else {"pinhole_visible_pixels": pinhole}),
             )
         )
     lookup = np.zeros(
