@@ -168,3 +168,10 @@ def text_file_problems(params: Any, base_dir: Path) -> list[FieldProblem]:
             key = "file" if isinstance(source, FileSource) else "csv"
             problems.append((("values", name, key), str(error)))
     return problems + _template_problems(params, base_dir)
+
+
+def read_yaml_asset(relpath: str) -> Any:
+    """A YAML file of synthlab's own assets (e.g. the parts user agents and URLs are built
+    from), read with the recipe's YAML bounds."""
+    text = read_recipe_text(Path("."), f"asset:{relpath}", what="asset")
+    return load_yaml_value(text, f"asset {relpath}")

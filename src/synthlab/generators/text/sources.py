@@ -12,6 +12,13 @@ Each entry of `values:` is one of::
     {int: [1, 65535]}                            an integer in an inclusive range
     {date: {start: 2024-01-01, days: 30, format: "%b %d %H:%M:%S"}}  from the recipe epoch
     {identity: email}                            a field of the sample's one fake identity
+    {card: {schemes: [visa, amex]}}              a card number: scheme prefix, Luhn check
+    {iban: {countries: [DE, FR]}}                an IBAN with a valid mod-97 check (ISO 13616)
+    {ip: {version: 4}}                           a public unicast address (private: true)
+    {user_agent: {kinds: [desktop, tool]}}       a browser, mobile, tool or bot user agent
+    {url: {schemes: [https]}}                    a URL from synthlab's own word parts
+
+The last five are drawn in `synthlab.generators.text.realistic`.
 
 `asset:text/first_names.txt` names a file in synthlab's own assets folder.
 """
@@ -27,15 +34,21 @@ from pydantic import Field, field_validator, model_validator
 from synthlab.recipe.model import RecipeModel
 
 __all__ = [
+    "REALISTIC_SOURCES",
     "SOURCE_KINDS",
+    "CardSource",
     "CsvSource",
     "DateSource",
     "FakerSource",
     "FileSource",
     "GrammarSource",
+    "IbanSource",
     "IdentitySource",
     "IntSource",
+    "IpSource",
     "PatternSource",
+    "UrlSource",
+    "UserAgentSource",
     "ValueSource",
     "WordsSource",
     "parse_source",
@@ -131,6 +144,69 @@ class IdentitySource(RecipeModel):
     identity: Literal["name", "first_name", "last_name", "email", "username"]
 
 
+CardScheme = Literal["visa", "mastercard", "amex", "discover", "jcb", "diners", "unionpay"]
+IbanCountry = Literal[
+    "AT", "BE", "CH", "DE", "DK", "ES", "FI", "FR", "GB", "IE", "IT", "LU", "NL", "NO", "PL",
+    "PT", "SE",
+]  # fmt: skip
+
+
+class CardSpec(RecipeModel):
+    schemes: tuple[CardScheme, ...] = Field(
+        default=("visa", "mastercard", "amex"), min_length=1, description="issuer schemes"
+    )
+    grouped: bool = Field(default=False, description="digits in groups (4 4 4 4, amex 4 6 5)")
+
+
+class CardSource(RecipeModel):
+    card: CardSpec
+
+
+class IbanSpec(RecipeModel):
+    countries: tuple[IbanCountry, ...] = Field(default=("DE", "FR", "GB"), min_length=1)
+    grouped: bool = Field(default=False, description="in groups of four, as printed")
+
+
+class IbanSource(RecipeModel):
+    iban: IbanSpec
+
+
+class IpSpec(RecipeModel):
+    version: Literal[4, 6] = 4
+    private: bool = Field(default=False, description="RFC 1918 addresses instead (IPv4 only)")
+
+    @model_validator(mode="after")
+    def _private_v4(self) -> IpSpec:
+        if self.private and self.version != 4:
+            raise ValueError("private: true draws RFC 1918 addresses, which are IPv4 only")
+        return self
+
+
+class IpSource(RecipeModel):
+    ip: IpSpec
+
+
+class UserAgentSpec(RecipeModel):
+    kinds: tuple[Literal["desktop", "mobile", "tool", "bot"], ...] = Field(
+        default=("desktop", "mobile"), min_length=1
+    )
+
+
+class UserAgentSource(RecipeModel):
+    user_agent: UserAgentSpec
+
+
+class UrlSpec(RecipeModel):
+    schemes: tuple[Literal["https", "http"], ...] = Field(default=("https",), min_length=1)
+
+
+class UrlSource(RecipeModel):
+    url: UrlSpec
+
+
+REALISTIC_SOURCES = (CardSource, IbanSource, IpSource, UserAgentSource, UrlSource)
+
+
 ValueSource = (
     WordsSource
     | FakerSource
@@ -141,6 +217,11 @@ ValueSource = (
     | IntSource
     | DateSource
     | IdentitySource
+    | CardSource
+    | IbanSource
+    | IpSource
+    | UserAgentSource
+    | UrlSource
 )
 
 SOURCE_KINDS: dict[str, type[RecipeModel]] = {
@@ -153,6 +234,11 @@ SOURCE_KINDS: dict[str, type[RecipeModel]] = {
     "int": IntSource,
     "date": DateSource,
     "identity": IdentitySource,
+    "card": CardSource,
+    "iban": IbanSource,
+    "ip": IpSource,
+    "user_agent": UserAgentSource,
+    "url": UrlSource,
 }
 
 
@@ -173,4 +259,7 @@ def parse_source(raw: Any) -> Any:
             f"a value names exactly one source among {', '.join(SOURCE_KINDS)}; "
             f"got keys {sorted(map(str, raw))}{hint}"
         )
-    return SOURCE_KINDS[kinds[0]].model_validate(raw)
+    kind = kinds[0]
+    if kind in ("card", "iban", "ip", "user_agent", "url") and raw[kind] is None:
+        raw = {**raw, kind: {}}  # `{ip: }` or `{card: null}`: the defaults
+    return SOURCE_KINDS[kind].model_validate(raw)

@@ -30,6 +30,7 @@ from synthlab.generators.text.faker_draws import speed_up
 from synthlab.generators.text.files import read_csv_column, read_lines
 from synthlab.generators.text.params import TextParams
 from synthlab.generators.text.pools import LazyPool, fill_pools, pool_key
+from synthlab.generators.text.realistic import realistic_draw
 from synthlab.generators.text.stream import Draws
 
 __all__ = ["Identity", "ValueBank"]
@@ -296,6 +297,9 @@ class ValueBank:
             return lambda rng, locale, _: str(low + int(rng.random() * (high - low + 1)))
         if isinstance(source, src.DateSource):
             return _date_draw(source.date)
+        if isinstance(source, src.REALISTIC_SOURCES):  # cards, IBANs, IPs, user agents, URLs
+            made = realistic_draw(source)
+            return lambda rng, locale, _: made(rng)
         raise TypeError(f"unknown value source {type(source).__name__}")
 
 
