@@ -335,3 +335,47 @@ def test_events_during_an_activity_fall_within_it() -> None:
     bad["events"] = [{"kind": "spike", "during": "walkign"}]
     with pytest.raises(ValueError, match='did you mean "walking"'):
         TimeseriesParams.model_validate(bad)
+
+
+def test_a_recipes_own_activity_survives_every_format(tmp_path: Path) -> None:
+    recipe_path = tmp_path / "own.yaml"
+    recipe_path.write_text(
+        """\
+version: 1
+name: own
+seed: 5
+count: 3
+generator:
+  kind: timeseries
+  params:
+    rate_hz: 20
+    duration: 120
+    channels: [{name: ax}, {name: ay}, {name: az}]
+    activity:
+      axes: [ax, ay, az]
+      placement: ankle
+      states: [marching, standing]
+      library: {marching: {like: walking, cadence: [2.2, 2.4]}}
+output:
+  formats: [parquet, csv, npz]
+"""
+    )
+    import json
+
+    import pyarrow.parquet as pq
+
+    from synthlab.readers import DatasetView
+
+    recipe = load_recipe(recipe_path)
+    synthlab.render(recipe, tmp_path / "out", workers=1)
+    view = DatasetView.open(tmp_path / "out")
+    reader = synthlab.readers.get_reader("timeseries")
+    for index in range(recipe.count):
+        sample = view.load_sample(index)
+        assert sample.activities[-1] == "marching"
+        assert reader.check_sample(sample) == []
+    series_file = next((tmp_path / "out" / "parquet" / "series").rglob("*.parquet"))
+    names = pq.read_table(series_file).column("activity")
+    assert "marching" in set(names.to_pylist())
+    codes = json.loads(next((tmp_path / "out" / "csv").rglob("labels.json")).read_text())
+    assert codes["activity"][str(len(ACTIVITIES))] == "marching"

@@ -112,12 +112,15 @@ def event_rows(sample: TimeseriesSample) -> list[dict[str, Any]]:
     ]
 
 
-def label_codes(names: tuple[str, ...] = ("",)) -> dict[str, Any]:
+def label_codes(
+    names: tuple[str, ...] = ("",), activities: tuple[str, ...] = ACTIVITIES
+) -> dict[str, Any]:
     """The meaning of the integer label columns (written next to the data); `names`: the
-    `event` column's code table (`event_names`)."""
+    `event` column's code table (`event_names`); `activities`: the `activity` column's (the
+    fixed table, then a recipe's own activities)."""
     return {
         "label": {"0": "normal", **{str(i + 1): kind for i, kind in enumerate(EVENT_KINDS)}},
-        "activity": {str(i): name for i, name in enumerate(ACTIVITIES)},
+        "activity": {str(i): name for i, name in enumerate(activities)},
         "event": {str(i): name for i, name in enumerate(names)},
         "event_id": "-1 outside events, else the event's id within its series",
         "anomaly": "1 inside any event window, else 0",

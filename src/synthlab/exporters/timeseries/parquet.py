@@ -98,12 +98,21 @@ def _strings(words: tuple[str, ...]) -> pa.Array:
 _ACTIVITY_NAMES = _strings(ACTIVITIES)
 
 
-def _array(name: str, values: np.ndarray, events: pa.Array) -> pa.Array:
+@functools.lru_cache(maxsize=16)
+def _activity_names(names: tuple[str, ...]) -> pa.Array:
+    """The `activity` column's dictionary: the fixed table, or a recipe's longer one (its own
+    activities follow the built-ins)."""
+    return _ACTIVITY_NAMES if names in ((), ACTIVITIES) else _strings(names)
+
+
+def _array(
+    name: str, values: np.ndarray, events: pa.Array, activities: pa.Array = _ACTIVITY_NAMES
+) -> pa.Array:
     if name == "timestamp":
         return _numeric(values.astype(np.int64, copy=False), _TIMESTAMP)
     if name in _DICTIONARY_COLUMNS:
         codes = _numeric(values.astype(np.int16, copy=False))
-        return pa.DictionaryArray.from_arrays(codes, events if name == "event" else _ACTIVITY_NAMES)
+        return pa.DictionaryArray.from_arrays(codes, events if name == "event" else activities)
     return _numeric(values)
 
 
@@ -130,11 +139,12 @@ def series_table(sample: TimeseriesSample, labels: LabelSet | None = None) -> pa
         "rate_hz": sample.rate_hz,
         "length": sample.length,
         "units": dict(zip(sample.channels, sample.units, strict=True)),
-        "codes": label_codes(names),
+        "codes": label_codes(names, sample.activities or ACTIVITIES),
     }
     schema_meta = {b"synthlab": canonical_json(about).encode()}
     events = _strings(names)
-    arrays = [_array(name, values, events) for name, values in columns.items()]
+    activities = _activity_names(sample.activities)
+    arrays = [_array(name, values, events, activities) for name, values in columns.items()]
     # Every column is `required` (no nulls: a dropout is NaN, not null). Parquet then stores
     # no definition levels, which were ~40% of the writer's time (~2 ms of a series).
     fields = [
@@ -234,5 +244,7 @@ class ParquetExporter(Exporter):
             if not wrote:
                 writer.write_table(EVENT_SCHEMA.empty_table())
             writer.close()
-        codes = label_codes(("", *dataset.layout.labels.event_names))
+        codes = label_codes(
+            ("", *dataset.layout.labels.event_names), dataset.layout.labels.activities or ACTIVITIES
+        )
         dataset.file(f"{self.folder}/labels.json", (canonical_json(codes) + "\n").encode())

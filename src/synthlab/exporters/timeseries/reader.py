@@ -99,7 +99,12 @@ class TimeseriesReader:
             metadata=meta,
             start_ns=int(found["time_ns"][0]) if len(found["time_ns"]) else 0,
             length=int(meta["length"]),
-            activities=ACTIVITIES if found["activity"] is not None else (),
+            # the recipe's activity table (built-ins, then its own), from the manifest
+            activities=(
+                tuple(dataset.manifest.get("label_set", {}).get("activities") or ACTIVITIES)
+                if found["activity"] is not None
+                else ()
+            ),
             events=tuple(EventLabel.from_json(e) for e in meta.get("events", [])),
             segments=tuple(Segment(**s) for s in meta.get("segments", [])),
             **found,
@@ -166,7 +171,9 @@ def _check_points(sample: TimeseriesSample, problems: list[str]) -> None:
     if sample.activity is not None:
         codes = np.full(sample.length, -1, np.int16)
         for segment in sample.segments:
-            codes[segment.start : segment.end] = ACTIVITIES.index(segment.activity)
+            codes[segment.start : segment.end] = (sample.activities or ACTIVITIES).index(
+                segment.activity
+            )
         if np.any(codes < 0):
             problems.append("activity segments do not cover the series")
         wrong = np.flatnonzero(sample.activity != codes[grid])

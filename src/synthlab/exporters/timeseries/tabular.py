@@ -27,7 +27,7 @@ from synthlab.exporters.timeseries.columns import (
 from synthlab.exporters.timeseries.parquet import series_table
 from synthlab.jsonio import canonical_json
 from synthlab.samples import Sample
-from synthlab.samples.timeseries import TimeseriesSample
+from synthlab.samples.timeseries import ACTIVITIES, TimeseriesSample
 
 __all__ = ["CsvExporter", "NpzExporter", "deterministic_npz", "read_npz"]
 
@@ -60,7 +60,9 @@ class _EventTableExporter(Exporter):
             handle.write((",".join(EVENT_COLUMNS) + "\n").encode())
             for line in dataset.iter_stream(f"{self.name}/events"):
                 handle.write(line.encode("utf-8") + b"\n")
-        codes = label_codes(("", *dataset.layout.labels.event_names))
+        codes = label_codes(
+            ("", *dataset.layout.labels.event_names), dataset.layout.labels.activities or ACTIVITIES
+        )
         dataset.file(f"{self.folder}/labels.json", (canonical_json(codes) + "\n").encode())
 
 
