@@ -105,16 +105,24 @@ vec3 shade(vec3 n, vec3 v, vec3 l, vec3 radiance, vec3 diffuse, vec3 f0, float a
 #if defined(DIRECTIONAL_LIGHT_SHADOWS) || defined(SPOT_LIGHT_SHADOWS)
 // Share of the light that reaches this point, from a depth map seen from the light:
 // four taps a texel apart, so shadow edges come out soft instead of stair-stepped.
-float unshadowed(sampler2D depth_map, mat4 light_matrix, float cos_in)
+// The point is looked up moved off its surface along the normal by about a shadow-map texel
+// (more at grazing light): a depth bias alone leaves "acne" (moire rings) on large surfaces
+// seen from a spot light at a distance, where one texel covers centimetres.
+float unshadowed(sampler2D depth_map, mat4 light_matrix, vec3 normal, float cos_in)
 {
-    vec4 clip = light_matrix * vec4(world_position, 1.0);
+    vec2 texel = 1.0 / vec2(textureSize(depth_map, 0));
+    vec4 centre = light_matrix * vec4(world_position, 1.0);
+    // clip-space x per metre along the light's x axis, divided by w: the texel's size here
+    vec3 row = vec3(light_matrix[0][0], light_matrix[1][0], light_matrix[2][0]);
+    float texel_metres = 2.0 * texel.x * abs(centre.w) / max(length(row), 1e-6);
+    float sine = sqrt(max(1.0 - cos_in * cos_in, 0.0));
+    vec3 lifted = world_position + normal * (texel_metres * (0.5 + 1.5 * sine));
+    vec4 clip = light_matrix * vec4(lifted, 1.0);
     vec3 at = clip.xyz / clip.w * 0.5 + 0.5;
     if (at.z >= 1.0) {
         return 1.0;  // beyond the light's far plane: nothing recorded there
     }
-    // surfaces turned away from the light need a larger bias against self-shadowing
-    float reference = at.z - max(0.002 * (1.0 - cos_in), 0.0002) / clip.w;
-    vec2 texel = 1.0 / vec2(textureSize(depth_map, 0));
+    float reference = at.z - 0.0002 / clip.w;
     float lit = 0.0;
     lit += reference <= texture(depth_map, at.xy + texel * vec2(-0.5, -0.5)).r ? 0.25 : 0.0;
     lit += reference <= texture(depth_map, at.xy + texel * vec2(0.5, -0.5)).r ? 0.25 : 0.0;
@@ -155,7 +163,7 @@ void main()
                            diffuse, specular, alpha2, k);
 #ifdef DIRECTIONAL_LIGHT_SHADOWS
         light *= unshadowed(directional_lights[i].shadow_map,
-                            directional_lights[i].light_matrix, dot(n, l));
+                            directional_lights[i].light_matrix, n, dot(n, l));
 #endif
         color += light;
     }
@@ -181,7 +189,7 @@ void main()
                         * (cone * cone * spot_lights[i].intensity / distance2);
         vec3 light = shade(n, v, l, radiance, diffuse, specular, alpha2, k);
 #ifdef SPOT_LIGHT_SHADOWS
-        light *= unshadowed(spot_lights[i].shadow_map, spot_lights[i].light_matrix, dot(n, l));
+        light *= unshadowed(spot_lights[i].shadow_map, spot_lights[i].light_matrix, n, dot(n, l));
 #endif
         color += light;
     }
