@@ -227,8 +227,8 @@ def simulate_activity(
 
     # per-segment values laid out per point and smoothed together (one filter call), so
     # amplitudes, cadence and angles change over about _SMOOTH_S instead of jumping
-    fields = ("cadence", "bounce", "arm", "leg", "impact", "vibration", "sway", "roll")
-    fields += ("tilt", "gesture", "tremor_hz", "tremor_rad", "start_angle")
+    fields: tuple[str, ...] = ("cadence", "bounce", "arm", "leg", "impact", "vibration")
+    fields += ("sway", "roll", "tilt", "gesture", "tremor_hz", "tremor_rad", "start_angle")
     used = [name for name in fields if getattr(drawn, name).any()]
     smooth = dict.fromkeys(fields, np.zeros(n))
     if used:

@@ -55,7 +55,9 @@ _KEYS = {f.name for f in fields(Activity)} - {"name"}
 
 
 def _activity(name: str, row: dict[str, Any], base: Activity | None = None) -> Activity:
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items() if k != "like"}
+    values: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in row.items() if k != "like"
+    }
     unknown = sorted(set(values) - _KEYS)
     if unknown:
         raise ValueError(f"activity {name!r}: unknown key {unknown[0]!r}")
