@@ -190,7 +190,7 @@ def _draw_segments(
         values.arm[number] = activity.arm_swing * scale * placement.swing
         values.leg[number] = activity.leg_swing * scale
         values.impact[number] = activity.impact * scale
-        values.gesture[number] = activity.gesture * rng.uniform(0.6, 1.4)
+        values.gesture[number] = activity.gesture * placement.gesture * rng.uniform(0.6, 1.4)
         values.sway[number] = activity.sway
         if activity.tremor[1] > 0:
             values.tremor_hz[number] = rng.uniform(*activity.tremor)

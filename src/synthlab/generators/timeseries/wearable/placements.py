@@ -29,6 +29,7 @@ class Placement:
     mount: tuple[tuple[float, float, float], ...]  # device x, y, z in the segment frame
     side: int = -1  # -1 right, +1 left: which leg's heel strike and swing phase it follows
     swing: float = 1.0  # share of the activity's arm or leg swing the segment makes
+    gesture: float = 1.0  # scale of the activity's hand gestures (the dominant hand does more)
 
     @property
     def mount_matrix(self) -> np.ndarray:
@@ -51,7 +52,8 @@ PLACEMENTS: dict[str, Placement] = {
     # strap on the outside of the right ankle
     "ankle": Placement("shank", 0.246, 1.0, 1.0, (_FORWARD, _UP, _RIGHT)),
     # watch on the right (dominant) wrist: x toward the hand, face outward
-    "wrist_dominant": Placement("forearm", 0.332, 0.7, 0.1, (_DOWN, _FORWARD, _RIGHT)),
+    # (its larger gestures are an assumption, not a measured ratio)
+    "wrist_dominant": Placement("forearm", 0.332, 0.7, 0.1, (_DOWN, _FORWARD, _RIGHT), gesture=1.5),
     # watch on the left (non-dominant) wrist, mirrored: its face points left
     "wrist_nondominant": Placement("forearm", 0.332, 0.7, 0.1, (_DOWN, _BACK, _LEFT), side=1),
     # held in front to read: the hand barely swings
