@@ -82,6 +82,9 @@ def test_faker_iban_checksums_are_valid_too():
     fake = Faker("de_DE")
     fake.seed_instance(3)
     assert all(iban_is_valid(fake.iban()) for _ in range(200))
+    chinese = Faker("zh_CN")
+    chinese.seed_instance(3)
+    assert not any(iban_is_valid(chinese.iban()) for _ in range(50))  # 21 characters for GB
 
 
 @pytest.mark.parametrize("version", [4, 6])

@@ -6,10 +6,11 @@ import warnings
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from synthlab.errors import RuntimeFailure
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
 from synthlab.generators.text.builder import Builder
 from synthlab.generators.text.catalog import Catalog, CompiledTemplate
@@ -25,7 +26,12 @@ from synthlab.generators.text.noise import NoisePlan
 from synthlab.generators.text.params import TextParams
 from synthlab.generators.text.splits import SampleSplitter, template_split_gaps
 from synthlab.generators.text.stream import WIDTH, Draws
-from synthlab.generators.text.tokenize import builtin_tokens, spacy_tokenizer, tokenize
+from synthlab.generators.text.tokenize import (
+    builtin_tokens,
+    separate_spans,
+    spacy_tokenizer,
+    tokenize,
+)
 from synthlab.generators.text.values import ValueBank
 from synthlab.samples.text import EntitySpan, TextSample, Token
 from synthlab.samples.text_pieced import PiecedTextSample, pieced_text_and_spans, shape_pieces
@@ -80,6 +86,18 @@ class TextGenerator(Generator):
                     self.steps[template.id] = self.runner.prepare(steps, self.bank)
         # (labels, template id) -> the sample's conditions: a few hundred combinations
         self._conditions: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
+
+    def _on_spacy_tokens(
+        self, text: str, spans: tuple[EntitySpan, ...], template: CompiledTemplate
+    ) -> tuple[str, tuple[EntitySpan, ...]]:
+        """A space where an entity edge falls inside a spaCy token (`card=4111...`);
+        refused, naming the template, if spaCy still does not cut there."""
+        separated, moved = separate_spans(text, spans, self.split_tokens)
+        if separated is not text:
+            again, _ = separate_spans(separated, moved, self.split_tokens)
+            if again != separated:
+                raise RuntimeFailure(_on_spacy_tokens_problem(template.id, separated, moved))
+        return separated, moved
 
     def use_quota_plan(self, plan: QuotaPlan) -> None:
         """The run's quota plan, from the engine: quota samples are stratified over the
@@ -159,7 +177,7 @@ class TextGenerator(Generator):
         if steps is not None:
             shape, fills, crossing = self.runner.run(steps, stream, locale)  # type: ignore[union-attr]
             return self._compiled_sample(index, template, locale, shape, fills, crossing, split)
-        text, spans, tokens, tags = self._build(template.tree, need, plan, stream, locale)
+        text, spans, tokens, tags = self._build(template, need, plan, stream, locale)
         labels = tuple([span.label for span in spans])
         return self._text_sample(index, template, locale, labels, text, spans, tokens, tags, split)
 
@@ -234,13 +252,22 @@ class TextGenerator(Generator):
         return conditions
 
     def _build(
-        self, tree: Any, need: frozenset[str], plan: SamplePlan, stream: Draws, locale: str
+        self,
+        template: CompiledTemplate,
+        need: frozenset[str],
+        plan: SamplePlan,
+        stream: Draws,
+        locale: str,
     ) -> tuple[str, tuple[EntitySpan, ...], tuple[Token, ...], tuple[str, ...]]:
         """The general builder: quota plans, noise, nested groups, spaCy."""
         noise = NoisePlan(self.params.noise, stream) if self.noise_on else None
         text, spans, parts, labelled = self.builder.build(
-            tree, need, plan.forbid, stream, locale, noise
+            template.tree, need, plan.forbid, stream, locale, noise
         )
+        if self.params.tokenizer == "spacy":  # spans on the tokens a spaCy model is trained on
+            text, spans = self._on_spacy_tokens(text, spans, template)
+            tokens = tokenize(text, spans, self.split_tokens)
+            return text, spans, tokens, bio_tags(tokens, spans, self.tagging)
         fast = self.pieces.tokens(parts, labelled) if self.pieces is not None else None
         if fast is None:  # spaCy, noise, or a token that may cross pieces: the whole text
             tokens = tokenize(text, spans, self.split_tokens)
@@ -248,6 +275,14 @@ class TextGenerator(Generator):
         tokens, piece_tags = fast
         tags = bio_tags(tokens, spans, self.tagging) if piece_tags is None else piece_tags
         return text, spans, tokens, tags
+
+
+def _on_spacy_tokens_problem(template_id: str, text: str, spans: Sequence[EntitySpan]) -> str:
+    shown = ", ".join(f"{s.label} {s.text!r}" for s in spans)
+    return (
+        f"template {template_id!r}: an entity ({shown}) falls inside one of spaCy's tokens "
+        f"of {text!r} even with a space around it; change the template's text around it"
+    )
 
 
 def _weighted_positions(cumulative: Sequence[float], uniforms: np.ndarray) -> np.ndarray:

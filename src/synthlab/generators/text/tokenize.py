@@ -18,7 +18,7 @@ from itertools import accumulate, repeat
 
 from synthlab.samples.text import EntitySpan, Token
 
-__all__ = ["builtin_tokens", "spacy_tokenizer", "tokenize"]
+__all__ = ["builtin_tokens", "separate_spans", "spacy_tokenizer", "tokenize"]
 
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a"
 _WORD = rf"[^\W_][\w{_MARKS}]*(?:[.,:'’@/+\-][^\W_][\w{_MARKS}]*)*"
@@ -95,3 +95,31 @@ def tokenize(
             offsets = _split_at(offsets, sorted(cuts), text)
     make = Token._make
     return tuple([make((start, end, text[start:end])) for start, end in offsets])
+
+
+def separate_spans(
+    text: str, spans: Sequence[EntitySpan], split: Callable[[str], Offsets]
+) -> tuple[str, tuple[EntitySpan, ...]]:
+    """The text with a space inserted at every span edge that falls inside one of `split`'s
+    tokens (spaCy keeps `card=4111...` as one token: a model trained on spaCy's tokens could
+    never predict that entity), and the spans moved to match. Deterministic: the same text
+    and spans give the same result. Returns the input unchanged when every edge is a token
+    edge, which is the usual case."""
+    offsets = split(text)
+    edges = {start for start, _ in offsets}
+    edges.update(end for _, end in offsets)
+    cuts = sorted({edge for span in spans for edge in (span.start, span.end)} - edges)
+    cuts = [cut for cut in cuts if 0 < cut < len(text)]
+    if not cuts:
+        return text, tuple(spans)
+    pieces = [text[left:right] for left, right in itertools.pairwise([0, *cuts, len(text)])]
+    separated = " ".join(pieces)
+
+    def moved(offset: int, is_start: bool) -> int:
+        # a start at a cut moves past the new space; an end at a cut stays before it
+        return offset + bisect_right(cuts, offset) - (0 if is_start or offset not in cuts else 1)
+
+    return separated, tuple(
+        EntitySpan(moved(s.start, True), moved(s.end, False), s.label, s.text, s.slot)
+        for s in spans
+    )

@@ -1,0 +1,142 @@
+"""Spans on the tokens a spaCy model trains on, and NER that learns from the bundled text
+recipes' DocBins.
+
+spaCy's training corpus re-tokenizes each gold text with the pipeline's own tokenizer
+(`Example(nlp.make_doc(text), gold)`): an entity inside one of those tokens can never be
+predicted (F = 0). The tests below use the same construction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from synthlab.engine.render import render_dataset
+from synthlab.engine.sampling import SampleMaker
+from synthlab.errors import RuntimeFailure
+from synthlab.recipe import load_recipe_text
+
+spacy = pytest.importorskip("spacy")
+
+RECIPES = Path(__file__).resolve().parents[2] / "recipes"
+TEXT_RECIPES = ["support-tickets-pii", "intent-rare", "auth-log-bruteforce"]
+
+
+def _recipe(name: str, **changes: Any) -> Any:
+    path = RECIPES / f"{name}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(changes)
+    return load_recipe_text(json.dumps(data, ensure_ascii=False), str(path), base_dir=path.parent)
+
+
+@pytest.mark.parametrize("name", TEXT_RECIPES)
+@pytest.mark.parametrize("language", ["xx", "en"])
+def test_every_span_sits_on_spacys_token_boundaries(name, language):
+    nlp = spacy.blank(language)
+    recipe = _recipe(name, count=300)
+    maker = SampleMaker.open(recipe)
+    off = [
+        (sample.template_id, span.label, sample.text)
+        for sample in maker.make_many(range(recipe.count))
+        for span in sample.spans
+        if nlp.make_doc(sample.text).char_span(span.start, span.end) is None
+    ]
+    maker.close()
+    assert off == []
+
+
+CARD_PARAMS: dict[str, Any] = {
+    "values": {"card": {"card": {"schemes": ["visa"]}}, "n": {"int": [2, 9]}},
+    "templates": [{"id": "kv", "text": "declined card={{card:CARD}} after {{n}} tries"}],
+    "tokenizer": "spacy",
+}
+
+
+def test_an_entity_glued_to_its_key_is_separated_for_spacy(kit):
+    nlp = spacy.blank("xx")
+    samples = kit.samples(kit.recipe_dict(CARD_PARAMS, count=20))
+    for sample in samples:
+        (span,) = sample.spans
+        assert sample.text.startswith("declined card= ") and sample.text[span.start - 1] == " "
+        doc = nlp.make_doc(sample.text)
+        assert doc.char_span(span.start, span.end) is not None
+        assert [(t.start, t.end) for t in sample.tokens] == [
+            (t.idx, t.idx + len(t)) for t in doc if not t.is_space
+        ]
+    assert [s.text for s in kit.samples(kit.recipe_dict(CARD_PARAMS, count=20))] == [
+        s.text for s in samples
+    ]
+
+
+def test_builtin_tokenizer_keeps_the_text_as_written(kit):
+    params = {**CARD_PARAMS, "tokenizer": "builtin"}
+    samples = kit.samples(kit.recipe_dict(params, count=5))
+    assert all(s.text.startswith("declined card=4") for s in samples)
+
+
+def test_an_entity_spacy_cannot_cut_out_is_refused_naming_the_template(kit, monkeypatch):
+    from synthlab.generators.text import generator as text_generator
+
+    # a tokenizer that never cuts: no separator helps, so the template is named
+    monkeypatch.setattr(text_generator, "spacy_tokenizer", lambda: lambda text: [(0, len(text))])
+    with pytest.raises(RuntimeFailure, match=r"template 'kv'.*CARD"):
+        kit.samples(kit.recipe_dict(CARD_PARAMS, count=2))
+
+
+# -- NER that learns ---------------------------------------------------------------------------
+# Small counts; the rare entities get absolute quotas so a few reach every split.
+LEARN = {
+    "support-tickets-pii": {"count": 500, "quotas": {"IBAN": 40, "PASSPORT": 40}},
+    "intent-rare": {"count": 400},
+    "auth-log-bruteforce": {"count": 400, "quotas": {"bruteforce": 30}},
+}
+
+
+def _docbins(out: Path, split: str) -> list[Any]:
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("xx")
+    docs = []
+    for path in sorted((out / "spacy" / split).glob("*.spacy")):
+        docs += list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    return docs
+
+
+def _train_and_score(train: list[Any], test: list[Any], steps: int) -> dict[str, float]:
+    import random
+
+    from spacy.training import Example
+
+    nlp = spacy.blank("xx")
+    ner = nlp.add_pipe("ner")
+    examples = [Example(nlp.make_doc(doc.text), doc) for doc in train]
+    for example in examples:
+        for ent in example.reference.ents:
+            ner.add_label(ent.label_)
+    optimizer = nlp.initialize(lambda: examples)
+    order = random.Random(0)
+    for _ in range(steps):
+        batch = order.sample(examples, min(16, len(examples)))
+        nlp.update(batch, sgd=optimizer, drop=0.1)
+    held = [Example(nlp.make_doc(doc.text), doc) for doc in test]
+    scores = nlp.evaluate(held)["ents_per_type"]
+    return {label: scores.get(label, {"f": 0.0})["f"] for label in ner.labels}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", TEXT_RECIPES)
+def test_a_blank_spacy_ner_learns_every_entity_type(name, tmp_path):
+    recipe = _recipe(name, output={"formats": ["spacy"]}, **LEARN[name])
+    render_dataset(recipe, tmp_path / "out", workers=1)
+    train = _docbins(tmp_path / "out", "train")
+    test = [doc for split in ("test", "validation") for doc in _docbins(tmp_path / "out", split)]
+    held_labels = Counter(ent.label_ for doc in test for ent in doc.ents)
+    scores = _train_and_score(train, test, steps=300)
+    print(name, {label: round(f, 3) for label, f in scores.items()}, dict(held_labels))
+    assert set(held_labels) == set(scores)  # every entity type is in the held-out split
+    assert all(f > 0 for f in scores.values()), scores
