@@ -229,7 +229,7 @@ def _recipe(
 
 def _content_digests(out: Path) -> list[tuple[str, str, int]]:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return [tuple(entry) for entry in manifest["files"]]  # type: ignore[misc]
+    return [(str(path), str(sha), int(size)) for path, sha, size in manifest["files"]]
 
 
 def _first_difference(expected: list[tuple[str, str, int]], got: list[tuple[str, str, int]]) -> str:

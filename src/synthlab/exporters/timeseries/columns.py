@@ -59,7 +59,8 @@ def event_codes(sample: TimeseriesSample, names: tuple[str, ...]) -> np.ndarray:
     by_id = np.zeros(max(e.event_id for e in sample.events) + 2, np.int16)
     for event in sample.events:
         by_id[event.event_id + 1] = names.index(event.name)
-    return by_id[sample.event_id + 1]
+    codes: np.ndarray = by_id[sample.event_id + 1]
+    return codes
 
 
 def point_columns(

@@ -157,7 +157,7 @@ def place_events(
             if spec.pick is not None:
                 picked = rng.choice(len(pool), size=spec.pick.sample(rng), replace=False)
                 chosen = tuple(pool[i] for i in sorted(picked))
-            values = {
+            values: dict[str, Any] = {
                 "magnitude": spec.magnitude.sample(rng),
                 "direction": spec.direction.sample(rng),
                 "onset_points": min(length, round(spec.onset.sample(rng) * rate)),

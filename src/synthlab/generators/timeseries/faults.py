@@ -95,7 +95,8 @@ def _load(angle: np.ndarray, load_zone: float) -> np.ndarray:
     """Stribeck's load distribution q(angle) = (1 - (1 - cos angle) / (2 eps))^(3/2) for ball
     bearings, 0 outside the load zone (Harris, Rolling Bearing Analysis)."""
     q = np.clip(1.0 - (1.0 - np.cos(angle)) / (2.0 * load_zone), 0.0, None) ** 1.5
-    return _NOISE_FLOOR + (1.0 - _NOISE_FLOOR) * q
+    weights: np.ndarray = _NOISE_FLOOR + (1.0 - _NOISE_FLOOR) * q
+    return weights
 
 
 def _ring(
@@ -116,7 +117,9 @@ def _ring(
     zeta = drawn["damping"]
     r = math.exp(-zeta * omega / fs)
     theta = omega * math.sqrt(1.0 - zeta**2) / fs
-    return signal.lfilter([1.0], [1.0, -2.0 * r * math.cos(theta), r * r], pulses[:size])
+    resonance = [1.0, -2.0 * r * math.cos(theta), r * r]  # a damped two-pole ring
+    rung: np.ndarray = signal.lfilter([1.0], resonance, pulses[:size])
+    return rung
 
 
 def _bearing(
@@ -140,7 +143,9 @@ def _bearing(
     return _ring(times, heights, t.shape[0], fs, drawn)
 
 
-def _orders(orders: dict[float, float], shaft: float, t: np.ndarray, fs: float, rng) -> np.ndarray:
+def _orders(
+    orders: dict[float, float], shaft: float, t: np.ndarray, fs: float, rng: np.random.Generator
+) -> np.ndarray:
     out = np.zeros(t.shape[0])
     for order, amplitude in orders.items():
         if order * shaft < 0.45 * fs:  # orders above Nyquist are not part of the signal
@@ -155,7 +160,8 @@ def _gear(drawn: dict[str, Any], t: np.ndarray, fs: float, rng: np.random.Genera
     if 2 * mesh + shaft < 0.45 * fs:
         carrier += 0.4 * np.sin(2 * math.pi * 2 * mesh * t + rng.uniform(0.0, 2 * math.pi))
     wobble = 1.0 + drawn["modulation"] * np.cos(2 * math.pi * shaft * t + rng.uniform(0, 6.3))
-    return carrier * wobble
+    wave: np.ndarray = carrier * wobble
+    return wave
 
 
 def _cavitation(
@@ -175,7 +181,8 @@ def _cavitation(
         width = max(2, round(rng.uniform(0.005, 0.03) * fs))  # 5-30 ms collapses
         stop = min(size, start + width)
         envelope[start:stop] += np.hanning(width)[: stop - start]
-    return noise * envelope
+    cavitation: np.ndarray = noise * envelope
+    return cavitation
 
 
 def fault_waveform(
@@ -208,4 +215,5 @@ def fault_waveform(
     rms = float(np.sqrt(np.mean(wave**2))) if size else 0.0
     if rms > 0:
         wave /= rms
-    return wave * severity(fault, size)
+    scaled: np.ndarray = wave * severity(fault, size)
+    return scaled

@@ -26,7 +26,7 @@ from synthlab.generators.timeseries.events import PlacedEvent, apply_events, pla
 from synthlab.generators.timeseries.memory import keep_freed_memory
 from synthlab.generators.timeseries.params import TimeseriesParams
 from synthlab.generators.timeseries.sampling import kept_points, sample_times
-from synthlab.samples.timeseries import TimeseriesSample, kind_code
+from synthlab.samples.timeseries import Segment, TimeseriesSample, kind_code
 
 __all__ = ["TimeseriesGenerator", "make_series", "target_name"]
 
@@ -101,7 +101,9 @@ def make_series(
     base, motion = _base(params, line, base_rng, activity_rng)
     placed = place_events(params, n, plan, event_rng, () if motion is None else motion.segments)
     values = apply_events(params, base, placed, event_rng)
-    activity, segments, activities = None, (), ()
+    activity: np.ndarray | None = None
+    segments: tuple[Segment, ...] = ()
+    activities: tuple[str, ...] = ()
     if motion is not None:
         assert params.activity is not None
         activities = params.activity.activity_names
