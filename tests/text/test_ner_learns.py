@@ -140,3 +140,28 @@ def test_a_blank_spacy_ner_learns_every_entity_type(name, tmp_path):
     print(name, {label: round(f, 3) for label, f in scores.items()}, dict(held_labels))
     assert set(held_labels) == set(scores)  # every entity type is in the held-out split
     assert all(f > 0 for f in scores.values()), scores
+
+
+@pytest.mark.slow
+def test_a_glued_entity_is_learned_only_once_separated_for_spacy(kit, tmp_path):
+    """The issue's case: with the text as written, spaCy keeps `card=4...` as one token and
+    CARD scores F = 0; with `tokenizer: spacy` the space is inserted and CARD is learned."""
+    params = {
+        **CARD_PARAMS,
+        "values": {**CARD_PARAMS["values"], "city": {"words": ["Lyon", "Oslo", "Quito"]}},
+        "templates": [
+            *CARD_PARAMS["templates"],
+            {"id": "ok", "text": "payment from {{city:CITY}} accepted"},
+        ],
+        "splits": {"train": 0.8, "test": 0.2},
+    }
+    scores = {}
+    for tokenizer in ("builtin", "spacy"):
+        data = kit.recipe_dict(
+            {**params, "tokenizer": tokenizer}, count=300, output={"formats": ["spacy"]}
+        )
+        kit.render(data, tmp_path / tokenizer, workers=1)
+        train, test = (_docbins(tmp_path / tokenizer, split) for split in ("train", "test"))
+        scores[tokenizer] = _train_and_score(train, test, steps=150)
+    assert scores["builtin"]["CARD"] == 0 and scores["builtin"]["CITY"] > 0, scores
+    assert scores["spacy"]["CARD"] > 0, scores
