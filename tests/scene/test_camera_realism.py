@@ -159,7 +159,7 @@ def _effects(raw: dict) -> EffectsSpec:
 def test_sensor_noise_grows_with_the_signal_like_shot_noise():
     ramp = np.zeros((64, 64, 3), np.uint8)
     ramp[:32], ramp[32:] = 40, 220  # a dark half and a bright half
-    spec = _effects({"sensor": {"shot": 0.002, "read": 0.002}})
+    spec = _effects({"sensor": {"shot": 0.002, "read": 0.002, "bayer": False}})
     noisy, drawn = apply_effects(ramp, np.ones((64, 64)), spec, np.random.default_rng(1))
     assert drawn["sensor_shot"] == 0.002
     linear = srgb_to_linear(noisy.astype(float))
@@ -195,3 +195,24 @@ def test_blur_spreads_colour_but_white_balance_and_jpeg_only_change_pixels():
 def test_srgb_curve_round_trips():
     values = np.arange(256, dtype=float)
     assert np.abs(linear_to_srgb(srgb_to_linear(values)) - values).max() < 1e-6
+
+
+def test_bayer_noise_spans_neighbouring_pixels_and_keeps_flat_colour():
+    flat = np.zeros((64, 64, 3), np.uint8)
+    flat[...] = (180, 120, 60)
+    spec = _effects({"sensor": {"shot": 0.002, "read": 0.003}})  # bayer by default
+    noisy, _ = apply_effects(flat, np.ones((64, 64)), spec, np.random.default_rng(3))
+    assert np.abs(noisy.reshape(-1, 3).mean(axis=0) - (180, 120, 60)).max() < 2
+    green = noisy[..., 1].astype(float) - noisy[..., 1].mean()
+    # demosaicing interpolates each colour from neighbouring photosites: neighbours share
+    # noise, where per-pixel (white) noise would leave them uncorrelated
+    neighbours = np.corrcoef(green[:, :-1].ravel(), green[:, 1:].ravel())[0, 1]
+    assert neighbours > 0.2
+    white, _ = apply_effects(
+        flat,
+        np.ones((64, 64)),
+        _effects({"sensor": {"shot": 0.002, "read": 0.003, "bayer": False}}),
+        np.random.default_rng(3),
+    )
+    g = white[..., 1].astype(float) - white[..., 1].mean()
+    assert abs(np.corrcoef(g[:, :-1].ravel(), g[:, 1:].ravel())[0, 1]) < 0.1

@@ -75,6 +75,30 @@ def _convolve(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     )
 
 
+def _bayer_mask(shape: tuple[int, ...]) -> np.ndarray:
+    """HxWx3 0/1 mask of an RGGB colour filter array."""
+    mask = np.zeros(shape)
+    mask[0::2, 0::2, 0] = 1
+    mask[0::2, 1::2, 1] = 1
+    mask[1::2, 0::2, 1] = 1
+    mask[1::2, 1::2, 2] = 1
+    return mask
+
+
+_GREEN = np.array([[0, 1, 0], [1, 4, 1], [0, 1, 0]]) / 4.0
+_RED_BLUE = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 4.0
+
+
+def _demosaic(mosaic: np.ndarray) -> np.ndarray:
+    """Bilinear demosaicing of an RGGB mosaic (zeros off each channel's sites): why a
+    camera's noise spans neighbouring pixels."""
+    kernels = (_RED_BLUE, _GREEN, _RED_BLUE)
+    return np.stack(
+        [ndimage.convolve(mosaic[..., c], kernels[c], mode="mirror") for c in range(3)],
+        axis=-1,
+    )
+
+
 def _camera_model(
     out: np.ndarray, spec: EffectsSpec, rng: np.random.Generator, drawn: dict[str, float]
 ) -> np.ndarray:
@@ -100,8 +124,14 @@ def _camera_model(
         shot = float(spec.sensor.shot.sample(rng))
         read = float(spec.sensor.read.sample(rng))
         drawn["sensor_shot"], drawn["sensor_read"] = shot, read
-        electrons = rng.poisson(np.clip(linear, 0.0, None) / shot)
-        linear = electrons * shot + rng.normal(0.0, read, size=linear.shape)
+        clean = np.clip(linear, 0.0, None)
+        noisy = rng.poisson(clean / shot) * shot + rng.normal(0.0, read, size=linear.shape)
+        if spec.sensor.bayer:
+            # the noise of one colour per photosite (RGGB), spread by bilinear demosaicing;
+            # the picture itself is kept as a good (edge-aware) demosaicer keeps it, sharp
+            linear = linear + _demosaic((noisy - clean) * _bayer_mask(linear.shape))
+        else:
+            linear = noisy
     return linear_to_srgb(linear)
 
 

@@ -317,6 +317,10 @@ class SensorSpec(RecipeModel):
         default_factory=lambda: Uniform(_const(0.001), _const(0.004)),
         description="read noise std, linear units",
     )
+    bayer: bool = Field(
+        default=True,
+        description="noise on an RGGB mosaic, then bilinear demosaicing (noise spans pixels)",
+    )
 
     @model_validator(mode="after")
     def _checks(self) -> SensorSpec:
