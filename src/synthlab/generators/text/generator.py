@@ -108,11 +108,13 @@ class TextGenerator(Generator):
         elif self.params.splits:
             carried = [(t.split, t.classes | t.labels) for t in self.catalog.templates]
             for split, condition in template_split_gaps(carried, plan.names):
-                warnings.warn(
+                # warn_explicit: one line naming the setting, not this file and its source
+                warnings.warn_explicit(
                     f"split {split!r} holds no template that can carry the quota class "
                     f"{condition!r} (split_by: template); it will have none of them",
                     SplitWarning,
-                    stacklevel=2,
+                    "synthlab",
+                    0,
                 )
 
     def prepare_shared(self, processes: int = 1) -> None:
