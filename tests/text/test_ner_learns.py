@@ -73,6 +73,23 @@ def test_an_entity_glued_to_its_key_is_separated_for_spacy(kit):
     ]
 
 
+def test_the_tokens_are_those_of_the_recipes_spacy_language(kit):
+    params = {**CARD_PARAMS, "tokenizer_language": "en"}
+    params["templates"] = [{"id": "en", "text": "I can't pay with card={{card:CARD}} today"}]
+    english, multi = spacy.blank("en"), spacy.blank("xx")
+    for sample in kit.samples(kit.recipe_dict(params, count=5)):
+        expected = [t.text for t in english.make_doc(sample.text) if not t.is_space]
+        assert [t.text for t in sample.tokens] == expected
+        assert "n't" in expected and expected != [t.text for t in multi.make_doc(sample.text)]
+
+
+def test_an_unknown_spacy_language_is_a_recipe_error(kit):
+    from synthlab.errors import RecipeError
+
+    with pytest.raises(RecipeError, match="spaCy has no language 'zz'"):
+        kit.load(kit.recipe_dict({**CARD_PARAMS, "tokenizer_language": "zz"}))
+
+
 def test_builtin_tokenizer_keeps_the_text_as_written(kit):
     params = {**CARD_PARAMS, "tokenizer": "builtin"}
     samples = kit.samples(kit.recipe_dict(params, count=5))
@@ -83,7 +100,9 @@ def test_an_entity_spacy_cannot_cut_out_is_refused_naming_the_template(kit, monk
     from synthlab.generators.text import generator as text_generator
 
     # a tokenizer that never cuts: no separator helps, so the template is named
-    monkeypatch.setattr(text_generator, "spacy_tokenizer", lambda: lambda text: [(0, len(text))])
+    monkeypatch.setattr(
+        text_generator, "spacy_tokenizer", lambda language="xx": lambda text: [(0, len(text))]
+    )
     with pytest.raises(RuntimeFailure, match=r"template 'kv'.*CARD"):
         kit.samples(kit.recipe_dict(CARD_PARAMS, count=2))
 

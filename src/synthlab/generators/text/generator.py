@@ -61,7 +61,11 @@ class TextGenerator(Generator):
         )
         self.locales = tuple(params.locales)
         self.locale_cumulative = list(accumulate(params.locales.values()))
-        self.split_tokens = spacy_tokenizer() if params.tokenizer == "spacy" else builtin_tokens
+        self.split_tokens = (
+            spacy_tokenizer(params.tokenizer_language)
+            if params.tokenizer == "spacy"
+            else builtin_tokens
+        )
         self.noise_on = params.noise.active
         self.tagging = params.tagging
         self.seed = context.seed

@@ -84,6 +84,11 @@ class TextParams(RecipeModel):
     tokenizer: Literal["builtin", "spacy"] = Field(
         default="builtin", description="builtin (fast) or spacy (blank multi-language tokenizer)"
     )
+    tokenizer_language: str = Field(
+        default="xx",
+        pattern=r"^[a-z]{2,3}$",
+        description="spaCy language whose tokenizer rules `tokenizer: spacy` uses (xx: all)",
+    )
     tagging: Literal["BIO", "BILOU"] = Field(default="BIO", description="token tag scheme")
     nested_entities: bool = Field(
         default=False, description="allow [[#LABEL: ...]] groups that contain other entities"
@@ -136,6 +141,22 @@ class TextParams(RecipeModel):
             if abs(total - 1) > 1e-6:
                 raise ValueError(f"split fractions must add up to 1, got {total:g}")
         return splits
+
+    @model_validator(mode="after")
+    def _spacy_language(self) -> TextParams:
+        if self.tokenizer == "spacy" and self.tokenizer_language != "xx":
+            try:  # only when asked for: spaCy takes a second to import
+                import spacy.util
+            except ImportError:  # a missing spaCy is reported by the install check
+                return self
+            try:
+                spacy.util.get_lang_class(self.tokenizer_language)
+            except Exception:  # spaCy raises ImportError (E048) for an unknown language
+                raise ValueError(
+                    f"spaCy has no language {self.tokenizer_language!r} "
+                    "(e.g. en, de, fr, es; xx: all languages)"
+                ) from None
+        return self
 
     @model_validator(mode="after")
     def _templates_fit(self) -> TextParams:

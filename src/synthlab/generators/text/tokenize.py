@@ -35,11 +35,12 @@ def builtin_tokens(text: str) -> Offsets:
     return [match.span() for match in _TOKEN.finditer(text)]
 
 
-def spacy_tokenizer() -> Callable[[str], Offsets]:
-    """spaCy's rule-based tokenizer for all languages (`xx`); whitespace tokens dropped."""
+def spacy_tokenizer(language: str = "xx") -> Callable[[str], Offsets]:
+    """spaCy's rule-based tokenizer for `language` (`xx`: all languages), as
+    `spacy.blank(language)` tokenizes; whitespace tokens dropped."""
     import spacy
 
-    nlp = spacy.blank("xx")
+    nlp = spacy.blank(language)
 
     def tokens(text: str) -> Offsets:
         return [(t.idx, t.idx + len(t.text)) for t in nlp.make_doc(text) if not t.is_space]
