@@ -4,10 +4,10 @@ docs/scene-camera-realism.png (before | after, two images per recipe).
 
     .venv/bin/python docs/make_scene_fidelity.py
 
-Real side: random 160x120 crops of the photographs scikit-image ships with its package
+Real side: random 320x240 crops of the photographs scikit-image ships with its package
 (astronaut, coffee, chelsea, rocket, the left stereo motorcycle), written to a temporary
 folder (nothing is copied into the repository and nothing is downloaded). Synthetic side:
-the bundled tabletop and warehouse recipes at 160x120, "after" as they are, "before"
+the bundled tabletop and warehouse recipes at 320x240, "after" as they are, "before"
 with the camera model stripped, shadows off and their earlier effects. Both go through
 `synthlab fidelity`; the AUC and the image metrics it reports are printed as a table.
 """
@@ -30,9 +30,9 @@ import synthlab
 
 ROOT = Path(__file__).resolve().parent.parent
 RECIPES = ("tabletop", "warehouse-rare-person")
-SIZE = (160, 120)
-COUNT = 60  # images a side (the two-sample test needs 40+ a side to split at all)
-CROPS_PER_PHOTO = 12
+SIZE = (320, 240)
+COUNT = 48  # images a side (the two-sample test needs 40+ a side to split at all)
+CROPS_PER_PHOTO = 10
 CAMERA_MODEL = ("sensor", "white_balance", "motion_blur", "motion_angle", "defocus")
 # the effects each recipe had before the camera model (git history: the recipes' files)
 EARLIER_EFFECTS = {"tabletop": {}, "warehouse-rare-person": {"noise_std": {"uniform": [0, 3]}}}
@@ -84,7 +84,7 @@ def _variant(name: str, after: bool, size: tuple[int, int], count: int, folder: 
             if key not in CAMERA_MODEL and key not in ("jpeg_quality", "exposure")
         }
         params["effects"] = effects | EARLIER_EFFECTS[name]
-    tag = f"{name}-{'after' if after else 'before'}-{size[0]}"
+    tag = f"{name}-{'after' if after else 'before'}-{size[0]}-{count}"
     path = folder / f"{tag}.yaml"
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     out = folder / tag
