@@ -352,7 +352,18 @@ def run_check(recipe: Path, sets: list[str], done: list[str]) -> tuple[int, str]
     return result.exit_code, output
 
 
-MEMORY_CAP = 3 * 1024**3  # address space for a render: a recipe that asks for more fails
+MEMORY_CAP = 3 * 1024**3  # address space a render may add: a recipe that asks for more fails
+
+
+def address_space_now() -> int:
+    """This process's mapped address space. The cap is set above it: in a full test run the
+    forked child inherits whatever earlier tests mapped (EGL, torch, spaCy reserve gigabytes
+    of address space), and a cap below that would fail every allocation, even the one that
+    reports the error, and leave the child hanging until its timeout."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def invoke_in_child(args: list[str], timeout: float) -> tuple[int, str]:
@@ -364,7 +375,8 @@ def invoke_in_child(args: list[str], timeout: float) -> tuple[int, str]:
         code, output = 1, "child failed before running"
         try:
             os.close(read_end)
-            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+            limit = address_space_now() + MEMORY_CAP
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             result = CliRunner().invoke(main, args)
             code, output = result.exit_code, result.output
             if result.exception is not None and not isinstance(result.exception, SystemExit):
