@@ -20,7 +20,7 @@ from pathlib import Path
 
 import synthlab
 from synthlab.exporters.base import Layout, get_exporter
-from synthlab.generators.base import GeneratorContext, SamplePlan
+from synthlab.generators.base import GeneratorContext, SamplePlan, label_set_of
 from synthlab.generators.scene import SPEC
 from synthlab.recipe import load_recipe
 from synthlab.seeding import sample_rng
@@ -88,7 +88,7 @@ def main() -> None:
         generator = SPEC.create()
         generator.setup(recipe.generator.params, GeneratorContext(Path(tmp), 1, args.count))
         exporters = [get_exporter("image"), get_exporter("coco")]
-        layout = Layout(args.count)
+        layout = Layout(args.count, labels=label_set_of(recipe))
         n = min(args.count, 20)
         encode = 0.0
         generator.generate(n, sample_rng(1, n), SamplePlan(n))  # warm: context, shaders
