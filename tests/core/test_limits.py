@@ -42,7 +42,8 @@ def test_alias_bombs_are_refused_in_milliseconds_naming_the_anchor(levels: int) 
     assert len(text) < 2000
     started = time.perf_counter()
     shown = yaml_problem(text)
-    assert time.perf_counter() - started < 0.5  # was 28 s for 6 levels, unbounded for 9
+    # a bound against hanging, not a speed target: refused in 3-56 ms, was 28 s for 6 levels
+    assert time.perf_counter() - started < 5
     assert "r.yaml:4:5: a3: aliases of &a3 expand the recipe to at least" in shown
     assert f"at most {MAX_ALIAS_VALUES:,}" in shown
 
