@@ -23,7 +23,7 @@ from scipy import signal
 
 import synthlab
 from synthlab.generators.base import SamplePlan
-from synthlab.generators.timeseries.fault_frequencies import bearing_frequencies
+from synthlab.generators.timeseries.fault_frequencies import FAULT_KINDS, bearing_frequencies
 from synthlab.generators.timeseries.generator import make_series
 from synthlab.generators.timeseries.params import BearingGeometry, TimeseriesParams
 from synthlab.recipe import load_recipe
@@ -85,17 +85,7 @@ def envelope_spectrum(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def faults_figure(out: Path) -> None:
-    kinds = [
-        "bearing_outer",
-        "bearing_inner",
-        "bearing_ball",
-        "bearing_cage",
-        "imbalance",
-        "misalignment",
-        "looseness",
-        "gear_mesh",
-        "cavitation",
-    ]
+    kinds = list(FAULT_KINDS)
     fig, axes = plt.subplots(len(kinds), 3, figsize=(13, 1.9 * len(kinds)), dpi=80)
     for row, kind in zip(axes, kinds, strict=True):
         x = one(kind)

@@ -320,3 +320,15 @@ def test_pump_recipe_bearing_degrades_to_failure() -> None:
         quarters = [np.sqrt(np.mean(q**2)) for q in np.array_split(added, 4)]
         assert quarters[-1] > 5 * quarters[0], quarters
         assert event.params["defect_hz"] == pytest.approx(3.5848 * event.params["shaft_hz"], 1e-4)
+
+
+def test_event_kinds_are_one_list_in_params_samples_and_faults() -> None:
+    from typing import get_args
+
+    from synthlab.generators.timeseries.fault_frequencies import FAULT_KINDS
+    from synthlab.generators.timeseries.params import EventParams
+    from synthlab.samples.timeseries import EVENT_KINDS
+
+    # the recipe schema needs a literal list; the codes written in files come from the tuple
+    assert get_args(EventParams.model_fields["kind"].annotation) == EVENT_KINDS
+    assert set(FAULT_KINDS) <= set(EVENT_KINDS)
