@@ -205,6 +205,8 @@ def manifest_header(
         "seed_derivation": spec.seed_derivation,
         "sample_seeds": f"spawn_key of every sample is listed in {INDEX_STREAM}",
         "formats": list(job.formats),
+        # the user's files the run read, hashed before it began (`synthlab verify` re-hashes)
+        "inputs": list(job.inputs),
         # every label name the generator declared, in the order the formats number them
         "label_set": label_set_of(recipe).to_json(),
         "quotas": {k: {"asked": v, "got": got.get(k, 0)} for k, v in asked.items()},

@@ -190,7 +190,8 @@ class OutputDir:
             if not overwrite:
                 raise OutputDirError(
                     f"{self.path} holds a dataset of another recipe (name {state.name!r}, or "
-                    "other settings); add --overwrite to replace it, or choose another directory"
+                    "other settings, or input files that have changed since); add --overwrite "
+                    "to replace it, or choose another directory"
                 )
             self.clear()
         elif state.complete and not overwrite:

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from synthlab._version import __version__
 from synthlab.engine.finalize import finalize, read_shard_records
+from synthlab.engine.inputs import hash_inputs
 from synthlab.engine.local import run_local
 from synthlab.engine.outdir import OutputDir, RunState
 from synthlab.engine.progress import Progress
@@ -69,14 +70,24 @@ def resolve_formats(recipe: Recipe) -> tuple[str, ...]:
     return tuple(recipe.output.formats or spec.default_formats)
 
 
-def content_sha256(recipe: Recipe, selection: Sequence[int], formats: Sequence[str]) -> str:
-    """Identifies what a run writes: recipe content, the samples chosen, formats, version."""
-    content = {
+def content_sha256(
+    recipe: Recipe,
+    selection: Sequence[int],
+    formats: Sequence[str],
+    inputs: Sequence[dict[str, Any]] | None = None,
+) -> str:
+    """Identifies what a run writes: recipe content, the samples chosen, formats, version,
+    and the digests of the user's input files (`inputs`: hashed here when not given)."""
+    content: dict[str, Any] = {
         "recipe": recipe.content(),
         "selection": "all" if isinstance(selection, range) else list(selection),
         "formats": list(formats),
         "synthlab": __version__,
     }
+    if inputs is None:
+        inputs = hash_inputs(recipe)
+    if inputs:  # absent for a recipe that reads no file: its identity is as it always was
+        content["inputs"] = [[e["path"], e["sha256"], e["bytes"]] for e in inputs]
     # not canonical_json: it sorts keys, and the order of a recipe's mappings can decide the
     # order of draws, so two recipes that differ only in key order are different content
     text = json.dumps(to_jsonable(content), separators=(",", ":"), ensure_ascii=False)
@@ -210,8 +221,9 @@ def render_dataset(
     get_generator_spec(recipe.generator.kind).check_installed()
     open_exporters(formats)
     selection = _selection(recipe, only)
-    job_id = content_sha256(recipe, selection, formats)
-    job = Job(recipe=recipe, out_dir=out, formats=formats, job_id=job_id)
+    inputs = tuple(hash_inputs(recipe))
+    job_id = content_sha256(recipe, selection, formats, inputs)
+    job = Job(recipe=recipe, out_dir=out, formats=formats, job_id=job_id, inputs=inputs)
     if workers is not None and executor == "local" and workers > max_local_workers():
         raise UsageError(
             f"{workers} worker processes: at most {max_local_workers()} on this machine "

@@ -62,6 +62,8 @@ class Job:
     out_dir: Path
     formats: tuple[str, ...]
     job_id: str  # the content hash: identifies the generator set-up a worker may reuse
+    # the user's input files as hashed before the run (engine/inputs.py), for the manifest
+    inputs: tuple[dict[str, Any], ...] = ()
 
     @property
     def state_dir(self) -> Path:

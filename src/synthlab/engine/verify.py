@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from synthlab.engine.finalize import MANIFEST
+from synthlab.engine.inputs import InputReport, check_inputs
 from synthlab.engine.sampling import SampleMaker
 from synthlab.engine.shard import INDEX_STREAM, STATE_DIR, ShardWriter, open_exporters, write_sample
 from synthlab.engine.storage import file_sha256
@@ -24,11 +25,13 @@ from synthlab.recipe import Recipe, load_recipe_text
 __all__ = [
     "FileReport",
     "check_files",
+    "check_recorded_inputs",
     "check_sizes",
     "library_mismatches",
     "listed_files",
     "load_manifest",
     "recorded_recipe",
+    "recorded_recipe_dir",
     "regenerate_and_compare",
 ]
 
@@ -140,17 +143,35 @@ def check_sizes(out_dir: Path, limit: int = 3) -> list[str]:
     return problems
 
 
-def recorded_recipe(out_dir: Path, manifest: dict[str, Any]) -> Recipe:
-    """The recipe the dataset was made from, as recorded (relative asset paths resolve
-    against the recipe's folder noted at render time when it still exists)."""
+def recorded_recipe_dir(out_dir: Path) -> Path | None:
+    """Where the recipe was when the dataset was rendered, as the run's state records it
+    (`.synthlab/run.json`; the manifest holds no host path, so that equal runs from two
+    folders write equal bytes). None when unknown."""
     state_file = out_dir / STATE_DIR / "run.json"
-    base_dir = None
     try:  # the state only says where the recipe was; a damaged one is no reason to fail
         recipe_dir = json.loads(state_file.read_text()).get("recipe_dir")
     except (OSError, ValueError, AttributeError):
         recipe_dir = None
-    if isinstance(recipe_dir, str) and recipe_dir and Path(recipe_dir).is_dir():
-        base_dir = Path(recipe_dir)
+    return Path(recipe_dir) if isinstance(recipe_dir, str) and recipe_dir else None
+
+
+def check_recorded_inputs(
+    out_dir: Path, manifest: dict[str, Any], recipe_dir: Path | None = None
+) -> InputReport:
+    """The manifest's input files hashed again, in `recipe_dir` or, by default, the recipe's
+    folder recorded at render time."""
+    return check_inputs(manifest.get("inputs", []), recipe_dir or recorded_recipe_dir(out_dir))
+
+
+def recorded_recipe(
+    out_dir: Path, manifest: dict[str, Any], recipe_dir: Path | None = None
+) -> Recipe:
+    """The recipe the dataset was made from, as recorded (relative asset paths resolve
+    against `recipe_dir`, else the recipe's folder noted at render time when it still
+    exists)."""
+    base_dir = recipe_dir or recorded_recipe_dir(out_dir)
+    if base_dir is not None and not base_dir.is_dir():
+        base_dir = None
     # JSON is YAML; ensure_ascii=False because PyYAML reads "\ud83d\ude00" as two lone
     # surrogates, which would turn an emoji in a recorded recipe into an invalid string
     text = json.dumps(manifest["recipe"], ensure_ascii=False)
@@ -181,11 +202,11 @@ def library_mismatches(manifest: dict[str, Any]) -> list[str]:
 
 
 def regenerate_and_compare(
-    out_dir: Path, how_many: int, pick_seed: int | None = None
+    out_dir: Path, how_many: int, pick_seed: int | None = None, recipe_dir: Path | None = None
 ) -> tuple[list[int], list[str]]:
     """Re-render `how_many` random samples; returns (indices, problems found)."""
     manifest = load_manifest(out_dir)
-    recipe = recorded_recipe(out_dir, manifest)
+    recipe = recorded_recipe(out_dir, manifest, recipe_dir)
     selection: Sequence[int] = (
         range(recipe.count) if manifest["selection"] == "all" else manifest["selection"]
     )

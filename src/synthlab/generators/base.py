@@ -119,6 +119,11 @@ def _params_file_problems(params: Any, base_dir: Path) -> Sequence[FileProblem]:
     return list(check(base_dir)) if callable(check) else []
 
 
+def _params_input_files(params: Any, base_dir: Path) -> Sequence[Path]:
+    listed = getattr(params, "input_files", None)
+    return list(listed(base_dir)) if callable(listed) else []
+
+
 @dataclass(frozen=True)
 class GeneratorSpec:
     """A registered generator: cheap to import, describes params and what to install."""
@@ -159,6 +164,14 @@ class GeneratorSpec:
     # `file_problems(base_dir)` when it has one (paths resolve via synthlab.recipe.files).
     check_files: Callable[[Any, Path], Sequence[FileProblem]] = field(
         default=lambda params, base_dir: _params_file_problems(params, base_dir)
+    )
+    # Every user file the params read (real series, photos, word lists), resolved inside the
+    # recipe's folder via synthlab.recipe.files, from (params, the recipe's folder). The
+    # engine hashes each before rendering: the manifest records them, the digests join the
+    # run's content identity (--resume refuses changed inputs) and `verify` re-hashes them.
+    # Default: the params model's own `input_files(base_dir)` when it has one.
+    input_files: Callable[[Any, Path], Sequence[Path]] = field(
+        default=lambda params, base_dir: _params_input_files(params, base_dir)
     )
     # Every label name its samples may carry, in a fixed order, from (params, the recipe's
     # folder): exporters number classes from it and the manifest records it. Cheap (no
