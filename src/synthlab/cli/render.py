@@ -155,6 +155,12 @@ def check(recipe: Path, seed: int | None, count: int | None, sets: tuple[str, ..
     """Validate RECIPE (and overrides) without making any sample."""
     loaded = load_from_options(recipe, seed, count, sets)
     quotas = ", ".join(f"{k}={v}" for k, v in loaded.quota_counts().items()) or "none"
+    # what a render would warn about (a generator's params may say, e.g. text splits)
+    recipe_warnings = getattr(loaded.generator.params, "recipe_warnings", None)
+    if callable(recipe_warnings):
+        planned = tuple(name for name, n in loaded.quota_counts().items() if n > 0)
+        for warning in recipe_warnings(loaded.base_dir, loaded.seed, planned):
+            click.echo(f"warning: {warning}", err=True)
     click.echo(
         f"{recipe}: ok: generator {loaded.generator.kind!r}, {loaded.count} samples, "
         f"seed {loaded.seed}, quotas {quotas}, formats {', '.join(resolve_formats(loaded))}"

@@ -24,6 +24,7 @@ from synthlab.generators.text.fast import (
 )
 from synthlab.generators.text.noise import NoisePlan
 from synthlab.generators.text.params import TextParams
+from synthlab.generators.text.split_warnings import split_gap_message
 from synthlab.generators.text.splits import SampleSplitter, template_split_gaps
 from synthlab.generators.text.stream import WIDTH, Draws
 from synthlab.generators.text.tokenize import (
@@ -114,8 +115,7 @@ class TextGenerator(Generator):
             for split, condition in template_split_gaps(carried, plan.names):
                 # warn_explicit: one line naming the setting, not this file and its source
                 warnings.warn_explicit(
-                    f"split {split!r} holds no template that can carry the quota class "
-                    f"{condition!r} (split_by: template); it will have none of them",
+                    split_gap_message(split, condition),
                     SplitWarning,
                     "synthlab",
                     0,

@@ -203,6 +203,13 @@ class TextParams(RecipeModel):
         """What a recipe may put under `quotas:`: entity labels and document classes."""
         return (*self.entity_labels(), *self.document_classes())
 
+    def recipe_warnings(self, base_dir: Path, seed: int, quota_names: tuple[str, ...]) -> list[str]:
+        """What `synthlab check` warns about without refusing the recipe (a template split
+        that cannot hold a quota class), from the quota conditions with a count above 0."""
+        from synthlab.generators.text.split_warnings import template_split_warnings
+
+        return template_split_warnings(self, base_dir, seed, quota_names)
+
     def file_problems(self, base_dir: Path) -> list[tuple[tuple[str | int, ...], str]]:
         """What is wrong with the word lists, CSV files and template files named here, read
         as a run reads them (see `synthlab.generators.text.files`); [] when nothing is."""
