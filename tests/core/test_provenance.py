@@ -170,3 +170,31 @@ def test_verify_checks_inputs_in_a_folder_given_on_the_command_line(
     result = CliRunner().invoke(main, ["verify", str(out), "--recipe-dir", str(moved)])
     assert result.exit_code == 1, result.output
     assert "input changed: data/words.txt" in result.output
+
+
+def test_a_scene_recipe_lists_its_meshes_and_background_images(tmp_path: Path) -> None:
+    """The bundled scene generator declares its user files (no rendering needed)."""
+    trimesh = pytest.importorskip("trimesh")
+    from PIL import Image
+
+    from synthlab.engine.inputs import hash_inputs
+
+    (tmp_path / "meshes").mkdir()
+    trimesh.creation.box(extents=(1, 1, 1)).export(tmp_path / "meshes/box.obj")
+    (tmp_path / "backgrounds").mkdir()
+    for name in ("b.png", "a.png"):
+        Image.new("RGB", (8, 6), (10, 20, 30)).save(tmp_path / "backgrounds" / name)
+    (tmp_path / "notes.txt").write_text("not an input")
+    (tmp_path / "scene.yaml").write_text(
+        "version: 1\nname: s\nseed: 1\ncount: 2\ngenerator:\n  kind: scene\n  params:\n"
+        "    classes:\n      box: {mesh: meshes/box.obj}\n"
+        "    background: {folder: backgrounds}\n"
+    )
+    inputs = hash_inputs(synthlab.load_recipe(tmp_path / "scene.yaml"))
+    assert [entry["path"] for entry in inputs] == [
+        "backgrounds/a.png",
+        "backgrounds/b.png",
+        "meshes/box.obj",
+    ]
+    data = (tmp_path / "meshes/box.obj").read_bytes()
+    assert inputs[2]["sha256"] == hashlib.sha256(data).hexdigest()

@@ -445,6 +445,17 @@ class SceneParams(RecipeModel):
                 problems.append((("background", "folder"), str(error)))
         return problems
 
+    def input_files(self, base_dir: Path) -> list[Path]:
+        """The user's files this recipe reads (meshes, background images), for provenance."""
+        files = [
+            resolve_recipe_file(base_dir, spec.mesh, what="mesh", allow_assets=False)
+            for spec in self.classes.values()
+            if spec.mesh is not None
+        ]
+        if self.background.folder is not None:
+            files += background_images(self.background.folder, base_dir)
+        return files
+
 
 def _check_mesh(spec: ObjectClassSpec, base_dir: Path) -> None:
     assert spec.mesh is not None
