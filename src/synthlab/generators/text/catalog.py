@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from synthlab.errors import RecipeError, RecipeProblem
 from synthlab.generators.text.files import read_template_file
+from synthlab.generators.text.labelled_source import labelled_templates
 from synthlab.generators.text.params import TemplateSpec, TextParams, check_template
 from synthlab.generators.text.splits import assign_splits
 from synthlab.generators.text.templates import Sequence, can_make, parse_template
@@ -63,6 +64,11 @@ class Catalog:
                         [RecipeProblem(relpath, None, None, f"[{number}]", message)]
                     ) from None
                 specs.append(spec)
+        # the user's labelled sentences, one template each (checked when the recipe loaded)
+        for raw in labelled_templates(params, base_dir):
+            spec = TemplateSpec.model_validate(raw)
+            check_template(spec, params)
+            specs.append(spec)
         ids = [spec.id for spec in specs]
         duplicate = next((i for i in ids if ids.count(i) > 1), None)
         if duplicate:

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from synthlab.generators.text.labelled_params import LabelledSentences
 from synthlab.generators.text.sources import ValueSource, parse_source
 from synthlab.generators.text.templates import TemplateError, has_nesting, parse_template
 from synthlab.recipe.model import RecipeModel
@@ -56,6 +57,11 @@ class TextParams(RecipeModel):
     templates: tuple[TemplateSpec, ...] = Field(default=(), description="inline templates")
     template_files: tuple[str, ...] = Field(
         default=(), description="YAML lists of templates (or .txt, one per line), recipe-relative"
+    )
+    labelled_sentences: LabelledSentences | None = Field(
+        default=None,
+        description="the user's labelled sentences as templates: context kept, entity "
+        "values replaced (see docs/text.md)",
     )
     values: dict[str, SourceField] = Field(
         default_factory=dict, description="placeholder name -> where its values come from"
@@ -160,8 +166,12 @@ class TextParams(RecipeModel):
 
     @model_validator(mode="after")
     def _templates_fit(self) -> TextParams:
-        if not self.templates and not self.template_files:
-            raise ValueError("give templates (inline) or template_files")
+        if not self.templates and not self.template_files and self.labelled_sentences is None:
+            raise ValueError("give templates (inline), template_files or labelled_sentences")
+        if self.labelled_sentences is not None:
+            lacking = self.labelled_sentences.problems_with(self.values)
+            if lacking:
+                raise ValueError(f"labelled_sentences: {lacking[0]}")
         seen: set[str] = set()
         for template in self.templates:
             if template.id in seen:
@@ -194,6 +204,8 @@ class TextParams(RecipeModel):
         for template in self.templates:
             tree, _ = parse_template(template.id, template.text)
             found |= tree.may
+        if self.labelled_sentences is not None:
+            found |= self.labelled_sentences.output_labels()
         return tuple(sorted(found))
 
     def document_classes(self) -> tuple[str, ...]:
@@ -214,8 +226,17 @@ class TextParams(RecipeModel):
         """What is wrong with the word lists, CSV files and template files named here, read
         as a run reads them (see `synthlab.generators.text.files`); [] when nothing is."""
         from synthlab.generators.text.files import text_file_problems
+        from synthlab.generators.text.labelled_source import labelled_file_problems
 
-        return text_file_problems(self, base_dir)
+        return text_file_problems(self, base_dir) + labelled_file_problems(self, base_dir)
+
+    def input_files(self, base_dir: Path) -> list[Path]:
+        """The user's files this recipe reads, for provenance: labelled sentence files, word
+        lists, CSV files and template files inside the recipe's folder (synthlab's own
+        `asset:` files are versioned with synthlab)."""
+        from synthlab.generators.text.input_files import user_text_files
+
+        return user_text_files(self, base_dir)
 
 
 def check_template(template: TemplateSpec, params: TextParams) -> None:
