@@ -76,6 +76,7 @@ def _register() -> None:
     for command in importlib.import_module("synthlab.cli.spotcheck").COMMANDS:
         main.add_command(command)
     main.add_command(importlib.import_module("synthlab.cli.fidelity").fidelity)
+    main.add_command(importlib.import_module("synthlab.cli.fit").fit)
 
 
 _register()
