@@ -17,9 +17,27 @@ from synthlab.generators.text.files import read_template_file
 from synthlab.generators.text.labelled_source import labelled_templates
 from synthlab.generators.text.params import TemplateSpec, TextParams, check_template
 from synthlab.generators.text.splits import assign_splits
+from synthlab.generators.text.synonyms import SynonymSets, load_synonym_sets
 from synthlab.generators.text.templates import Sequence, can_make, parse_template
+from synthlab.recipe.files import RecipeFileError
 
 __all__ = ["Catalog", "CompiledTemplate"]
+
+
+def _synonyms(params: TextParams, base_dir: Path) -> SynonymSets:
+    """Every synonym set of the recipe (its files read), or a RecipeError naming the file."""
+    try:
+        return load_synonym_sets(params, base_dir)
+    except RecipeFileError as error:
+        raise RecipeError([RecipeProblem("synonym_files", None, None, "", str(error))]) from None
+
+
+def _check_inline(spec: TemplateSpec, params: TextParams, synonyms: SynonymSets) -> None:
+    """An inline template against every synonym set (the params checked the inline ones)."""
+    try:
+        check_template(spec, params, synonyms)
+    except ValueError as error:
+        raise RecipeError([RecipeProblem("templates", None, None, "", str(error))]) from None
 
 
 @dataclass(frozen=True)
@@ -52,11 +70,15 @@ class Catalog:
     @classmethod
     def load(cls, params: TextParams, base_dir: Path, seed: int) -> Catalog:
         specs = list(params.templates)
+        synonyms = _synonyms(params, base_dir)
+        if params.synonym_files:
+            for spec in specs:
+                _check_inline(spec, params, synonyms)
         for relpath in params.template_files:
             for number, raw in enumerate(read_template_file(base_dir, relpath)):
                 try:
                     spec = TemplateSpec.model_validate(raw)
-                    check_template(spec, params)
+                    check_template(spec, params, synonyms)
                 except (ValidationError, ValueError) as error:
                     message = str(error).splitlines()[-1] if isinstance(error, ValidationError) \
                         else str(error)  # fmt: skip
@@ -81,7 +103,7 @@ class Catalog:
         compiled = tuple(
             CompiledTemplate(
                 spec.id,
-                parse_template(spec.id, spec.text)[0],
+                parse_template(spec.id, spec.text, synonyms)[0],
                 spec.weight,
                 frozenset(spec.tags),
                 splits[spec.id],

@@ -113,7 +113,7 @@ def read_template_file(base_dir: Path, relpath: str) -> list[dict[str, Any]]:
     return _as_recipe_error(relpath, lambda: _template_entries(base_dir, relpath))
 
 
-def _template_problems(params: Any, base_dir: Path) -> list[FieldProblem]:
+def _template_problems(params: Any, base_dir: Path, synonyms: Any = None) -> list[FieldProblem]:
     # imported here: params.py imports this package's sources, not the other way round
     from synthlab.generators.text.params import TemplateSpec, check_template
 
@@ -129,7 +129,7 @@ def _template_problems(params: Any, base_dir: Path) -> list[FieldProblem]:
         for number, raw in enumerate(entries):
             try:
                 spec = TemplateSpec.model_validate(raw)
-                check_template(spec, params)
+                check_template(spec, params, synonyms)
             except ValidationError as error:
                 problems.append((where, f"{relpath!r} [{number}]: {_first_line(error)}"))
                 break
@@ -167,7 +167,21 @@ def text_file_problems(params: Any, base_dir: Path) -> list[FieldProblem]:
         except RecipeFileError as error:
             key = "file" if isinstance(source, FileSource) else "csv"
             problems.append((("values", name, key), str(error)))
-    return problems + _template_problems(params, base_dir)
+    synonyms = None
+    if params.synonym_files:  # inline templates were checked with the inline sets only
+        from synthlab.generators.text.params import check_template
+        from synthlab.generators.text.synonyms import load_synonym_sets
+
+        try:
+            synonyms = load_synonym_sets(params, base_dir)
+        except RecipeFileError as error:
+            return [*problems, (("synonym_files",), str(error))]
+        for template in params.templates:
+            try:
+                check_template(template, params, synonyms)
+            except ValueError as error:
+                problems.append((("templates",), str(error)))
+    return problems + _template_problems(params, base_dir, synonyms)
 
 
 def read_yaml_asset(relpath: str) -> Any:

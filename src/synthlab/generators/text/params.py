@@ -14,6 +14,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from synthlab.generators.text.labelled_params import LabelledSentences
 from synthlab.generators.text.sources import ValueSource, parse_source
+from synthlab.generators.text.synonyms import SynonymSets, check_synonym_sets
 from synthlab.generators.text.templates import TemplateError, has_nesting, parse_template
 from synthlab.recipe.model import RecipeModel
 
@@ -77,6 +78,13 @@ class TextParams(RecipeModel):
     optional_probability: float = Field(
         default=0.5, ge=0, le=1, description="chance an optional [[?...]] part is written"
     )
+    synonyms: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="synonym sets: name -> wordings, used in templates as [[@name]]",
+    )
+    synonym_files: tuple[str, ...] = Field(
+        default=(), description="YAML files of synonym sets (name -> wordings), recipe-relative"
+    )
     noise: NoiseParams = NoiseParams()
     splits: dict[str, float] = Field(
         default_factory=dict,
@@ -136,6 +144,11 @@ class TextParams(RecipeModel):
                         f"unknown Faker locale {name!r}{did_you_mean(name, AVAILABLE_LOCALES)}"
                     )
         return locales
+
+    @field_validator("synonyms", mode="before")
+    @classmethod
+    def _synonym_sets(cls, raw: Any) -> Any:
+        return check_synonym_sets(raw, "synonyms")
 
     @field_validator("splits")
     @classmethod
@@ -202,7 +215,7 @@ class TextParams(RecipeModel):
         """Labels of the inline templates plus declared ones, sorted."""
         found = set(self.labels)
         for template in self.templates:
-            tree, _ = parse_template(template.id, template.text)
+            tree, _ = parse_template(template.id, template.text, self.synonym_sets())
             found |= tree.may
         if self.labelled_sentences is not None:
             found |= self.labelled_sentences.output_labels()
@@ -210,6 +223,11 @@ class TextParams(RecipeModel):
 
     def document_classes(self) -> tuple[str, ...]:
         return tuple(sorted({tag for t in self.templates for tag in t.tags} | set(self.classes)))
+
+    def synonym_sets(self) -> SynonymSets:
+        """The inline synonym sets; open (unknown names pass) while synonym_files are not
+        read: `file_problems` and the catalog check references against all of them."""
+        return SynonymSets(self.synonyms, open=bool(self.synonym_files))
 
     def conditions(self) -> tuple[str, ...]:
         """What a recipe may put under `quotas:`: entity labels and document classes."""
@@ -239,10 +257,13 @@ class TextParams(RecipeModel):
         return user_text_files(self, base_dir)
 
 
-def check_template(template: TemplateSpec, params: TextParams) -> None:
-    """Raise ValueError naming the template and position for anything wrong with it."""
+def check_template(
+    template: TemplateSpec, params: TextParams, synonyms: SynonymSets | None = None
+) -> None:
+    """Raise ValueError naming the template and position for anything wrong with it
+    (`synonyms`: every set, files' too; default: the inline ones)."""
     try:
-        tree, slots = parse_template(template.id, template.text)
+        tree, slots = parse_template(template.id, template.text, synonyms or params.synonym_sets())
     except TemplateError as error:
         raise ValueError(str(error)) from None
     for slot in slots:

@@ -8,6 +8,8 @@ Syntax (everything else is literal text)::
     [[?a|b]]              optional: nothing, or one of the alternatives
     [[#LABEL: a|b]]       a labelled group: its whole output is an entity LABEL that
                           contains the entities inside it (nested; needs `nested_entities`)
+    [[@name]]             one wording of the synonym set `name` ([[?@name]]: or nothing);
+                          expanded into a group when parsed (see `synonyms`)
     \\{ \\} \\[ \\] \\| \\\\      a literal special character
 
 Each node knows which labels it may produce (`may`) so that quota constraints (a label that
@@ -19,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 __all__ = [
     "Group",
@@ -28,12 +31,15 @@ __all__ = [
     "Slot",
     "TemplateError",
     "can_make",
+    "parse_fragment",
     "parse_template",
 ]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LABEL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _ESCAPABLE = "{}[]|\\"
+# `[[@name]]`, `[[?@name]]`: a synonym set (anything else after `@` stays literal text)
+_REFERENCE = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)\]\]")
 
 
 class TemplateError(ValueError):
@@ -89,6 +95,8 @@ class _Parser:
     text: str
     pos: int = 0
     slots: list[Slot] = field(default_factory=list)
+    synonyms: Any = None  # a `synonyms.SynonymSets` for [[@name]] references
+    wording: bool = False  # a synonym's wording: no placeholders, no labelled groups
 
     def fail(self, problem: str, position: int | None = None) -> TemplateError:
         return TemplateError(
@@ -142,6 +150,10 @@ class _Parser:
 
     def slot(self) -> Slot:
         start = self.pos
+        if self.wording:
+            raise self.fail(
+                "a synonym's wording holds no placeholders (entities stay in templates)"
+            )
         end = self.text.find("}}", start + 2)
         if end < 0:
             raise self.fail("placeholder '{{' is never closed with '}}'")
@@ -168,7 +180,12 @@ class _Parser:
         if self.text.startswith("?", self.pos):
             optional = True
             self.pos += 1
-        elif self.text.startswith("#", self.pos):
+        reference = _REFERENCE.match(self.text, self.pos)
+        if reference:
+            return self.synonym_group(start, optional, reference)
+        if not optional and self.text.startswith("#", self.pos):
+            if self.wording:
+                raise self.fail("a synonym's wording holds no labelled groups", start)
             colon = self.text.find(":", self.pos)
             label = self.text[self.pos + 1 : colon].strip() if colon >= 0 else ""
             if colon < 0 or not _LABEL.fullmatch(label):
@@ -187,16 +204,34 @@ class _Parser:
             may |= {label}
         return Group(tuple(options), optional, label, start, may)
 
+    def synonym_group(self, start: int, optional: bool, reference: re.Match[str]) -> Group:
+        """`[[@name]]` (or `[[?@name]]`): a group of the set's wordings."""
+        name = reference.group(1)
+        if self.synonyms is None:
+            raise self.fail(
+                f"unknown synonym set {name!r}: this recipe declares no synonyms", start
+            )
+        self.pos = reference.end()
+        return self.synonyms.group(name, optional, self.template_id, self.text, start)
+
 
 def _sequence(parts: list[Node]) -> Sequence:
     return Sequence(tuple(parts), frozenset().union(*(p.may for p in parts)))
 
 
-def parse_template(template_id: str, text: str) -> tuple[Sequence, tuple[Slot, ...]]:
-    """The template's tree and its placeholders in order of appearance."""
-    parser = _Parser(template_id, text)
+def parse_template(
+    template_id: str, text: str, synonyms: Any = None
+) -> tuple[Sequence, tuple[Slot, ...]]:
+    """The template's tree and its placeholders in order of appearance; `synonyms` (a
+    `synonyms.SynonymSets`) expands [[@name]] references."""
+    parser = _Parser(template_id, text, synonyms=synonyms)
     tree = parser.parse()
     return tree, tuple(parser.slots)
+
+
+def parse_fragment(fragment_id: str, text: str, synonyms: Any) -> Sequence:
+    """One wording of a synonym set: literal text, groups and references to other sets."""
+    return _Parser(fragment_id, text, synonyms=synonyms, wording=True).parse()
 
 
 def has_nesting(node: Node) -> bool:
