@@ -87,8 +87,16 @@ def _schema(category: str, spec: Any) -> KeypointSchema | None:
 def scene_label_set(params: Any, base_dir: Path) -> LabelSet:
     """`params`: `SceneParams` (also the scene inside a diffusion ControlNet recipe)."""
     schemas = (_schema(name, spec) for name, spec in params.classes.items())
+    categories = tuple(params.classes)
+    background = getattr(params, "background", None)
+    if background is not None and getattr(background, "annotations", None) is not None:
+        # the photos' own COCO categories follow the recipe's classes, in the file's order
+        from synthlab.generators.scene.photos import coco_categories
+
+        found = coco_categories(background, base_dir)
+        categories += tuple(name for name in found if name not in categories)
     return LabelSet(
-        categories=tuple(params.classes),
+        categories=categories,
         category_id_start=params.category_id_start,
         keypoints=tuple(schema for schema in schemas if schema is not None),
     )

@@ -82,8 +82,15 @@ class SceneGenerator(Generator):
         for kind in PRIMITIVES:
             shapes[f"distractor:{kind}"] = build_primitive(kind)
         self.shapes = shapes
-        self.backgrounds = _backgrounds(params, context.recipe_dir)
         self.rasterizer = PyrenderRasterizer()
+        self.paster = None
+        if params.background.paste_spec() is not None:  # objects go into the user's photos
+            from synthlab.generators.scene.paste import PhotoPaster
+
+            self.paster = PhotoPaster(
+                params, shapes, context.recipe_dir, self.rasterizer, context.seed
+            )
+        self.backgrounds = [] if self.paster else _backgrounds(params, context.recipe_dir)
         self.timings: dict[str, float] = defaultdict(float)  # seconds per stage (benchmarks)
 
     def _count_overrides(self, plan: SamplePlan) -> dict[str, int]:
@@ -131,6 +138,8 @@ class SceneGenerator(Generator):
     def generate(self, index: int, rng: np.random.Generator, plan: SamplePlan) -> ImageSample:
         params = self.params
         overrides = self._count_overrides(plan)
+        if self.paster is not None:
+            return self.paster.generate(index, rng, plan, overrides)
         clock = self.timings
         for attempt in range(params.max_attempts):
             scene_rng, image_rng, scene_key = self._streams(index, attempt, rng)

@@ -8,9 +8,10 @@ import importlib.util
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from synthlab.errors import did_you_mean
+from synthlab.generators.scene.paste_params import BUNDLED_PHOTOS, PasteSpec
 from synthlab.recipe.distributions import Const, FloatValue, IntValue, StrValue, Uniform, Value
 from synthlab.recipe.files import (
     RecipeFileError,
@@ -197,12 +198,30 @@ class BackgroundSpec(RecipeModel):
         default=None, description="[top colour, bottom colour]"
     )
     folder: str | None = Field(default=None, description="folder of images, relative to the recipe")
+    bundled: str | None = Field(
+        default=None,
+        description=f"photos a package ships, loaded at run time: {', '.join(BUNDLED_PHOTOS)}",
+    )
+    images: tuple[str, ...] | None = Field(
+        default=None, description="with bundled: which of its photos (default: all)"
+    )
+    annotations: str | None = Field(
+        default=None,
+        description="COCO instances JSON about the photos (relative to the recipe); kept as "
+        "labels and occluded exactly by what is pasted (implies paste)",
+    )
+    paste: PasteSpec | None = Field(
+        default=None,
+        description="paste rendered objects into the photos (no surface drawn) instead of "
+        "using them as a backdrop (see docs/scene.md, real photos)",
+    )
 
-    @field_validator("folder")
+    @field_validator("folder", "annotations")
     @classmethod
-    def _folder_path(cls, folder: str | None) -> str | None:
+    def _folder_path(cls, folder: str | None, info: ValidationInfo) -> str | None:
         if folder is not None:
-            check_relative_path(folder, what="background folder", allow_assets=False)
+            what = "background folder" if info.field_name == "folder" else "annotations file"
+            check_relative_path(folder, what=what, allow_assets=False)
         return folder
 
     @model_validator(mode="after")
@@ -211,7 +230,36 @@ class BackgroundSpec(RecipeModel):
 
         for text in (self.color, *(self.gradient or ())):
             parse_color(text)
+        if self.folder is not None and self.bundled is not None:
+            raise ValueError("give background folder or bundled, not both")
+        if self.bundled is not None:
+            names = BUNDLED_PHOTOS.get(self.bundled)
+            if names is None:
+                raise ValueError(
+                    f"unknown bundled photos {self.bundled!r}"
+                    f"{did_you_mean(self.bundled, BUNDLED_PHOTOS)}; accepted: "
+                    f"{', '.join(BUNDLED_PHOTOS)}"
+                )
+            for name in self.images or ():
+                if name not in names:
+                    raise ValueError(
+                        f"{self.bundled} holds no photo {name!r}{did_you_mean(name, names)}; "
+                        f"accepted: {', '.join(names)}"
+                    )
+        elif self.images is not None:
+            raise ValueError("images picks among bundled photos; give bundled too")
+        if self.annotations is not None and self.folder is None and self.bundled is None:
+            raise ValueError("annotations describe photos: give a background folder or bundled")
+        if self.paste is not None and self.folder is None and self.bundled is None:
+            raise ValueError("paste needs photos: give a background folder or bundled")
         return self
+
+    def paste_spec(self) -> PasteSpec | None:
+        """How objects are pasted into the photos, or None when the photos are a backdrop.
+        Annotations are kept only by pasting, so they imply it (with its defaults)."""
+        if self.paste is None and (self.annotations is not None or self.bundled is not None):
+            return PasteSpec()
+        return self.paste
 
 
 class LightSpec(RecipeModel):
@@ -421,6 +469,14 @@ class SceneParams(RecipeModel):
                 )
             if name in self.classes:
                 raise ValueError(f"condition {name!r} has the name of a class; rename it")
+        if self.background.paste_spec() is not None:  # the photo's pixels stay the photo's
+            if self.effects != EffectsSpec() or self.camera.lens is not None:
+                raise ValueError(
+                    "effects and lens change the whole image, so they cannot be used when "
+                    "pasting into photos (the photo's pixels are kept); remove them"
+                )
+            if self.camera.per_scene != 1:
+                raise ValueError("camera.per_scene must be 1 when pasting into photos")
         return self
 
     def quota_conditions(self) -> tuple[str, ...]:
@@ -443,6 +499,16 @@ class SceneParams(RecipeModel):
                 background_images(self.background.folder, base_dir, check_content=True)
             except RecipeFileError as error:
                 problems.append((("background", "folder"), str(error)))
+                return problems
+        if self.conditions and importlib.util.find_spec("trimesh") is not None:
+            # occluders too low for the share a condition asks them to hide (shapes needed)
+            from synthlab.generators.scene.occluders import recipe_occlusion_problems
+
+            problems += recipe_occlusion_problems(self, base_dir)
+        if self.background.paste_spec() is not None:
+            from synthlab.generators.scene.photos import photo_problems
+
+            problems += photo_problems(self.background, base_dir)
         return problems
 
     def input_files(self, base_dir: Path) -> list[Path]:
@@ -454,6 +520,15 @@ class SceneParams(RecipeModel):
         ]
         if self.background.folder is not None:
             files += background_images(self.background.folder, base_dir)
+        if self.background.annotations is not None:  # bundled photos: the package's version
+            files.append(
+                resolve_recipe_file(
+                    base_dir,
+                    self.background.annotations,
+                    what="annotations file",
+                    allow_assets=False,
+                )
+            )
         return files
 
 
