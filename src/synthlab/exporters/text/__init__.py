@@ -7,6 +7,7 @@ from synthlab.exporters.labelstudio.exporters import LabelStudioExporter, LabelS
 from synthlab.exporters.text.conll import ConllExporter
 from synthlab.exporters.text.hf import HuggingFaceExporter
 from synthlab.exporters.text.jsonl import TextJsonlExporter
+from synthlab.exporters.text.log_stream import LogStreamExporter
 from synthlab.exporters.text.spacy_docbin import SpacyDocBinExporter
 
 __all__ = ["EXPORTERS"]
@@ -18,4 +19,5 @@ EXPORTERS = (
     HuggingFaceExporter(),
     LabelStudioTextExporter(),
     LabelStudioExporter(),  # the same format under its all-modality name
+    LogStreamExporter(),
 )

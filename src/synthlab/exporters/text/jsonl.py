@@ -11,10 +11,11 @@ from json.encoder import encode_basestring as _quote  # what json.dumps(ensure_a
 from typing import ClassVar
 
 from synthlab.exporters.base import DatasetSink, Exporter, Layout, SampleSink
-from synthlab.exporters.text.common import split_streams, text_sample
+from synthlab.exporters.text.common import dumps, split_streams, text_sample
 from synthlab.exporters.text.shape_lines import LineFunction, line_function
 from synthlab.samples import Sample
 from synthlab.samples.text import TextSample
+from synthlab.samples.text_document import DocumentTextSample
 from synthlab.samples.text_pieced import PiecedTextSample
 
 __all__ = ["PieceSpelling", "TextJsonlExporter", "jsonl_line", "jsonl_row"]
@@ -37,6 +38,15 @@ def jsonl_row(sample: TextSample) -> dict[str, object]:
         "split": sample.split,
         "seed": sample.seed,
     }
+
+
+def document_line(sample: DocumentTextSample) -> str:
+    """A document's row: `jsonl_row` plus its kind and its lines (where each lies in the
+    text, its template, classes and time)."""
+    row = jsonl_row(sample)
+    row["document"] = sample.document
+    row["lines"] = [line.to_json() for line in sample.lines]
+    return dumps(row)
 
 
 def jsonl_line(sample: TextSample) -> str:
@@ -104,6 +114,8 @@ class TextJsonlExporter(Exporter):
         text = text_sample(sample)
         # a sample written as pieces is spelled from them (same bytes, half the time)
         line = self.spelling.line(text) if type(text) is PiecedTextSample else jsonl_line(text)
+        if isinstance(text, DocumentTextSample):  # several lines: their labels too
+            line = document_line(text)
         sink.record(f"{FOLDER}{text.split}.jsonl", line)
 
     def owns_stream(self, stream: str) -> bool:

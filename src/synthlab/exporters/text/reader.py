@@ -11,6 +11,7 @@ from synthlab.errors import RuntimeFailure
 from synthlab.readers import DatasetView
 from synthlab.samples import Sample
 from synthlab.samples.text import EntitySpan, TextSample, Token
+from synthlab.samples.text_document import DocumentTextSample, TextLine, line_problems
 from synthlab.samples.text_tags import bio_tags, misaligned_spans
 
 __all__ = ["READER", "TextReader", "check_text_sample", "sample_from_row"]
@@ -30,8 +31,18 @@ def _token_offsets(text: str, tokens: list[str]) -> tuple[Token, ...]:
 
 
 def sample_from_row(row: dict[str, Any], conditions: frozenset[str] = frozenset()) -> TextSample:
+    if "lines" in row:  # a document of several lines (a session): its line labels too
+        return DocumentTextSample(
+            **_text_fields(row, conditions),
+            lines=tuple(TextLine.from_json(line) for line in row["lines"]),
+            document=row["document"],
+        )
+    return TextSample(**_text_fields(row, conditions))
+
+
+def _text_fields(row: dict[str, Any], conditions: frozenset[str]) -> dict[str, Any]:
     text = row["text"]
-    return TextSample(
+    return dict(
         index=row["index"],
         conditions=conditions,
         metadata={"template": row["template"], "locale": row["locale"], "split": row["split"]},
@@ -67,6 +78,8 @@ def check_text_sample(sample: TextSample, scheme: str | None = None) -> list[str
         f"span {s.label} [{s.start}:{s.end}] {s.text!r} does not sit on token boundaries"
         for s in misaligned_spans(sample.tokens, sample.spans)
     ]
+    if isinstance(sample, DocumentTextSample):
+        problems += line_problems(sample)
     if len(sample.tags) != len(sample.tokens):
         problems.append(f"{len(sample.tags)} tags for {len(sample.tokens)} tokens")
     else:

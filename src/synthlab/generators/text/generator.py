@@ -14,6 +14,7 @@ from synthlab.errors import RuntimeFailure
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
 from synthlab.generators.text.builder import Builder
 from synthlab.generators.text.catalog import Catalog, CompiledTemplate
+from synthlab.generators.text.documents import SessionMaker, document_sample
 from synthlab.generators.text.fast import (
     Fill,
     PieceTokens,
@@ -89,6 +90,10 @@ class TextGenerator(Generator):
                 steps = compile_template(template.tree, self.pieces, same)
                 if steps is not None:
                     self.steps[template.id] = self.runner.prepare(steps, self.bank)
+        # sessions: documents of several lines (documents.py), by the general builder
+        self.sessions = (
+            SessionMaker(params, self.catalog, self.bank) if params.sessions is not None else None
+        )
         # (labels, template id) -> the sample's conditions: a few hundred combinations
         self._conditions: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
 
@@ -147,6 +152,11 @@ class TextGenerator(Generator):
         sample's first two uniforms (a test compares them)."""
         uniforms = counter_uniforms(self.key, indices, WIDTH)
         rows = uniforms.tolist()
+        if self.sessions is not None:
+            return [
+                self._document(index, Draws(row, self.key, index), plan)
+                for index, row, plan in zip(indices, rows, plans, strict=True)
+            ]
         templates = _weighted_positions(self.catalog.cumulative, uniforms[:, 0]).tolist()
         locales = _weighted_positions(self.locale_cumulative, uniforms[:, 1]).tolist()
         key = self.key
@@ -170,6 +180,22 @@ class TextGenerator(Generator):
                 self._compiled_sample(index, template, locale, shape, fills, crossing, split)
             )
         return made
+
+    def _document(self, index: int, stream: Draws, plan: SamplePlan) -> TextSample:
+        locale = self._locale(stream.random())
+        document = self.sessions.make(stream, plan.require, plan.forbid, locale)  # type: ignore[union-attr]
+        splitter = self.splitter  # sessions split by sample (params refuse split_by: template)
+        split = "train" if splitter is None else splitter.split_of(index, bool(plan.require))
+        return document_sample(
+            document,
+            index=index,
+            locale=locale,
+            split=split,
+            seed=self.seed,
+            split_tokens=self.split_tokens,
+            separate=self.params.tokenizer != "builtin",
+            tagging=self.tagging,
+        )
 
     def _make(self, index: int, stream: Draws, plan: SamplePlan) -> TextSample:
         u_template = stream.random()

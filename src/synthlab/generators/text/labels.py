@@ -19,7 +19,8 @@ def text_label_set(params: TextParams, base_dir: Path) -> LabelSet:
     catalog = Catalog.load(params, base_dir, seed=0)
     return LabelSet(
         entities=catalog.labels,
-        classes=catalog.classes,
+        # with sessions the kinds label documents (template tags label lines)
+        classes=params.document_classes() if params.sessions is not None else catalog.classes,
         tag_scheme=params.tagging,
         nested_entities=params.nested_entities,
     )

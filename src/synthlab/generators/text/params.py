@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from synthlab.generators.text.labelled_params import LabelledSentences
+from synthlab.generators.text.sessions import SessionParams, session_problems
 from synthlab.generators.text.sources import ValueSource, parse_source
 from synthlab.generators.text.synonyms import SynonymSets, check_synonym_sets
 from synthlab.generators.text.templates import TemplateError, has_nesting, parse_template
@@ -117,6 +118,11 @@ class TextParams(RecipeModel):
     classes: tuple[str, ...] = Field(
         default=(), description="document classes used by template files"
     )
+    sessions: SessionParams | None = Field(
+        default=None,
+        description="documents of several lines (log sessions, bursts) with shared values and "
+        "a clock whose times never decrease in a document (see docs/text.md)",
+    )
 
     @field_validator("locales", mode="before")
     @classmethod
@@ -178,6 +184,14 @@ class TextParams(RecipeModel):
         return self
 
     @model_validator(mode="after")
+    def _sessions_fit(self) -> TextParams:
+        if self.sessions is not None:
+            problems = session_problems(self)
+            if problems:
+                raise ValueError(problems[0])
+        return self
+
+    @model_validator(mode="after")
     def _templates_fit(self) -> TextParams:
         if not self.templates and not self.template_files and self.labelled_sentences is None:
             raise ValueError("give templates (inline), template_files or labelled_sentences")
@@ -222,6 +236,8 @@ class TextParams(RecipeModel):
         return tuple(sorted(found))
 
     def document_classes(self) -> tuple[str, ...]:
+        if self.sessions is not None:  # the kinds label documents; template tags, lines
+            return tuple(sorted(set(self.sessions.kinds) | set(self.classes)))
         return tuple(sorted({tag for t in self.templates for tag in t.tags} | set(self.classes)))
 
     def synonym_sets(self) -> SynonymSets:
