@@ -39,11 +39,13 @@ from synthlab.generators.scene.layout import PlacedObject, SceneDescription
 from synthlab.generators.scene.lights import draw_light
 from synthlab.generators.scene.materials import Material, draw_material
 from synthlab.generators.scene.params import MaterialSpec, SceneParams
+from synthlab.generators.scene.paste_params import PasteSpec
 from synthlab.generators.scene.photos import (
     Photo,
     RealAnnotation,
     coco_for,
     load_photo,
+    photo_overrides,
     photo_sources,
 )
 from synthlab.recipe.files import RecipeFileError
@@ -114,14 +116,19 @@ def _parts(shape: Shape, material: Material) -> tuple[tuple[trimesh.Trimesh, Mat
 class _Placer:
     """Stands objects on the ground at contact points drawn in the ground region."""
 
-    def __init__(self, params: SceneParams, camera: Camera, horizon_row: float):
-        spec = params.background.paste_spec()
-        assert spec is not None
-        self.spec = spec
+    def __init__(
+        self,
+        spec: PasteSpec,
+        camera: Camera,
+        horizon_row: float,
+        region: tuple[tuple[float, float], ...] | None,
+        pixel_height: tuple[float, float] | None,
+    ):
+        self.max_tries = spec.max_tries
+        self.pixel_height = pixel_height
         self.camera = camera
         self.top_row = max(horizon_row + HORIZON_MARGIN * camera.height, 0.0)
         self.taken: list[tuple[float, float, float]] = []
-        region = spec.ground.region
         self.region = (
             None
             if region is None
@@ -163,7 +170,7 @@ class _Placer:
     ) -> tuple[np.ndarray, float, dict[str, Any]] | None:
         """(pose, scale, drawn) of one object, or None when no free spot was found."""
         base = np.concatenate([np.asarray(p.mesh.vertices) for p in shape.parts])
-        for _ in range(self.spec.max_tries):
+        for _ in range(self.max_tries):
             contact = self._contact(rng)
             if contact is None:
                 continue
@@ -181,8 +188,8 @@ class _Placer:
                 )
                 drawn = {"rotation": rotation[:3, :3].round(6).tolist()}
             wanted = (
-                float(rng.uniform(*self.spec.pixel_height))
-                if sized and self.spec.pixel_height is not None
+                float(rng.uniform(*self.pixel_height))
+                if sized and self.pixel_height is not None
                 else None
             )
             own = scale
@@ -312,6 +319,7 @@ class PhotoPaster:
         try:
             self.sources = photo_sources(params.background, recipe_dir)
             self.coco = coco_for(params.background, recipe_dir)
+            self.overrides = photo_overrides(spec, self.sources)
         except RecipeFileError as err:
             raise UsageError(str(err)) from None
         self.class_names = tuple(params.classes)
@@ -420,13 +428,18 @@ class PhotoPaster:
         params = self.params
         photo = self._photo(index)
         width, height = params.camera.resolution
+        override = self.overrides.get(photo.name)
+        ground = override.ground if override and override.ground else self.spec.ground
+        pixel_height = (
+            override.pixel_height if override and override.pixel_height else self.spec.pixel_height
+        )
         for attempt in range(params.max_attempts):
             stream = rng if attempt == 0 else substream(self.seed, index, attempt)
-            horizon = float(self.spec.ground.horizon.sample(stream))
+            horizon = float(ground.horizon.sample(stream))
             camera_height = float(self.spec.camera_height.sample(stream))
             fov = _fov(params, stream)
             camera = ground_camera(width, height, fov, horizon, camera_height)
-            placer = _Placer(params, camera, horizon * height)
+            placer = _Placer(self.spec, camera, horizon * height, ground.region, pixel_height)
             objects, dropped = self._objects(stream, placer, overrides)
             lights = tuple(draw_light(spec, stream, 0.0) for spec in params.lights)
             ambient = float(params.ambient.sample(stream))

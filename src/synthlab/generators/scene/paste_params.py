@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 from synthlab.recipe.distributions import Const, FloatValue
 from synthlab.recipe.model import RecipeModel
 
-__all__ = ["BUNDLED_PHOTOS", "GroundSpec", "MatchSpec", "PasteSpec"]
+__all__ = ["BUNDLED_PHOTOS", "GroundSpec", "MatchSpec", "PasteSpec", "PhotoOverride"]
 
 # Photographs a package ships and loads offline, by the name a recipe gives them, and the
 # file the package holds (also each one's `file_name` in a COCO file about them).
@@ -75,6 +75,28 @@ class MatchSpec(RecipeModel):
     noise: bool = Field(default=True, description="add the photo's own noise level")
 
 
+class PhotoOverride(RecipeModel):
+    """Settings for one photo, by its file name (or its bundled name): photos differ in
+    where their ground is and how far away it is."""
+
+    ground: GroundSpec | None = Field(default=None, description="this photo's ground")
+    pixel_height: tuple[float, float] | None = Field(
+        default=None, description="[low, high] object height in pixels in this photo"
+    )
+
+    @model_validator(mode="after")
+    def _checks(self) -> PhotoOverride:
+        _check_pixel_height(self.pixel_height)
+        return self
+
+
+def _check_pixel_height(pixel_height: tuple[float, float] | None) -> None:
+    if pixel_height is not None:
+        low, high = pixel_height
+        if not 2 <= low <= high:
+            raise ValueError(f"pixel_height [{low}, {high}] must satisfy 2 <= low <= high")
+
+
 class PasteSpec(RecipeModel):
     """Objects are rendered with a camera set by the ground (pitch from the horizon, height
     above the ground) and composited into the photo; the photo's pixels elsewhere are kept."""
@@ -89,6 +111,10 @@ class PasteSpec(RecipeModel):
         "drawn from it (none: the class's metric size and the camera height decide)",
     )
     match: MatchSpec = MatchSpec()
+    per_photo: dict[str, PhotoOverride] = Field(
+        default_factory=dict,
+        description="ground and pixel_height for single photos, by file name (bundled: name)",
+    )
     pick: str = Field(default="cycle", description="cycle: photo index % n; random: drawn")
     max_tries: int = Field(default=60, ge=1, description="placement tries per object")
 
@@ -96,10 +122,7 @@ class PasteSpec(RecipeModel):
     def _checks(self) -> PasteSpec:
         if self.camera_height.bounds()[0] <= 0:
             raise ValueError(f"camera_height must be > 0, got {self.camera_height.to_raw()}")
-        if self.pixel_height is not None:
-            low, high = self.pixel_height
-            if not 2 <= low <= high:
-                raise ValueError(f"pixel_height [{low}, {high}] must satisfy 2 <= low <= high")
+        _check_pixel_height(self.pixel_height)
         if self.pick not in ("cycle", "random"):
             raise ValueError(f"pick must be 'cycle' or 'random', not {self.pick!r}")
         return self

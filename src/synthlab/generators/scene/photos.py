@@ -337,6 +337,23 @@ def coco_categories(background: Any, base_dir: Path) -> tuple[str, ...]:
     return index.categories if index is not None else ()
 
 
+def photo_overrides(paste: Any, sources: list[PhotoSource]) -> dict[str, Any]:
+    """The recipe's per-photo settings by photo file name; a key that names no photo
+    (by file name, or by bundled name) raises."""
+    aliases = {name: name for name in (s.name for s in sources)}
+    for files in BUNDLED_PHOTOS.values():
+        aliases |= {short: file for short, file in files.items() if file in aliases}
+    found = {}
+    for key, override in paste.per_photo.items():
+        if key not in aliases:
+            raise RecipeFileError(
+                f"paste.per_photo names {key!r}, which is none of the photos"
+                f"{did_you_mean(key, aliases)} ({', '.join(sorted(aliases)[:8])})"
+            )
+        found[aliases[key]] = override
+    return found
+
+
 def photo_problems(background: Any, base_dir: Path) -> list[tuple[tuple[str | int, ...], str]]:
     """Why the photos or their COCO file cannot be used; [] when they can."""
     where: tuple[str | int, ...] = ("background", "annotations")
@@ -345,6 +362,8 @@ def photo_problems(background: Any, base_dir: Path) -> list[tuple[tuple[str | in
         where = ("background", "folder" if background.folder is not None else "bundled")
         for source in sources:
             _image_size(source)
+        where = ("background", "paste", "per_photo")
+        photo_overrides(background.paste_spec(), sources)
         if background.annotations is not None:
             where = ("background", "annotations")
             coco_for(background, base_dir)
