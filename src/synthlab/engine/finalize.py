@@ -38,6 +38,7 @@ class ShardRecord:
     conditions: dict[str, int]
     seconds: float
     provenance: dict[str, Any]
+    summary: Any = None  # the generator's summary part (GeneratorSpec.summary), if any
 
     @classmethod
     def load(cls, path: Path) -> ShardRecord:
@@ -54,6 +55,7 @@ class ShardRecord:
             data["conditions"],
             data["seconds"],
             data.get("provenance", {}),
+            data.get("summary"),
         )
 
     def files(self) -> list[tuple[str, str, int]]:
@@ -175,6 +177,16 @@ def _provenance(records: Sequence[ShardRecord]) -> Any:
     return values[0] if len(values) == 1 else values
 
 
+def merged_summary(spec: Any, records: Sequence[ShardRecord]) -> Any:
+    """The generator's summary of the run from its shards' parts (None: it has none, or a
+    shard made by an older synthlab kept none)."""
+    summary_class = spec.summary_class()
+    parts = [record.summary for record in records]
+    if summary_class is None or not parts or any(part is None for part in parts):
+        return None
+    return summary_class.merge(parts)
+
+
 def manifest_header(
     job: Job, selection: Sequence[int], records: Sequence[ShardRecord]
 ) -> dict[str, Any]:
@@ -186,7 +198,7 @@ def manifest_header(
         got.update(record.conditions)
     from synthlab.engine.sampling import THREADS
 
-    return {
+    header = {
         "manifest_format": MANIFEST_FORMAT,
         "synthlab": __version__,
         "name": recipe.name,
@@ -212,6 +224,10 @@ def manifest_header(
         "quotas": {k: {"asked": v, "got": got.get(k, 0)} for k, v in asked.items()},
         "conditions": dict(sorted(got.items())),
     }
+    summary = merged_summary(spec, records)
+    if summary is not None:
+        header["summary"] = summary
+    return header
 
 
 def _all_files(

@@ -294,4 +294,7 @@ def render_dataset(
         f"{recipe.name}: {len(selection)} samples in {out} "
         f"({made} made, {reused} kept from before) in {seconds:.1f}s"
     )
+    summary_class = spec.summary_class()
+    if summary_class is not None and manifest.get("summary") is not None:
+        progress.finish(summary_class.line(manifest["summary"]))
     return RenderResult(out, made, reused, seconds, False, manifest)

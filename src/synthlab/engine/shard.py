@@ -28,7 +28,7 @@ from urllib.parse import quote
 from synthlab.engine.sampling import SampleMaker, cycle_collection_paused
 from synthlab.engine.storage import fault_point, fsync_path, safe_relpath, write_bytes_atomic
 from synthlab.exporters.base import Exporter, Layout, get_exporter
-from synthlab.generators.base import label_set_of
+from synthlab.generators.base import get_generator_spec, label_set_of
 from synthlab.jsonio import canonical_json
 from synthlab.recipe import Recipe
 from synthlab.samples import Sample
@@ -273,6 +273,7 @@ class ShardWriter:
         conditions: Counter[str],
         seconds: float,
         provenance: dict[str, Any] | None = None,
+        summary: dict[str, Any] | None = None,
     ) -> ShardResult:
         state = self.out_dir / STATE_DIR
         parts_dir = state / "parts" / self.shard_id
@@ -312,6 +313,8 @@ class ShardWriter:
             "provenance": provenance or {},
             "seconds": round(seconds, 3),
         }
+        if summary is not None:  # the generator's summary of these samples (GeneratorSpec.summary)
+            record["summary"] = summary
         write_bytes_atomic(state / "shards" / f"{self.shard_id}.json", json.dumps(record).encode())
         shutil.rmtree(self.staging, ignore_errors=True)
         return ShardResult(self.shard_id, len(indices), dict(conditions), seconds)
@@ -405,6 +408,8 @@ def run_shard(job: Job, task: ShardTask) -> ShardResult:
     writer = ShardWriter(job.out_dir, task.shard_id)
     conditions: Counter[str] = Counter()
     combinations: Counter[frozenset[str]] = Counter()  # one count per sample, summed below
+    summary_class = get_generator_spec(job.recipe.generator.kind).summary_class()
+    summary = None if summary_class is None else summary_class.for_generator(state.maker.generator)
     try:
         with cycle_collection_paused(state.maker.generator.batched):
             for sample in state.maker.make_many(task.indices):
@@ -412,11 +417,19 @@ def run_shard(job: Job, task: ShardTask) -> ShardResult:
                 writer.index_record(sample, digest)
                 found = sample.conditions
                 combinations[found if type(found) is frozenset else frozenset(found)] += 1
+                if summary is not None:
+                    summary.add(sample)
         for combination, times in combinations.items():
             for condition in combination:
                 conditions[condition] += times
         provenance = state.maker.generator.provenance()
-        return writer.commit(task, conditions, time.perf_counter() - started, provenance)
+        return writer.commit(
+            task,
+            conditions,
+            time.perf_counter() - started,
+            provenance,
+            None if summary is None else summary.part(),
+        )
     except BaseException:
         writer.abandon()
         raise

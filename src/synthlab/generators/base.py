@@ -177,6 +177,19 @@ class GeneratorSpec:
     # folder): exporters number classes from it and the manifest records it. Cheap (no
     # rendering, no model); a generator that declares none gets an empty set.
     label_set: Callable[[Any, Path], LabelSet] = field(default=lambda params, base_dir: LabelSet())
+    # A summary of the samples a run made (text: diversity figures), as "module:ClassName",
+    # imported only when a run starts: `Class.for_generator(generator)` once per shard,
+    # `.add(sample)` for each sample, `.part()` (JSON) kept in the shard's record;
+    # `Class.merge(parts)` makes the manifest's "summary" and `Class.line(merged)` the line
+    # a render prints. Merged parts must not depend on how the samples were sharded.
+    summary: str | None = None
+
+    def summary_class(self) -> Any:
+        """The class `summary` names, or None."""
+        if self.summary is None:
+            return None
+        module, _, name = self.summary.partition(":")
+        return getattr(importlib.import_module(module), name)
 
     def declared_labels(self, params: Any, base_dir: Path) -> LabelSet:
         labels = self.label_set(params, base_dir)

@@ -30,4 +30,6 @@ SPEC = GeneratorSpec(
     # per-shard work (a third of the speed at 100,000 sentences)
     shard_ceiling=5000,
     label_set=text_label_set,
+    # distinct-n, distinct frames and templates used: printed and kept in the manifest
+    summary="synthlab.generators.text.diversity:DiversitySummary",
 )
