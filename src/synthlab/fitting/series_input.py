@@ -79,6 +79,8 @@ def _channel_columns(
         if name == time:
             raise UsageError(f"{path}: {name!r} is the time column; it cannot be a channel too")
         kind = table.schema.field(name).type
+        if pt.is_null(kind) or table.column(name).null_count == table.num_rows:
+            raise UsageError(f"{path}: channel {name!r} has no values at all (every row is empty)")
         if not (pt.is_floating(kind) or pt.is_integer(kind)):
             cells = table.column(name).to_pylist()
             row = _first_non_number(cells)
@@ -155,7 +157,7 @@ def _missing(path: Path, values: np.ndarray, channels: tuple[str, ...], fill: bo
             else f"rows {first + 1}-{last + 1} ({last - first + 1} in a row)"
         )
         advice = (
-            "the channel has no values at all"
+            f"channel {channels[column]!r} has no values at all"
             if bad[:, column].all()
             else "fill or drop them, or pass --fill-missing to interpolate them linearly"
         )
