@@ -17,6 +17,7 @@ Each entry of `values:` is one of::
     {ip: {version: 4}}                           a public unicast address (private: true)
     {user_agent: {kinds: [desktop, tool]}}       a browser, mobile, tool or bot user agent
     {url: {schemes: [https]}}                    a URL from synthlab's own word parts
+    {term: drug}                                 a medical or legal term from synthlab's lists
 
 The last five are drawn in `synthlab.generators.text.realistic`.
 
@@ -47,6 +48,7 @@ __all__ = [
     "IntSource",
     "IpSource",
     "PatternSource",
+    "TermSource",
     "UrlSource",
     "UserAgentSource",
     "ValueSource",
@@ -204,6 +206,16 @@ class UrlSource(RecipeModel):
     url: UrlSpec
 
 
+TermKind = Literal[
+    "drug", "condition", "procedure", "specialty", "legal_term",
+    "dosage", "court", "statute", "case_number",
+]  # fmt: skip
+
+
+class TermSource(RecipeModel):
+    term: TermKind = Field(description="a kind of synthlab's medical and legal word lists")
+
+
 REALISTIC_SOURCES = (CardSource, IbanSource, IpSource, UserAgentSource, UrlSource)
 
 
@@ -222,6 +234,7 @@ ValueSource = (
     | IpSource
     | UserAgentSource
     | UrlSource
+    | TermSource
 )
 
 SOURCE_KINDS: dict[str, type[RecipeModel]] = {
@@ -239,6 +252,7 @@ SOURCE_KINDS: dict[str, type[RecipeModel]] = {
     "ip": IpSource,
     "user_agent": UserAgentSource,
     "url": UrlSource,
+    "term": TermSource,
 }
 
 

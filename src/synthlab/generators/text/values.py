@@ -32,6 +32,7 @@ from synthlab.generators.text.params import TextParams
 from synthlab.generators.text.pools import LazyPool, fill_pools, pool_key
 from synthlab.generators.text.realistic import realistic_draw
 from synthlab.generators.text.stream import Draws
+from synthlab.generators.text.terms import composed_draw, term_list
 
 __all__ = ["Identity", "ValueBank"]
 
@@ -297,6 +298,13 @@ class ValueBank:
             return lambda rng, locale, _: str(low + int(rng.random() * (high - low + 1)))
         if isinstance(source, src.DateSource):
             return _date_draw(source.date)
+        if isinstance(source, src.TermSource):  # medical and legal terms (terms.py)
+            listed = term_list(source.term)
+            if listed is not None:  # a plain list: a table, as a word list is
+                self._lists[name] = listed
+                return _list_draw(listed, None)
+            composed = composed_draw(source.term)
+            return lambda rng, locale, _: composed(rng)
         if isinstance(source, src.REALISTIC_SOURCES):  # cards, IBANs, IPs, user agents, URLs
             made = realistic_draw(source)
             return lambda rng, locale, _: made(rng)
