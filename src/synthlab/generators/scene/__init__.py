@@ -22,7 +22,11 @@ SPEC = GeneratorSpec(
     default_formats=("image", "coco"),
     extra="scene",
     requires=("trimesh", "pyrender", "OpenGL", "PIL", "scipy"),
-    value_libraries=("numpy", "trimesh", "pyrender", "pillow", "scipy", "zlib"),
+    # pycocotools decodes the masks of a photo's own annotations; scikit-image's version
+    # pins the bundled photos a paste recipe may use
+    value_libraries=(
+        "numpy", "trimesh", "pyrender", "pillow", "scipy", "zlib", "pycocotools", "scikit-image",
+    ),  # fmt: skip
     quota_conditions=lambda params: params.quota_conditions(),
     label_set=scene_label_set,
 )

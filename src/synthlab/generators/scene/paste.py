@@ -475,7 +475,10 @@ class PhotoPaster:
         flags = pyrender.RenderFlags.RGBA
         if params.shadows:
             flags |= pyrender.RenderFlags.SHADOWS_DIRECTIONAL | pyrender.RenderFlags.SHADOWS_SPOT
-        rgba = self.rasterizer.draw_color(loaded.scene, flags, loaded.size, alpha=True)
+        if objects:
+            rgba = self.rasterizer.draw_color(loaded.scene, flags, loaded.size, alpha=True)
+        else:  # pyrender cannot size a shadow map for an empty scene; nothing to draw anyway
+            rgba = np.zeros((height, width, 4), np.uint8)
         pasted = label_pass.depth > 0
         match = self.spec.match
         image, matched = composite(
