@@ -24,7 +24,12 @@ from synthlab.recipe import load_recipe_text
 spacy = pytest.importorskip("spacy")
 
 RECIPES = Path(__file__).resolve().parents[2] / "recipes"
-TEXT_RECIPES = ["support-tickets-pii", "intent-rare", "auth-log-bruteforce"]
+TEXT_RECIPES = [
+    "support-tickets-pii",
+    "intent-rare",
+    "auth-log-bruteforce",
+    "support-sentences-substitution",
+]
 
 
 def _recipe(name: str, **changes: Any) -> Any:
@@ -113,6 +118,7 @@ LEARN = {
     "support-tickets-pii": {"count": 500, "quotas": {"IBAN": 40, "PASSPORT": 40}},
     "intent-rare": {"count": 400},
     "auth-log-bruteforce": {"count": 400, "quotas": {"bruteforce": 30}},
+    "support-sentences-substitution": {"count": 500, "quotas": {"IBAN": 40}},
 }
 
 

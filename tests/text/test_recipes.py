@@ -21,6 +21,7 @@ RECIPES = Path(__file__).resolve().parents[2] / "recipes"
         ("support-tickets-pii", {"IBAN": 4, "PASSPORT": 2}),
         ("intent-rare", {"cancel_subscription": 2}),
         ("auth-log-bruteforce", {"bruteforce": 4}),
+        ("support-sentences-substitution", {"IBAN": 10}),
     ],
 )
 def test_example_recipe(name, rare, tmp_path):
