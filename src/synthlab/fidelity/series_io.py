@@ -94,7 +94,7 @@ def open_series(path: Path, options: FidelityOptions, side: str) -> SeriesSource
 
 def _open_dataset(path: Path, side: str) -> SeriesSource:
     from synthlab.readers import DatasetView, get_reader
-    from synthlab.samples.timeseries import ACTIVITIES, EVENT_KINDS
+    from synthlab.samples.timeseries import ACTIVITIES, LABEL_KINDS
 
     view = DatasetView.open(path)
     if view.modality != "timeseries":
@@ -109,9 +109,11 @@ def _open_dataset(path: Path, side: str) -> SeriesSource:
         )
     reader = get_reader("timeseries")
     params = view.manifest.get("recipe", {}).get("generator", {}).get("params", {})
-    channels = tuple(str(c["name"]) for c in params.get("channels", ()))
+    channels = tuple(str(c["name"]) for c in params.get("channels", ())) or tuple(
+        (params.get("base") or {}).get("channels", ())
+    )
     roles = (ACTIVITY_ROLE, KIND_ROLE) if params.get("activity") else (KIND_ROLE,)
-    kind_names = (NORMAL, *EVENT_KINDS)
+    kind_names = (NORMAL, *LABEL_KINDS)
 
     def loader(record: dict[str, Any]) -> Callable[[], Recording]:
         def load() -> Recording:

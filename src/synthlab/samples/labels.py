@@ -66,7 +66,7 @@ class LabelSet:
     - `classes`: document classes (text) or image-level classes (prompted images).
     - `entities`, `tag_scheme`, `nested_entities`: text entity types and how tokens are tagged.
     - `event_kinds`: the time-series event kinds the recipe injects (their integer codes
-      in the `label` column are fixed by `synthlab.samples.timeseries.EVENT_KINDS`);
+      in the `label` column are fixed by `synthlab.samples.timeseries.LABEL_KINDS`);
       `event_names`: the recipe's names for them (its quota conditions).
     - `activities`: the activity states a series' `activity` column may hold.
     """

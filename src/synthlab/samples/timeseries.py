@@ -17,7 +17,16 @@ import numpy as np
 
 from synthlab.samples.base import Sample
 
-__all__ = ["ACTIVITIES", "EVENT_KINDS", "EventLabel", "Segment", "TimeseriesSample", "kind_code"]
+__all__ = [
+    "ACTIVITIES",
+    "EVENT_KINDS",
+    "INPUT_KINDS",
+    "LABEL_KINDS",
+    "EventLabel",
+    "Segment",
+    "TimeseriesSample",
+    "kind_code",
+]
 
 # Codes of the per-point `activity` column (its index here). Fixed: never reorder.
 ACTIVITIES: tuple[str, ...] = (
@@ -66,8 +75,15 @@ EVENT_KINDS: tuple[str, ...] = (
 )
 
 
+# Kinds of stretches labelled in the input itself, not injected (a real base's own label
+# column, `existing`): coded after the injected kinds, never injected by a recipe.
+INPUT_KINDS: tuple[str, ...] = ("existing",)
+# Every kind the per-point `label` column codes (its code is the index here + 1).
+LABEL_KINDS: tuple[str, ...] = EVENT_KINDS + INPUT_KINDS
+
+
 def kind_code(kind: str) -> int:
-    return EVENT_KINDS.index(kind) + 1
+    return LABEL_KINDS.index(kind) + 1
 
 
 @dataclass(frozen=True)

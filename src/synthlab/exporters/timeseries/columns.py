@@ -9,7 +9,7 @@ import numpy as np
 
 from synthlab.jsonio import canonical_json
 from synthlab.samples.labels import LabelSet
-from synthlab.samples.timeseries import ACTIVITIES, EVENT_KINDS, TimeseriesSample
+from synthlab.samples.timeseries import ACTIVITIES, LABEL_KINDS, TimeseriesSample
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -120,7 +120,7 @@ def label_codes(
     `event` column's code table (`event_names`); `activities`: the `activity` column's (the
     fixed table, then a recipe's own activities)."""
     return {
-        "label": {"0": "normal", **{str(i + 1): kind for i, kind in enumerate(EVENT_KINDS)}},
+        "label": {"0": "normal", **{str(i + 1): kind for i, kind in enumerate(LABEL_KINDS)}},
         "activity": {str(i): name for i, name in enumerate(activities)},
         "event": {str(i): name for i, name in enumerate(names)},
         "event_id": "-1 outside events, else the event's id within its series",

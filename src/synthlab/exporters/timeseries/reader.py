@@ -14,7 +14,7 @@ from synthlab.readers import DatasetView
 from synthlab.samples import Sample
 from synthlab.samples.timeseries import (
     ACTIVITIES,
-    EVENT_KINDS,
+    LABEL_KINDS,
     EventLabel,
     Segment,
     TimeseriesSample,
@@ -120,7 +120,7 @@ def _check_events(sample: TimeseriesSample, problems: list[str]) -> None:
     spans: dict[int, list[EventLabel]] = {}
     for event in sample.events:
         where = f"event {event.event_id} ({event.kind}{', ' + event.phase if event.phase else ''})"
-        if event.kind not in EVENT_KINDS:
+        if event.kind not in LABEL_KINDS:
             problems.append(f"{where} has an unknown kind")
         if not 0 <= event.start < event.end <= n:
             problems.append(f"{where} window [{event.start}, {event.end}) is not inside 0..{n}")

@@ -107,9 +107,11 @@ def place_events(
     plan: SamplePlan,
     rng: np.random.Generator,
     segments: Sequence[Segment] = (),
+    reserved: Sequence[tuple[int, int]] = (),
 ) -> list[PlacedEvent]:
+    """`reserved`: disjoint windows no event may touch (a real base's own labelled stretches)."""
     rate = params.rate_hz
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = list(reserved)
     placed: list[PlacedEvent] = []
     names = params.channel_names
     # required events are placed first, so optional ones can never take all the room

@@ -12,6 +12,8 @@ Values are computed in float64 and cast once, at the end, to the recipe's `dtype
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
@@ -152,6 +154,18 @@ class TimeseriesGenerator(Generator):
     def setup(self, params: TimeseriesParams, context: GeneratorContext) -> None:
         super().setup(params, context)
         keep_freed_memory()
+        self.real: Any = None
+        if params.base is not None:  # the user's series, read when a sample needs them
+            from synthlab.generators.timeseries.real_series import RealBaseSource
+
+            self.real = RealBaseSource(params, context.recipe_dir)
 
     def generate(self, index: int, rng: np.random.Generator, plan: SamplePlan) -> TimeseriesSample:
+        if self.real is not None:
+            from synthlab.generators.timeseries.real_series import make_real_series
+
+            return make_real_series(self.params, self.real, index, rng, plan)
         return make_series(self.params, index, rng, plan)
+
+    def provenance(self) -> dict[str, Any]:
+        return self.real.provenance() if self.real is not None else {}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from synthlab.errors import did_you_mean
+from synthlab.generators.timeseries.real_params import RealBase, check_with_base
 from synthlab.generators.timeseries.wearable.params import (
     PLACEMENT_NAMES,
     ActivityDefinition,
@@ -400,7 +402,12 @@ class TimeseriesParams(_Model):
     start: str = Field(
         default="2024-01-01T00:00:00+00:00", description="timestamp of the first point (ISO 8601)"
     )
-    channels: tuple[ChannelParams, ...] = Field(min_length=1)
+    channels: tuple[ChannelParams, ...] = Field(
+        default=(), description="the channels and their components (not with a base)"
+    )
+    base: RealBase | None = Field(
+        default=None, description="real series to inject events into, instead of channels"
+    )
     mixing: Matrix | None = Field(default=None, description="channels x channels mixing matrix")
     correlated_noise: CorrelatedNoise | None = None
     activity: ActivityParams | None = None
@@ -431,18 +438,34 @@ class TimeseriesParams(_Model):
 
     @property
     def channel_names(self) -> tuple[str, ...]:
+        if self.base is not None:
+            return self.base.channels
         return tuple(c.name for c in self.channels)
 
     def shortest(self) -> float:
         """The fewest points a series can have (for checks made before sampling)."""
+        if self.base is not None:
+            return self.base.shortest()
         if self.length is not None:
             return self.length.bounds()[0]
         assert self.duration is not None
         return self.duration.bounds()[0] * self.rate_hz
 
+    @model_validator(mode="before")
+    @classmethod
+    def _base_dtype(cls, data: object) -> object:
+        # a real base's values are written unchanged, so its series default to float64
+        if isinstance(data, dict) and data.get("base") is not None and "dtype" not in data:
+            return {**data, "dtype": "float64"}
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> TimeseriesParams:
-        if (self.length is None) == (self.duration is None):
+        if self.base is not None:
+            check_with_base(self)
+        elif not self.channels:
+            raise ValueError("give channels (at least one), or a base of real series")
+        elif (self.length is None) == (self.duration is None):
             raise ValueError("give exactly one of length (points) or duration (seconds)")
         if self.shortest() < 2:
             raise ValueError(f"Cannot have series shorter than 2 points (got {self.shortest()})")
@@ -562,6 +585,22 @@ class TimeseriesParams(_Model):
     def conditions(self) -> tuple[str, ...]:
         """The quota conditions a recipe may name: the event names, in recipe order."""
         return tuple(dict.fromkeys(e.condition for e in self.events))
+
+    def file_problems(self, base_dir: Path) -> list[tuple[tuple[str | int, ...], str]]:
+        """A real base's files (or bundled data) read and checked as a run would."""
+        if self.base is None:
+            return []
+        from synthlab.generators.timeseries.real_base import base_problems
+
+        return base_problems(self, base_dir)
+
+    def input_files(self, base_dir: Path) -> list[Path]:
+        """The real base's files, for the manifest's provenance."""
+        if self.base is None or self.base.files is None:
+            return []
+        from synthlab.generators.timeseries.real_base import base_files
+
+        return base_files(self.base, base_dir)
 
 
 class CorrelatedNoise(_Model):
