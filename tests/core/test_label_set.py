@@ -75,9 +75,10 @@ def test_bundled_recipes_declare_their_labels_in_recipe_order() -> None:
     people = label_set_of(synthlab.load_recipe(RECIPES / "pedestrian-dusk.yaml"))
     assert people.categories == ("traffic_cone", "person", "car")
     person = people.keypoint_schema("person")
-    assert person is not None and person.names[:2] == ("nose", "neck")
+    assert person is not None and person.names[:3] == ("nose", "left_eye", "right_eye")
+    assert len(person.names) == 17 and len(person.skeleton) == 19  # COCO's person
     edges = {(person.names[a], person.names[b]) for a, b in person.skeleton}
-    assert ("left_knee", "left_ankle") in edges
+    assert ("left_ankle", "left_knee") in edges  # COCO's order of the edge
     inpaint = label_set_of(synthlab.load_recipe(RECIPES / "diffusion-sd15-inpaint.yaml"))
     assert inpaint.categories == ("bicycle", "dog", "traffic cone", "suitcase")
     control = label_set_of(synthlab.load_recipe(RECIPES / "diffusion-tiny-controlnet.yaml"))

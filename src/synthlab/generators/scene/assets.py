@@ -158,57 +158,34 @@ def _traffic_cone() -> Shape:
 
 
 def _human() -> Shape:
-    """A 1.75 m figure facing -y, arms down; joints follow COCO's body keypoint names."""
-    limb = 0.06
-    joints = {
-        "left_shoulder": (0.2, 0, 1.42),
-        "right_shoulder": (-0.2, 0, 1.42),
-        "left_elbow": (0.24, 0, 1.14),
-        "right_elbow": (-0.24, 0, 1.14),
-        "left_wrist": (0.26, 0, 0.88),
-        "right_wrist": (-0.26, 0, 0.88),
-        "left_hip": (0.1, 0, 0.92),
-        "right_hip": (-0.1, 0, 0.92),
-        "left_knee": (0.11, 0, 0.5),
-        "right_knee": (-0.11, 0, 0.5),
-        "left_ankle": (0.11, 0, 0.08),
-        "right_ankle": (-0.11, 0, 0.08),
-    }
-    parts = [
-        Part(_box((0.38, 0.22, 0.56), (0, 0, 1.17))),  # torso
-        Part(
-            trimesh.creation.icosphere(subdivisions=2, radius=0.12).apply_translation((0, 0, 1.62)),
-            (224, 172, 140),
-        ),
-        Part(_capsule(0.05, (0, 0, 1.45), (0, 0, 1.52)), (224, 172, 140)),  # neck
+    """A person standing at rest; scenes build each person anew (human.py: pose, body)."""
+    from synthlab.generators.scene.human import standing_human  # it imports this module
+
+    return standing_human()
+
+
+def _loaded_pallet() -> Shape:
+    """A pallet carrying a stack of cartons, 1.2 x 0.8 m and 1.3 m tall over all (stacks
+    of about 1.0-1.2 m are usual: taller ones get unstable on racking). The cartons keep
+    cardboard colours; the pallet takes the class material."""
+    bare = _pallet()
+    parts = list(bare.parts)
+    deck = 0.122
+    carton = (0.4, 0.4, 0.3)  # three by two cartons a layer, four layers
+    shades = ((176, 136, 92), (190, 150, 104), (164, 126, 84))
+    for layer in range(4):
+        for i, x in enumerate((-0.4, 0.0, 0.4)):
+            for j, y in enumerate((-0.2, 0.2)):
+                z = deck + carton[2] * (layer + 0.5)
+                size = (carton[0] - 0.01, carton[1] - 0.01, carton[2] - 0.004)
+                parts.append(Part(_box(size, (x, y, z)), shades[(i + j + layer) % 3]))
+    top = deck + 4 * carton[2]
+    corners = list(bare.keypoints) + [
+        Keypoint3D(f"top_{fy}_{fx}", (x * 0.6, y * 0.4, top))
+        for y, fy in ((-1, "front"), (1, "back"))
+        for x, fx in ((-1, "left"), (1, "right"))
     ]
-    for side in ("left", "right"):
-        for a, b, radius in (
-            ("shoulder", "elbow", limb),
-            ("elbow", "wrist", 0.05),
-            ("hip", "knee", 0.08),
-            ("knee", "ankle", 0.07),
-        ):
-            parts.append(
-                Part(
-                    _capsule(radius, joints[f"{side}_{a}"], joints[f"{side}_{b}"]),
-                    (50, 60, 90) if a in ("hip", "knee") else None,
-                )
-            )
-    radius_of = {
-        "shoulder": 0.08,
-        "elbow": 0.06,
-        "wrist": 0.05,
-        "hip": 0.12,
-        "knee": 0.08,
-        "ankle": 0.08,
-    }
-    points = [Keypoint3D("nose", (0, -0.12, 1.62)), Keypoint3D("neck", (0, 0, 1.48), 0.06)]
-    points += [Keypoint3D(name, xyz, radius_of[name.split("_")[1]]) for name, xyz in joints.items()]
-    # ankles rest on capsule ends 0.08 above the ground; add soles so the figure stands
-    for x in (0.11, -0.11):
-        parts.append(Part(_box((0.1, 0.22, 0.04), (x, -0.04, 0.02)), (40, 30, 25)))
-    return Shape.of("human", parts, points)
+    return Shape.of("loaded_pallet", parts, corners)
 
 
 def _vehicle() -> Shape:
@@ -236,6 +213,7 @@ def _vehicle() -> Shape:
 ASSET_BUILDERS: dict[str, Callable[[], Shape]] = {
     "crate": _crate,
     "pallet": _pallet,
+    "loaded_pallet": _loaded_pallet,
     "barrel": _barrel,
     "traffic_cone": _traffic_cone,
     "human": _human,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from synthlab.generators.scene.occluders import mostly_hidden_by
 from synthlab.generators.scene.params import ConditionSpec
 from synthlab.samples.image import ObjectLabel
 
 __all__ = ["frame_conditions"]
 
 
-def _meets(label: ObjectLabel, spec: ConditionSpec) -> bool:
+def _meets(label: ObjectLabel, spec: ConditionSpec, category_of: Mapping[int, str]) -> bool:
     fraction = label.visible_fraction or 0.0
     truncation = label.truncation if label.truncation is not None else 1.0
     low, high = spec.visible_fraction
@@ -20,6 +21,8 @@ def _meets(label: ObjectLabel, spec: ConditionSpec) -> bool:
         and label.bbox is not None
         and low <= fraction <= high
         and t_low <= truncation <= t_high
+        and (spec.pose is None or label.attributes.get("pose") == spec.pose)
+        and (spec.occluded_by is None or mostly_hidden_by(label, category_of, spec.occluded_by))
     )
 
 
@@ -32,8 +35,9 @@ def frame_conditions(
     achieved values (visible fractions of the objects each condition is about)."""
     carried = {o.category for o in objects if o.bbox is not None and o.category in classes}
     achieved: dict[str, object] = {}
+    category_of = {o.instance_id: o.category for o in objects}
     for name, spec in conditions.items():
-        matching = [o for o in objects if _meets(o, spec)]
+        matching = [o for o in objects if _meets(o, spec, category_of)]
         if len(matching) >= spec.min_count:
             carried.add(name)
         achieved[name] = sorted(

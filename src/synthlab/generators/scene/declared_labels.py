@@ -22,17 +22,20 @@ def _corners(prefix: str) -> tuple[str, ...]:
 
 
 _JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+# COCO's 17 person keypoints in COCO's order (human.COCO_KEYPOINTS builds them)
+_COCO_PERSON = (
+    "nose",
+    *(f"{side}_{part}" for part in ("eye", "ear") for side in ("left", "right")),
+    *(f"{side}_{joint}" for joint in _JOINTS for side in ("left", "right")),
+)
 # The keypoints `assets.build_asset(name)` gives each project asset, in its order.
 ASSET_KEYPOINTS: dict[str, tuple[str, ...]] = {
     "crate": (*_corners("top"), *_corners("bottom")),
     "pallet": _corners("deck"),
+    "loaded_pallet": (*_corners("deck"), *_corners("top")),
     "barrel": ("top_center", "bottom_center"),
     "traffic_cone": ("tip", *_corners("base")),
-    "human": (
-        "nose",
-        "neck",
-        *(f"{side}_{joint}" for joint in _JOINTS for side in ("left", "right")),
-    ),
+    "human": _COCO_PERSON,
     "vehicle": (
         "front_center",
         "rear_center",
@@ -43,25 +46,29 @@ ASSET_KEYPOINTS: dict[str, tuple[str, ...]] = {
 # every primitive (box, sphere, cylinder, capsule, cone, torus) marks its top and bottom
 PRIMITIVE_KEYPOINTS: tuple[str, ...] = ("top", "bottom")
 
-# Edges drawn between keypoints, by name, per project asset: COCO's person skeleton (limbs,
-# hips, shoulders) with the neck joined to the nose and both shoulders, as this body names it.
+# Edges drawn between keypoints, by name, per project asset: COCO's person skeleton, its 19
+# edges in the dataset's order (human.COCO_SKELETON is the same list).
 SKELETONS: dict[str, tuple[tuple[str, str], ...]] = {
     "human": (
-        ("nose", "neck"),
-        ("neck", "left_shoulder"),
-        ("neck", "right_shoulder"),
-        ("left_shoulder", "right_shoulder"),
-        ("left_shoulder", "left_elbow"),
-        ("left_elbow", "left_wrist"),
-        ("right_shoulder", "right_elbow"),
-        ("right_elbow", "right_wrist"),
+        ("left_ankle", "left_knee"),
+        ("left_knee", "left_hip"),
+        ("right_ankle", "right_knee"),
+        ("right_knee", "right_hip"),
+        ("left_hip", "right_hip"),
         ("left_shoulder", "left_hip"),
         ("right_shoulder", "right_hip"),
-        ("left_hip", "right_hip"),
-        ("left_hip", "left_knee"),
-        ("left_knee", "left_ankle"),
-        ("right_hip", "right_knee"),
-        ("right_knee", "right_ankle"),
+        ("left_shoulder", "right_shoulder"),
+        ("left_shoulder", "left_elbow"),
+        ("right_shoulder", "right_elbow"),
+        ("left_elbow", "left_wrist"),
+        ("right_elbow", "right_wrist"),
+        ("left_eye", "right_eye"),
+        ("nose", "left_eye"),
+        ("nose", "right_eye"),
+        ("left_eye", "left_ear"),
+        ("right_eye", "right_ear"),
+        ("left_ear", "left_shoulder"),
+        ("right_ear", "right_shoulder"),
     ),
 }
 

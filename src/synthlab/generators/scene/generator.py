@@ -103,19 +103,43 @@ class SceneGenerator(Generator):
                 overrides[condition.class_name] = max(
                     overrides.get(condition.class_name, 0), condition.min_count
                 )
+                if condition.occluded_by is not None:  # the occluder must be there too
+                    cover = condition.occluded_by
+                    overrides[cover] = max(overrides.get(cover, 0), 1)
         for name in plan.forbid:
             if name in self.params.classes:
                 overrides[name] = 0
         return overrides
 
-    def _hide(self, plan: SamplePlan) -> str | None:
-        """The class a required partial-visibility condition is about (redraws tuck it
-        behind another object instead of waiting for chance to)."""
+    def _hide(self, plan: SamplePlan) -> tuple[str | None, str | None]:
+        """The class a required partial-visibility (or occluded_by) condition is about, and
+        the class it must be hidden by, if named (redraws tuck it behind an instance of that
+        class, or of any other, instead of waiting for chance to)."""
         for name in sorted(plan.require):
             condition = self.params.conditions.get(name)
-            if condition is not None and condition.visible_fraction[1] < 1.0:
-                return condition.class_name
-        return None
+            if condition is not None and (
+                condition.visible_fraction[1] < 1.0 or condition.occluded_by is not None
+            ):
+                return condition.class_name, condition.occluded_by
+        return None, None
+
+    def _poses(self, plan: SamplePlan) -> dict[str, tuple[str | None, frozenset[str]]]:
+        """Per class of people: the pose a required `pose` condition pins on its first
+        instance, and the poses of forbidden conditions that ask for nothing else (any
+        visible person in that pose would carry them, so none is drawn in it)."""
+        rules: dict[str, tuple[str | None, frozenset[str]]] = {}
+        for name, condition in sorted(self.params.conditions.items()):
+            if condition.pose is None:
+                continue
+            pinned, excluded = rules.get(condition.class_name, (None, frozenset()))
+            if name in plan.require:
+                pinned = condition.pose
+            elif name in plan.forbid and condition == type(condition).model_validate(
+                {"class": condition.class_name, "pose": condition.pose}
+            ):
+                excluded = excluded | {condition.pose}
+            rules[condition.class_name] = (pinned, excluded)
+        return rules
 
     def _streams(
         self, index: int, attempt: int, rng: np.random.Generator
@@ -140,14 +164,16 @@ class SceneGenerator(Generator):
         overrides = self._count_overrides(plan)
         if self.paster is not None:
             return self.paster.generate(index, rng, plan, overrides)
+        poses = self._poses(plan)
         clock = self.timings
         for attempt in range(params.max_attempts):
             scene_rng, image_rng, scene_key = self._streams(index, attempt, rng)
             started = time.process_time()
-            hide = self._hide(plan) if attempt > 0 else None
+            hide, cover = self._hide(plan) if attempt > 0 else (None, None)
             scene = build_scene(
-                params, self.shapes, scene_rng, image_rng, self.backgrounds, overrides, hide
-            )
+                params, self.shapes, scene_rng, image_rng, self.backgrounds, overrides, hide,
+                cover, poses,
+            )  # fmt: skip
             loaded = self.rasterizer.load(scene)
             lens = self._lens(scene.camera, image_rng)
             clock["scene"] += time.process_time() - started

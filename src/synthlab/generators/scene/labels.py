@@ -6,6 +6,9 @@
   pass is skipped when no other object's projection can overlap this one's: then nothing
   can hide it and the two counts are equal by construction;
 * truncation: share of the amodal box that lies outside the image;
+* occluders (attribute, objects something hides): [[instance id, pixels], ...] of what
+  shows where the object would be seen alone (0: unlabeled things), from the same solo
+  pass, pinhole; `pose` (attribute, people): the named pose they were built in;
 * keypoints: projected; 2 = the object itself is seen at that pixel at that depth (within
   the keypoint's own depth under the surface, plus 1 cm), 1 = in the image but hidden,
   0 = outside the image or behind the camera (COCO's convention).
@@ -111,6 +114,18 @@ def _keypoints(
     return tuple(found)
 
 
+def _extra_attributes(
+    placed: PlacedObject, coverage: tuple[int, dict[int, int]] | None
+) -> dict[str, object]:
+    extra: dict[str, object] = {}
+    if coverage is not None and coverage[1]:
+        extra["occluders"] = [[ident, pixels] for ident, pixels in sorted(coverage[1].items())]
+    body = placed.drawn.get("body")
+    if isinstance(body, dict):
+        extra["pose"] = body["pose"]
+    return extra
+
+
 def compute_labels(
     scene: SceneDescription,
     loaded: LoadedScene,
@@ -156,7 +171,8 @@ def compute_labels(
             for other in projected
         )
     }
-    solo = loaded.solo_counts(hideable) if hideable else {}
+    coverage = loaded.solo_coverage(hideable, label_pass.instance) if hideable else {}
+    solo = {position: count for position, (count, _) in coverage.items()}
     labels = []
     for position, placed in enumerate(scene.objects):
         if placed.instance_id == 0:
@@ -208,7 +224,8 @@ def compute_labels(
                 pose=tuple(tuple(float(v) for v in row) for row in object_to_camera),
                 box3d=box3d,
                 attributes={"visible_pixels": visible, "unoccluded_pixels": alone}
-                | ({} if lens is None else {"pinhole_visible_pixels": pinhole}),
+                | ({} if lens is None else {"pinhole_visible_pixels": pinhole})
+                | _extra_attributes(placed, coverage.get(position)),
             )
         )
     lookup = np.zeros(

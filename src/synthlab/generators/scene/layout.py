@@ -16,6 +16,7 @@ import trimesh
 from synthlab.generators.scene.assets import Keypoint3D, Shape, build_primitive
 from synthlab.generators.scene.camera import Camera, draw_camera
 from synthlab.generators.scene.colors import parse_color
+from synthlab.generators.scene.human import draw_person
 from synthlab.generators.scene.lights import Light, draw_light
 from synthlab.generators.scene.materials import Material, draw_material
 from synthlab.generators.scene.params import SceneParams
@@ -203,21 +204,32 @@ def _tuck_behind(
     name: str,
     eye: np.ndarray,
     rng: np.random.Generator,
+    cover_class: str | None = None,
 ) -> None:
-    """Move the first `name` object just behind another labeled object, seen from `eye`."""
+    """Move the first `name` object just behind another labeled object, seen from `eye`:
+    one of `cover_class` when given (a condition names its occluder), else any other."""
     target = next((i for i, o in enumerate(objects) if o.category == name and i in slots), None)
-    others = [i for i, o in enumerate(objects) if o.category != name and i in slots]
+    others = [
+        i
+        for i, o in enumerate(objects)
+        if i in slots
+        and i != target
+        and (o.category == cover_class if cover_class else o.category != name)
+    ]
     if target is None or not others:
         return
-    # the tallest other object hides the most; ties go to the first placed
+    # the tallest candidate hides the most; ties go to the first placed
     cover = max(others, key=lambda i: float(objects[i].bounds[1][2]))
     cx, cy, cover_radius = packer.taken[slots[cover]]
     _, _, radius = packer.taken[slots[target]]
     away = np.array([cx - eye[0], cy - eye[1]])
     away /= max(float(np.linalg.norm(away)), 1e-9)
     side = np.array([-away[1], away[0]])
-    step = cover_radius + radius + GAP + float(rng.uniform(0.0, 1.0))
-    x, y = np.array([cx, cy]) + away * step + side * float(rng.uniform(-1, 1)) * cover_radius
+    # a named occluder must actually hide: close behind it and not far off its line of sight
+    reach, sideways = (0.3, 0.5) if cover_class else (1.0, 1.0)
+    step = cover_radius + radius + GAP + float(rng.uniform(0.0, reach))
+    offset = float(rng.uniform(-sideways, sideways)) * cover_radius
+    x, y = np.array([cx, cy]) + away * step + side * offset
     rest = [t for k, t in enumerate(packer.taken) if k != slots[target]]
     if abs(x) + radius > packer.half[0] or abs(y) + radius > packer.half[1]:
         return
@@ -238,12 +250,16 @@ def build_scene(
     backgrounds: list[np.ndarray],
     counts_override: Mapping[str, int],
     hide: str | None = None,
+    cover: str | None = None,
+    poses: Mapping[str, tuple[str | None, frozenset[str]]] | None = None,
 ) -> SceneDescription:
     """One scene from `rng`, seen by a camera drawn from `camera_rng` (the same stream
     unless several cameras share a scene). `counts_override` pins class counts (quota plans:
     0 to forbid a class, at least 1 to require it). `hide` names a class to tuck behind
     another object as seen from the camera (used when redrawing for a partial-visibility
-    quota, where chance alone rarely produces the wanted occlusion)."""
+    quota, where chance alone rarely produces the wanted occlusion), behind an instance of
+    class `cover` when given. `poses` pins people's poses per class: (the pose of its first
+    instance or None, poses none of its instances may take), for quotas on `pose`."""
     surface = params.surface
     top = surface.height
     camera, camera_drawn = draw_camera(params.camera, camera_rng, top)
@@ -257,10 +273,15 @@ def build_scene(
         if name in counts_override:
             wanted = counts_override[name]
             count = 0 if wanted == 0 else max(count, wanted)
-        for _ in range(count):
+        for number in range(count):
             scale = float(spec.scale.sample(rng))
             material = draw_material(spec.material, rng)
-            parts, keypoints, bounds = _scaled(shapes[name], scale, material)
+            shape, body = shapes[name], None
+            if spec.asset == "human":  # each person is built anew: pose, body, clothes
+                require, exclude = (poses or {}).get(name, (None, frozenset()))
+                shape, body = draw_person(spec.human, rng, require if number == 0 else None,
+                                          exclude)  # fmt: skip
+            parts, keypoints, bounds = _scaled(shape, scale, material)
             vertices = np.concatenate([np.asarray(m.vertices) for m, _ in parts]) * scale
             pose, radius, drawn = _pose_object(bounds, vertices, spec.pose == "upright", top, rng)
             spot = packer.place(radius, rng)
@@ -276,6 +297,7 @@ def build_scene(
                 "position": pose[:3, 3].round(6).tolist(),
                 "material": material.describe(),
                 **drawn,
+                **({"body": body} if body is not None else {}),
             }
             objects.append(
                 PlacedObject(next_id, name, parts, pose, keypoints, bounds, record, scale)
@@ -303,7 +325,7 @@ def build_scene(
             )
         )
     if hide is not None:
-        _tuck_behind(objects, slots, packer, hide, camera.gl_pose[:3, 3], rng)
+        _tuck_behind(objects, slots, packer, hide, camera.gl_pose[:3, 3], rng, cover)
     fixtures = _fixtures(params, rng)
     lights = tuple(draw_light(spec, rng, top) for spec in params.lights)
     ambient = float(params.ambient.sample(rng))

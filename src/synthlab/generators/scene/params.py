@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from synthlab.errors import did_you_mean
+from synthlab.generators.scene.human_params import HumanSpec, condition_errors
 from synthlab.generators.scene.paste_params import BUNDLED_PHOTOS, PasteSpec
 from synthlab.recipe.distributions import Const, FloatValue, IntValue, StrValue, Uniform, Value
 from synthlab.recipe.files import (
@@ -41,7 +42,7 @@ __all__ = [
     "SurfaceSpec",
 ]
 
-ASSET_NAMES = ("crate", "pallet", "barrel", "traffic_cone", "human", "vehicle")
+ASSET_NAMES = ("crate", "pallet", "loaded_pallet", "barrel", "traffic_cone", "human", "vehicle")
 PRIMITIVES = ("box", "sphere", "cylinder", "capsule", "cone", "torus")
 TEXTURES = ("none", "noise", "checker", "stripes", "wood")
 MESH_SUFFIXES = (".obj", ".glb", ".gltf", ".ply", ".stl")
@@ -125,6 +126,9 @@ class ObjectClassSpec(RecipeModel):
         default="upright", description="upright on the surface (random yaw) or any rotation"
     )
     material: MaterialSpec = MaterialSpec()
+    human: HumanSpec | None = Field(
+        default=None, description="asset: human only: pose, its variation, trousers colour"
+    )
 
     @field_validator("mesh")
     @classmethod
@@ -159,6 +163,8 @@ class ObjectClassSpec(RecipeModel):
             raise ValueError(f"Cannot have scale={self.scale.to_raw()} <= 0")
         if min(self.stretch) <= 0:
             raise ValueError(f"Cannot have stretch={list(self.stretch)} with a value <= 0")
+        if self.human is not None and self.asset != "human":
+            raise ValueError("human: (pose, variation, lower) applies to asset: human only")
         return self
 
 
@@ -419,12 +425,18 @@ class EffectsSpec(RecipeModel):
 
 class ConditionSpec(RecipeModel):
     """An image carries this condition when at least `min_count` visible objects of `class`
-    have a visible fraction and truncation inside the given ranges."""
+    have a visible fraction and truncation inside the given ranges (and, when given, are
+    hidden mostly by instances of `occluded_by`, and stand in the named `pose`)."""
 
     class_name: str = Field(alias="class", description="the labeled class it is about")
     visible_fraction: tuple[float, float] = Field(default=(0.0, 1.0), description="[low, high]")
     truncation: tuple[float, float] = Field(default=(0.0, 1.0), description="[low, high]")
     min_count: int = Field(default=1, ge=1, description="how many such objects")
+    occluded_by: str | None = Field(
+        default=None,
+        description="a class whose instances hide more of the object than any other class",
+    )
+    pose: str | None = Field(default=None, description="people: the named pose (e.g. lying)")
 
     @model_validator(mode="after")
     def _ranges(self) -> ConditionSpec:
@@ -469,6 +481,8 @@ class SceneParams(RecipeModel):
                 )
             if name in self.classes:
                 raise ValueError(f"condition {name!r} has the name of a class; rename it")
+        for error in condition_errors(self):
+            raise ValueError(error)
         if self.background.paste_spec() is not None:  # the photo's pixels stay the photo's
             if self.effects != EffectsSpec() or self.camera.lens is not None:
                 raise ValueError(

@@ -141,13 +141,24 @@ class LoadedScene:
     def solo_counts(
         self, boxes: dict[int, tuple[float, float, float, float] | None]
     ) -> dict[int, int]:
+        """Pixels each object would cover alone (`solo_coverage` without occluders)."""
+        return {p: count for p, (count, _) in self.solo_coverage(boxes).items()}
+
+    def solo_coverage(
+        self,
+        boxes: dict[int, tuple[float, float, float, float] | None],
+        behind: np.ndarray | None = None,
+    ) -> dict[int, tuple[int, dict[int, int]]]:
         """Pixels each object (by position in description.objects, with its projected
         x0 y0 x1 y1 box or None where unknown) would cover with nothing else drawn.
 
         Objects whose boxes are apart share one pass: a pixel can only be covered by an
         object whose projected box holds the pixel's centre, so such objects cannot touch
         each other's pixels. Boxes get a pixel of margin against rounding between NumPy's
-        projection and OpenGL's. Each pass clears, draws and reads only its region."""
+        projection and OpenGL's. Each pass clears, draws and reads only its region.
+
+        With `behind` (the full label pass's ids), also which ids show where the object
+        would be seen alone: {id: pixels} of what hides it (0: unlabeled things)."""
         width, height = self.size
         groups: list[tuple[list[int], list[tuple[int, int, int, int]]]] = []
         for position, box in boxes.items():
@@ -169,22 +180,29 @@ class LoadedScene:
                     break
             else:
                 groups.append(([position], [region]))
-        counts: dict[int, int] = {}
+        counts: dict[int, tuple[int, dict[int, int]]] = {}
         for members, regions in groups:
             x0 = min(r[0] for r in regions)
             y0 = min(r[1] for r in regions)
             x1 = max(r[2] for r in regions)
             y1 = max(r[3] for r in regions)
             if x0 >= x1 or y0 >= y1:
-                counts.update(dict.fromkeys(members, 0))
+                counts.update({position: (0, {}) for position in members})
                 continue
             ids = self.rasterizer.draw_ids(
                 self.scene, self._ids(members), self.size, region=(x0, y0, x1, y1)
             )[0]
             found = np.bincount(ids.ravel())
+            window = behind[y0:y1, x0:x1] if behind is not None else None
             for position in members:
                 ident = self.description.objects[position].instance_id
-                counts[position] = int(found[ident]) if ident < found.size else 0
+                count = int(found[ident]) if ident < found.size else 0
+                hidden: dict[int, int] = {}
+                if window is not None and count:
+                    shown = window[ids == ident]
+                    values, pixels = np.unique(shown[shown != ident], return_counts=True)
+                    hidden = {int(v): int(n) for v, n in zip(values, pixels, strict=True)}
+                counts[position] = (count, hidden)
         return counts
 
     def color(self, shadows: bool) -> np.ndarray:
