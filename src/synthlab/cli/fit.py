@@ -68,7 +68,7 @@ def fit(
     REAL: a Parquet/CSV file, a folder of them or a glob ('data/*.csv'), one series per
     file, read as `synthlab fidelity` reads real series. Per channel it estimates the
     level, a trend, seasonal cycles (periodogram peaks and their harmonics), AR noise
-    (Yule-Walker, order by AIC) and, across channels, the correlation of that noise; the
+    (Burg's method, order by AIC) and, across channels, the correlation of that noise; the
     sample rate comes from the time column. Rows out of time order, missing values
     (unless --fill-missing), gaps and series under 24 points are refused with the file
     and row.

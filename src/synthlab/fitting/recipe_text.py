@@ -131,7 +131,7 @@ def _noise_lines(channel: ChannelFit, points: int) -> list[str]:
     aic = channel.ar_aic
     order = len(channel.ar)
     note = (
-        f"# AR({order}) fitted by Yule-Walker (Levinson-Durbin) on {_count(points)} points of "
+        f"# AR({order}) fitted by Burg's method on {_count(points)} points of "
         f"what the components above leave (sd {num(channel.residual_std, 3)}); order by AIC "
         f"among 0..{len(aic) - 1}"
     )

@@ -10,8 +10,8 @@ Each channel is taken as  level + trend + seasonal cycles + AR(p) noise , the co
    of that period that also stand out; then the next peak, up to three periods;
 3. all of the above again in one least-squares fit (each cycle as a sine and a cosine, so
    the amplitude and phase come out linear);
-4. what is left: autocovariances pooled over the files, AR(p) by Levinson-Durbin (the
-   Yule-Walker equations; the result is always stationary) for p = 0..16, p chosen by AIC;
+4. what is left: AR(p) by Burg's method, prediction errors pooled over the files (the
+   result is always stationary; see `_burg` for why not Yule-Walker), p = 0..16 by AIC;
    the innovations' standard deviation is the noise level;
 5. across channels: the correlation of the AR innovations (the part no component explains).
 
@@ -173,24 +173,35 @@ def _find_periods(
     return found
 
 
-def _levinson(acov: np.ndarray, order: int) -> tuple[np.ndarray, float, list[float]]:
-    """AR coefficients of `order` from autocovariances, and the innovation variance per order."""
-    variance = float(acov[0])
+def _burg(segments: list[np.ndarray], order: int) -> tuple[np.ndarray, float, list[float]]:
+    """AR coefficients of `order` by Burg's method over several segments (their forward and
+    backward prediction errors pooled), and the innovation variance at each order 0..order.
+
+    Burg rather than Yule-Walker: both always give a stationary model, but Yule-Walker's
+    biased autocovariances shrink the coefficients of persistent series when they are short
+    (on 203 quarters of US real GDP it left innovations 1.5x too large: sd 79 against 52,
+    and the rendered series were visibly rougher than the real ones)."""
+    forward = [np.asarray(x, float).copy() for x in segments]
+    backward = [x.copy() for x in forward]
+    variance = sum(float(x @ x) for x in forward) / sum(x.size for x in forward)
     coefficients = np.zeros(0)
     variances = [variance]
-    for p in range(1, order + 1):
-        if variance <= 0:
+    for m in range(1, order + 1):
+        top = bottom = 0.0
+        for f, b in zip(forward, backward, strict=True):
+            top += float(f[m:] @ b[m - 1 : -1])
+            bottom += float(f[m:] @ f[m:] + b[m - 1 : -1] @ b[m - 1 : -1])
+        if bottom <= 0:
             break
-        reflection = (acov[p] - coefficients @ acov[p - 1 : 0 : -1]) / variance
+        reflection = 2 * top / bottom
+        for f, b in zip(forward, backward, strict=True):
+            ahead, behind = f[m:].copy(), b[m - 1 : -1].copy()
+            f[m:] = ahead - reflection * behind
+            b[m:] = behind - reflection * ahead
         coefficients = np.r_[coefficients - reflection * coefficients[::-1], reflection]
         variance *= 1 - reflection**2
         variances.append(variance)
     return coefficients, variance, variances
-
-
-def _autocovariance(x: np.ndarray, lags: int) -> np.ndarray:
-    centred = x - x.mean()
-    return np.array([centred[: x.size - k] @ centred[k:] for k in range(lags + 1)])
 
 
 def _innovations(x: np.ndarray, ar: np.ndarray) -> np.ndarray:
@@ -246,14 +257,12 @@ def _fit_channel(data: RealData, column: int) -> tuple[ChannelFit, list[np.ndarr
         cycles.append(
             Cycle(period, fundamental, order, float(size), phase, agreement, evidence, snapped)
         )
-    acov = sum(_autocovariance(r, MAX_AR) for r in residuals)
     points = int(sum(r.size for r in residuals))
-    acov = np.asarray(acov) / points
     top = min(MAX_AR, max(0, min(r.size for r in residuals) // 10))
-    _, _, variances = _levinson(acov, top)
+    _, _, variances = _burg(residuals, top)
     aic = [points * np.log(max(v, 1e-300)) + 2 * p for p, v in enumerate(variances)]
     order = int(np.argmin(aic))
-    ar, innovation_var, _ = _levinson(acov, order)
+    ar, innovation_var, _ = _burg(residuals, order)
     means = [float(y.mean()) for y in ys]
     everything = np.concatenate(ys)
     fit = ChannelFit(
@@ -268,7 +277,7 @@ def _fit_channel(data: RealData, column: int) -> tuple[ChannelFit, list[np.ndarr
         ar=tuple(float(a) for a in ar),
         ar_aic=tuple(float(a) for a in aic),
         innovation_std=float(np.sqrt(max(innovation_var, 0.0))),
-        residual_std=float(np.sqrt(acov[0])),
+        residual_std=float(np.sqrt(sum(float(r @ r) for r in residuals) / points)),
     )
     return fit, [_innovations(r, ar) for r in residuals]
 

@@ -178,7 +178,7 @@ def _iso(ns: int) -> str:
 
 
 def read_real_series(
-    path: Path,
+    path: Path | str,
     *,
     time_column: str | None = None,
     channels: tuple[str, ...] | None = None,
@@ -186,7 +186,7 @@ def read_real_series(
     fill_missing: bool = False,
 ) -> RealData:
     """Every series under `path`, checked; `rate_hz` overrides the time column's rate."""
-    files = _plain_files(path)
+    files = _plain_files(Path(path))
     loaded: list[tuple[Path, np.ndarray, np.ndarray, int]] = []
     chosen: tuple[str, ...] | None = None
     clock = False
