@@ -52,7 +52,10 @@ def _init_worker(lock_fd: int | None, parent: int) -> None:
     if lock_fd is not None:
         with contextlib.suppress(OSError):
             os.close(lock_fd)
-    multiprocessing.util.Finalize(None, close_worker, kwargs={"collect": False}, exitpriority=10)
+    # at exit: close the generator, but leave its memory to the OS (see close_worker)
+    multiprocessing.util.Finalize(
+        None, close_worker, kwargs={"collect": False, "release": False}, exitpriority=10
+    )
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -372,12 +372,17 @@ def prepare_in_driver(job: Job, workers: int) -> None:
     state.maker.generator.prepare_shared(workers)
 
 
-def close_worker(collect: bool = True) -> None:
-    """Drop this process's generator state. `collect`: free it now (a worker process that
-    is about to exit has no use for that)."""
+def close_worker(collect: bool = True, release: bool = True) -> None:
+    """Close this process's generator and drop its state. `collect`: free it now (a worker
+    process that is about to exit has no use for that). `release=False` closes the
+    generator (renderers, files) but keeps its state referenced: for a worker about to end,
+    whose memory the OS takes back at once, while freeing a text generator's caches object
+    by object cost ~0.2 s of CPU per worker (4% of a 100,000-sentence run)."""
     global _worker
     if _worker is not None:
         _worker.maker.close()
+        if not release:
+            return
         _worker = None
         if collect:
             # A generator's state holds reference cycles (closures, caches pointing back

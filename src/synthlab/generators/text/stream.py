@@ -21,33 +21,33 @@ WIDTH = 24
 class Draws:
     """The uniforms of one sample (u(i, 0), u(i, 1), ...)."""
 
-    __slots__ = ("_index", "_key", "_next", "_row")
+    __slots__ = ("_index", "_key", "position", "row")
 
     def __init__(self, row: list[float], key: tuple[int, int], index: int, used: int = 0):
         """`used`: how many of the row's uniforms were already read (elsewhere)."""
-        self._row = row
+        self.row = row  # read-only: a walk laid out in advance reads it by position
         self._key = key
         self._index = index
-        self._next = used
+        self.position = used  # the next uniform's number
 
     def random(self) -> float:
-        position = self._next
-        self._next = position + 1
-        if position < len(self._row):
-            return self._row[position]
+        position = self.position
+        self.position = position + 1
+        if position < len(self.row):
+            return self.row[position]
         return counter_uniform(counter_row(self._key, self._index), position)
 
     def take(self, n: int) -> list[float]:
         """The next `n` uniforms."""
-        start = self._next
-        if start + n <= len(self._row):
-            self._next = start + n
-            return self._row[start : start + n]
+        start = self.position
+        if start + n <= len(self.row):
+            self.position = start + n
+            return self.row[start : start + n]
         return [self.random() for _ in range(n)]
 
     def seed64(self) -> int:
         """A seed for a library with its own generator (Faker's `seed_instance`): one draw's
         63 high bits."""
-        position = self._next
-        self._next = position + 1
+        position = self.position
+        self.position = position + 1
         return counter_bits(counter_row(self._key, self._index), position) >> 1

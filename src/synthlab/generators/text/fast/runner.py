@@ -25,6 +25,7 @@ from synthlab.generators.text.fast.steps import (
     Steps,
     TableStep,
 )
+from synthlab.generators.text.fast.ways import FIRST, Node, lay_out_ways, take_way
 from synthlab.generators.text.stream import Draws
 from synthlab.generators.text.values import ValueBank
 
@@ -39,7 +40,7 @@ class PreparedTemplate:
     """A template's steps, made ready for a runner (`TemplateRunner.prepare`), and the
     shapes of the ways through it that samples took (by the options taken)."""
 
-    __slots__ = ("drawing", "shapes", "steps")
+    __slots__ = ("drawing", "shapes", "steps", "ways")
     LIMIT = 4096  # templates with many groups have many ways through them
 
     def __init__(self, steps: Steps):
@@ -48,6 +49,8 @@ class PreparedTemplate:
         # half of a template's steps; the shapes know the literals)
         self.drawing = _drawing(steps)
         self.shapes: dict[tuple[int, ...], Shape] = {}
+        # its ways laid out in advance, when every value comes from a table (`ways`)
+        self.ways: Node | None = lay_out_ways(self.drawing, self.shape)
 
     def shape(self, path: tuple[int, ...]) -> Shape:
         """The shape of the way that took options `path`, made on first use."""
@@ -107,6 +110,11 @@ class TemplateRunner:
         return kind(table, step.label)
 
     def run(self, template: PreparedTemplate, rng: Draws, locale: str) -> CompiledSample:
+        ways = template.ways
+        if ways is not None and rng.position == FIRST:
+            way, taken = take_way(ways, rng.row, locale, self.optional_probability, self.fills)
+            rng.position = way.end
+            return way.shape, tuple(taken), _may_cross(way.shape, taken)
         fills: list[Fill | None] = []
         path: list[int] = []
         self._walk(template.drawing, rng, locale, {}, fills, path)
