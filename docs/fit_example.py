@@ -108,6 +108,9 @@ def baseline(fitted: Path, real: Path, out: Path, *, moments: bool) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--keep", type=Path, help="keep data, recipes and datasets here")
+    parser.add_argument(
+        "--seeds", type=int, default=0, help="also render the fitted recipe at seeds 1..N"
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="fit-example-"))
     for name, (real, options) in real_series(folder / "real").items():
@@ -140,6 +143,14 @@ def main() -> None:
                 f"  {label:8s} AUC {test.auc:.3f} ({test.low:.3f}-{test.high:.3f}) {test.verdict}; "
                 f"{len(far)}/{len(metrics)} far off; {test.per_side} windows/side; {shown}"
             )
+        aucs = []
+        for seed in range(1, args.seeds + 1):
+            out = folder / f"{name}-fitted-seed{seed}"
+            if not (out / "manifest.json").is_file():
+                synthlab.render(synthlab.load_recipe(fitted, seed=seed), out, workers=1)
+            aucs.append(f"{compare(real, out, options).two_sample.auc:.3f}")
+        if aucs:
+            print(f"  fitted at seeds 1..{args.seeds}: AUC {', '.join(aucs)}")
 
 
 if __name__ == "__main__":
