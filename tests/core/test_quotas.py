@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import synthlab
-from synthlab.engine.quotas import QuotaPlan
+from synthlab.quotas import QuotaPlan
 from synthlab.recipe.model import quota_count
 
 

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synthlab.engine.quotas import QuotaPlan
 from synthlab.engine.sampling import SampleMaker
 from synthlab.generators.text.generator import SplitWarning
 from synthlab.generators.text.splits import SampleSplitter, allocate, quota_rank
+from synthlab.quotas import QuotaPlan
 
 RARE_PARAMS: dict[str, Any] = {
     "values": {

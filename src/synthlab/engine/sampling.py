@@ -15,9 +15,9 @@ from typing import Any
 
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
-from synthlab.engine.quotas import QuotaPlan
 from synthlab.errors import RuntimeFailure, SynthlabError
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan, get_generator_spec
+from synthlab.quotas import QuotaPlan
 from synthlab.recipe import Recipe
 from synthlab.samples import Sample
 from synthlab.seeding import sample_rng

@@ -6,7 +6,6 @@ import warnings
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,13 +34,11 @@ from synthlab.generators.text.tokenize import (
     tokenize,
 )
 from synthlab.generators.text.values import ValueBank
+from synthlab.quotas import QuotaPlan
 from synthlab.samples.text import EntitySpan, TextSample, Token
 from synthlab.samples.text_pieced import PiecedTextSample, pieced_text_and_spans, shape_pieces
 from synthlab.samples.text_tags import bio_tags, misaligned_spans
 from synthlab.seeding import counter_key, counter_uniforms
-
-if TYPE_CHECKING:
-    from synthlab.engine.quotas import QuotaPlan
 
 __all__ = ["SplitWarning", "TextGenerator"]
 

@@ -3,7 +3,7 @@
 By sample (the default, `split_by: sample`): a sample's split is a pure function of
 (seed, index, quota plan), so sample i lands in the same split whether it is made alone or
 in a batch. Samples a quota asks for are stratified: the n samples of a quota condition are
-ranked by their turn in the quota plan (`synthlab.engine.quotas.QuotaPlan`), each split gets
+ranked by their turn in the quota plan (`synthlab.quotas.QuotaPlan`), each split gets
 a block of ranks of its share of n (largest remainder, and at least one sample per split
 when n allows), so every quota class and entity type is in every split in proportion. The
 other samples follow a golden-ratio sequence over the index shifted by a seed-drawn offset:
@@ -24,10 +24,8 @@ import math
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import accumulate
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the engine imports generators; only the type is needed here
-    from synthlab.engine.quotas import QuotaPlan
+from synthlab.quotas import QuotaPlan
 
 __all__ = [
     "SampleSplitter",
