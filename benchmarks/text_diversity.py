@@ -1,4 +1,5 @@
-"""Diversity figures of text recipes: distinct-1, distinct-2, distinct frames, templates used.
+"""Diversity figures of text recipes: distinct-1/2 (of the text and of its context), frames,
+templates used.
 
 Makes the first `--count` samples of each recipe in memory (the same samples a render
 makes) and measures them exactly (`synthlab.generators.text.diversity`): the figures a
@@ -28,14 +29,17 @@ def measure(path: Path, count: int) -> dict[str, object]:
     finally:
         maker.close()
     figures = ngram_figures(s.text for s in samples)
-    frames = {frame_of(s.text, s.spans) for s in samples}
+    frames = [frame_of(s.text, s.spans) for s in samples]
+    context = ngram_figures(frames)
     used = {s.template_id for s in samples}
     return {
         "recipe": path.name,
         "samples": count,
         "distinct_1": figures["distinct_1"],
         "distinct_2": figures["distinct_2"],
-        "frames": len(frames),
+        "context_distinct_1": context["distinct_1"],
+        "context_distinct_2": context["distinct_2"],
+        "frames": len(set(frames)),
         "templates": f"{len(used)}/{templates}",
     }
 
@@ -45,7 +49,10 @@ def main() -> None:
     parser.add_argument("recipes", nargs="+", type=Path)
     parser.add_argument("--count", type=int, default=2000, help="samples per recipe")
     args = parser.parse_args()
-    print("recipe | samples | distinct-1 | distinct-2 | distinct frames | templates used")
+    print(
+        "recipe | samples | distinct-1 | distinct-2 | context distinct-1 | "
+        "context distinct-2 | distinct frames | templates used"
+    )
     for path in args.recipes:
         row = measure(path, args.count)
         print(" | ".join(str(value) for value in row.values()))

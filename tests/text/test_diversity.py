@@ -50,6 +50,11 @@ def test_parts_merge_to_the_same_figures_however_the_samples_are_split() -> None
     )
     assert merged["sampled"] == 40
     assert merged["frames"] == len({s.text for s in corpus[:40]})
+    # no entities: the frames are the texts, the context figures the text's
+    assert (merged["context_distinct_1"], merged["context_distinct_2"]) == (
+        direct["distinct_1"],
+        direct["distinct_2"],
+    )
     assert (merged["templates_used"], merged["templates_available"]) == (4, 5)
 
 
@@ -73,7 +78,12 @@ def test_render_records_the_direct_figures_with_one_or_two_workers(
     direct = ngram_figures(s.text for s in samples)
     assert one["distinct_1"] == direct["distinct_1"]
     assert one["distinct_2"] == direct["distinct_2"]
-    assert one["frames"] == len({frame_of(s.text, s.spans) for s in samples})
+    frames = [frame_of(s.text, s.spans) for s in samples]
+    assert one["frames"] == len(set(frames))
+    context = ngram_figures(frames)
+    assert one["context_distinct_1"] == context["distinct_1"]
+    assert one["context_distinct_2"] == context["distinct_2"]
+    assert one["context_distinct_2"] != one["distinct_2"]  # names and e-mails are masked
     assert one["templates_used"] == len({s.template_id for s in samples})
     assert one["templates_available"] == len(pii_params["templates"])
     assert one["sampled"] == 120
@@ -90,4 +100,4 @@ def test_render_records_the_direct_figures_with_one_or_two_workers(
 def test_bigram_hashes_tell_pairs_apart() -> None:
     summary = DiversitySummary(1)
     summary.add(_Sample(0, "a b b a", "t"))
-    assert len(summary.bigrams) == len(set(pairwise("abba")))
+    assert len(summary.text.bigrams) == len(set(pairwise("abba")))

@@ -9,7 +9,9 @@ render of a text recipe measures how much they do:
   non-space character). A fixed-size sample keeps memory bounded and makes the figures
   comparable between renders of different sizes (distinct-n falls as a corpus grows).
 - **frames**: distinct texts with every entity replaced by its label, over the same
-  samples: the contexts a model sees around entities.
+  samples: the contexts a model sees around entities; and **context distinct-1/2**, the
+  same ratios over the frames. Entity values (names, e-mails, numbers) are mostly unique,
+  so they dominate the plain distinct-n; the context figures measure the wording alone.
 - **template coverage**: templates used / templates in the recipe, over every sample.
 
 The engine keeps one `DiversitySummary` per shard (`add` for every sample made), stores
@@ -85,6 +87,42 @@ def _ratio(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
+class _NgramCounts:
+    """Hashed unigram and bigram sets with their totals, mergeable."""
+
+    def __init__(self) -> None:
+        self.unigrams: set[int] = set()
+        self.bigrams: set[int] = set()
+        self.total1 = 0
+        self.total2 = 0
+
+    def add(self, hashes: list[int]) -> None:
+        self.unigrams.update(hashes)
+        self.bigrams.update([(a * _MIX + b) & _MASK for a, b in pairwise(hashes)])
+        self.total1 += len(hashes)
+        self.total2 += max(0, len(hashes) - 1)
+
+    def part(self) -> dict[str, Any]:
+        return {
+            "unigrams": sorted(self.unigrams),
+            "bigrams": sorted(self.bigrams),
+            "total1": self.total1,
+            "total2": self.total2,
+        }
+
+    def merge(self, part: dict[str, Any]) -> None:
+        self.unigrams.update(part["unigrams"])
+        self.bigrams.update(part["bigrams"])
+        self.total1 += part["total1"]
+        self.total2 += part["total2"]
+
+    def distinct_1(self) -> float:
+        return _ratio(len(self.unigrams), self.total1)
+
+    def distinct_2(self) -> float:
+        return _ratio(len(self.bigrams), self.total2)
+
+
 class DiversitySummary:
     """One shard's share of the diversity figures (see the module's docstring)."""
 
@@ -93,11 +131,9 @@ class DiversitySummary:
         self.sampled_below = sampled
         self.templates: Counter[str] = Counter()
         self.sampled = 0
-        self.unigrams: set[int] = set()
-        self.bigrams: set[int] = set()
+        self.text = _NgramCounts()
+        self.context = _NgramCounts()  # over the frames: entities masked
         self.frames: set[int] = set()
-        self.total1 = 0
-        self.total2 = 0
         self._word_hash: dict[str, int] = {}
 
     @classmethod
@@ -110,6 +146,12 @@ class DiversitySummary:
             return
         self.sampled += 1
         text = sample.text
+        self.text.add(self._hashes(text))
+        frame = frame_of(text, sample.spans)
+        self.frames.add(_hash(frame))
+        self.context.add(self._hashes(frame))
+
+    def _hashes(self, text: str) -> list[int]:
         known = self._word_hash
         if len(known) > _CACHE_LIMIT:
             known.clear()
@@ -119,11 +161,7 @@ class DiversitySummary:
             if value is None:
                 value = known[word] = _hash(word)
             hashes.append(value)
-        self.unigrams.update(hashes)
-        self.bigrams.update([(a * _MIX + b) & _MASK for a, b in pairwise(hashes)])
-        self.total1 += len(hashes)
-        self.total2 += max(0, len(hashes) - 1)
-        self.frames.add(_hash(frame_of(text, sample.spans)))
+        return hashes
 
     def part(self) -> dict[str, Any]:
         """What the shard record keeps: JSON, sets as sorted lists."""
@@ -132,36 +170,34 @@ class DiversitySummary:
             "sampled_below": self.sampled_below,
             "templates": dict(sorted(self.templates.items())),
             "sampled": self.sampled,
-            "unigrams": sorted(self.unigrams),
-            "bigrams": sorted(self.bigrams),
+            "text": self.text.part(),
+            "context": self.context.part(),
             "frames": sorted(self.frames),
-            "total1": self.total1,
-            "total2": self.total2,
         }
 
     @staticmethod
     def merge(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
         """The run's figures from its shards' parts (in any order: the same result)."""
         templates: Counter[str] = Counter()
-        unigrams: set[int] = set()
-        bigrams: set[int] = set()
+        text = _NgramCounts()
+        context = _NgramCounts()
         frames: set[int] = set()
-        sampled = total1 = total2 = 0
+        sampled = 0
         for part in parts:
             templates.update(part["templates"])
-            unigrams.update(part["unigrams"])
-            bigrams.update(part["bigrams"])
+            text.merge(part["text"])
+            context.merge(part["context"])
             frames.update(part["frames"])
             sampled += part["sampled"]
-            total1 += part["total1"]
-            total2 += part["total2"]
         available = parts[0]["templates_available"] if parts else 0
         return {
             "measure": "diversity",
             "sampled": sampled,
             "sampled_below_index": parts[0]["sampled_below"] if parts else SAMPLED,
-            "distinct_1": _ratio(len(unigrams), total1),
-            "distinct_2": _ratio(len(bigrams), total2),
+            "distinct_1": text.distinct_1(),
+            "distinct_2": text.distinct_2(),
+            "context_distinct_1": context.distinct_1(),
+            "context_distinct_2": context.distinct_2(),
             "frames": len(frames),
             "frames_per_sample": _ratio(len(frames), sampled),
             "templates_used": len(templates),
@@ -174,7 +210,8 @@ class DiversitySummary:
         """The one line a render prints about it."""
         return (
             f"diversity (first {merged['sampled']:,} samples): "
-            f"distinct-1 {merged['distinct_1']:.3f}, distinct-2 {merged['distinct_2']:.3f}, "
-            f"{merged['frames']:,} distinct frames; templates used "
-            f"{merged['templates_used']}/{merged['templates_available']}"
+            f"distinct-1 {merged['distinct_1']:.3f}, distinct-2 {merged['distinct_2']:.3f} "
+            f"(context, entities masked: {merged['context_distinct_1']:.3f}, "
+            f"{merged['context_distinct_2']:.3f}), {merged['frames']:,} distinct frames; "
+            f"templates used {merged['templates_used']}/{merged['templates_available']}"
         )
