@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import skimage.data
 from PIL import Image
+from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
 
 import synthlab
@@ -39,9 +40,17 @@ ANNOTATIONS = [
      "segmentation": []},
     {"id": 31, "image_id": 3, "category_id": 4, "bbox": [60, 30, 8, 60],
      "segmentation": [[60, 30, 68, 30, 68, 90, 60, 90]]},
-    {"id": 32, "image_id": 3, "category_id": 4, "bbox": [10, 85, 4, 4],
-     "segmentation": [[10, 85, 14, 85, 14, 89, 10, 89]]},
+    # an RLE (pycocotools' compressed string) of a 4x4 square; filled in by write_photos
+    {"id": 32, "image_id": 3, "category_id": 4, "bbox": [10, 85, 4, 4], "segmentation": "rle"},
 ]  # fmt: skip
+
+
+def square_rle() -> dict:
+    square = np.zeros((HEIGHT, WIDTH), np.uint8, order="F")
+    square[85:89, 10:14] = 1
+    rle = mask_utils.encode(square)
+    return {"size": rle["size"], "counts": rle["counts"].decode("ascii")}
+
 
 RECIPE = """
 version: 1
@@ -53,6 +62,7 @@ generator:
   params:
     classes:
       crate: {{asset: crate, count: {{int: [2, 3]}}}}
+      cone: {{asset: traffic_cone, count: {{int: [0, 1]}}}}
     camera: {{resolution: [{width}, {height}]}}
     background:
       folder: photos
@@ -60,6 +70,8 @@ generator:
       paste:
         ground: {{horizon: {horizon}, region: [[0, {top}], [1, {top}], [1, 1], [0, 1]]}}
         pixel_height: [{low}, {high}]
+quotas:
+  cone: 2
 output:
   formats: [image, coco]
 """
@@ -87,6 +99,7 @@ def write_photos(folder: Path, annotations: list[dict] | None = None) -> dict[st
         ],
         "annotations": [
             {**a, "area": 1.0, "iscrowd": 0}
+            | ({"segmentation": square_rle()} if a["segmentation"] == "rle" else {})
             for a in (ANNOTATIONS if annotations is None else annotations)
         ],
     }
@@ -141,7 +154,8 @@ def original_masks(coco_path: Path) -> dict[int, np.ndarray]:
 
 
 def render(recipe: Path, out: Path, workers: int = 1) -> Path:
-    synthlab.render(synthlab.load_recipe(recipe), out, workers=workers)
+    result = synthlab.render(synthlab.load_recipe(recipe), out, workers=workers)
+    assert result.manifest["conditions"]["cone"] == 2  # the quota holds in pasted images too
     return out
 
 
@@ -186,7 +200,7 @@ def test_the_photos_annotations_are_occluded_exactly(pasted):
     before = original_masks(root / "photos" / "coco.json")
     exported = COCO(str(out / "coco.json"))  # loads in pycocotools
     names = [c["name"] for c in exported.dataset["categories"]]
-    assert names == ["crate", "cat", "cup", "spoon", "rocket"]
+    assert names == ["crate", "cone", "cat", "cup", "spoon", "rocket"]
     partly = fully = 0
     for index in range(6):
         _, instance, labels = sample_files(out, index)
@@ -419,3 +433,23 @@ def test_example_recipe_renders_with_bundled_photos(tmp_path):
         assert READER.check_sample(sample) == []
         sources = {o.attributes["source"] for o in sample.objects}
         assert sources == {"pasted", "photo"}
+
+
+@pytest.mark.scene
+def test_with_nothing_pasted_the_photo_and_its_annotations_are_unchanged(tmp_path):
+    photos = write_photos(tmp_path / "photos")
+    text = (
+        write_recipe(tmp_path).read_text().replace("[2, 3]", "[0, 0]").replace("[0, 1]", "[0, 0]")
+    )
+    text = text.replace("count: 6", "count: 3").replace("quotas:\n  cone: 2\n", "")
+    (tmp_path / "none.yaml").write_text(text)
+    synthlab.render(synthlab.load_recipe(tmp_path / "none.yaml"), tmp_path / "out", workers=1)
+    before = original_masks(tmp_path / "photos" / "coco.json")
+    for index in range(3):
+        image, instance, labels = sample_files(tmp_path / "out", index)
+        assert np.array_equal(image, photos[f"{PHOTOS[index]}.png"])
+        for label in labels["objects"]:
+            assert label["attributes"]["source"] == "photo"
+            mask = before[label["attributes"]["coco_id"]]
+            assert np.array_equal(instance == label["instance_id"], mask)
+            assert label["visible_fraction"] == 1.0
