@@ -330,3 +330,19 @@ def test_mixed_rates_and_an_existing_recipe_are_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--force" in result.output
     assert existing.read_text() == "keep me"
     assert run("fit", folder / "a.csv", "-o", existing, "--force").exit_code == 0
+
+
+def test_a_constant_channel_gets_no_noise(tmp_path: Path) -> None:
+    """Rounding left by the least-squares fit of a constant is not modelled as AR noise."""
+    n = 200
+    path = write_csv(
+        tmp_path / "flat.csv",
+        {"timestamp": stamps(n, 60.0), "flat": np.full(n, 5.0), "x": np.sin(np.arange(n) / 3.0)},
+    )
+    recipe = tmp_path / "flat.yaml"
+    assert run("fit", path, "-o", recipe).exit_code == 0
+    flat = load_recipe(recipe).generator.params.channels[0]
+    assert [c.type for c in flat.components] == ["constant"]
+    synthlab.render(recipe, tmp_path / "out", workers=1)
+    (part,) = sorted((tmp_path / "out" / "parquet").glob("series/*.parquet"))
+    assert set(pq.read_table(part).column("flat").to_pylist()) == {5.0}

@@ -136,6 +136,8 @@ def _noise_lines(channel: ChannelFit, points: int) -> list[str]:
         f"among 0..{len(aic) - 1}"
     )
     lines = [note]
+    if channel.innovation_std == 0:
+        return ["# nothing is left: the channel is exactly what the components above make"]
     if order == 0:
         lines.append(
             "# no autocorrelation worth an AR term: white noise, sd "
@@ -280,9 +282,9 @@ def recipe_text(fit: SeriesFit, *, source: str, name: str, seed: int, count: int
             "    # start: the default; the time column is not a clock (phases refer to its "
             "first value)"
         )
-    wide = max(max(abs(c.level) for c in fit.channels), 1e-300)
-    finest = min(max(c.innovation_std, 1e-300) for c in fit.channels)
-    if wide / finest > 1e5:
+    wide = max(abs(c.level) for c in fit.channels)
+    noisy = [c.innovation_std for c in fit.channels if c.innovation_std > 0]
+    if noisy and wide / min(noisy) > 1e5:
         lines.append(
             "    dtype: float64  # levels 1e5x the noise: float32 would round the noise away"
         )

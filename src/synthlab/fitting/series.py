@@ -259,6 +259,10 @@ def _fit_channel(data: RealData, column: int) -> tuple[ChannelFit, list[np.ndarr
         )
     points = int(sum(r.size for r in residuals))
     top = min(MAX_AR, max(0, min(r.size for r in residuals) // 10))
+    magnitude = max(float(np.abs(np.concatenate(ys)).max()), 1e-300)
+    if sum(float(r @ r) for r in residuals) / points <= (1e-12 * magnitude) ** 2:
+        top = 0  # nothing left but rounding (a constant channel): no AR model of rounding
+        residuals = [np.zeros_like(r) for r in residuals]
     _, _, variances = _burg(residuals, top)
     aic = [points * np.log(max(v, 1e-300)) + 2 * p for p, v in enumerate(variances)]
     order = int(np.argmin(aic))
