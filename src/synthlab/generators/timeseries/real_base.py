@@ -8,9 +8,9 @@ recipe's `rate_hz`, channels are numbers without NaN or infinite runs, labels ar
 The recipe loader runs the same checks (`base_problems`), so `synthlab check` refuses the
 same inputs as `render`, at the recipe's `base` line.
 
-CSV is parsed with `float_precision="round_trip"`: every value is the float64 nearest its
-text (pandas' default fast parser can be one unit in the last place off), so a value written
-back out is the input's value exactly.
+CSV floats are parsed correctly rounded (pandas 3's default; `float_precision="round_trip"`
+before it, whose default fast parser can be one unit in the last place off): every value is
+the float64 nearest its text, so a value written back out is the input's value exactly.
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ def base_files(base: RealBase, base_dir: Path) -> list[Path]:
             )
         return [path]
     root = Path(os.path.realpath(base_dir))
-    matched = sorted(
-        Path(found).relative_to(root).as_posix()
+    matched = sorted(  # glob answers relative to root_dir
+        Path(found).as_posix()
         for found in glob.glob(pattern, root_dir=root, recursive=True)
         if Path(found).suffix.lower() in suffixes
     )
@@ -163,6 +163,12 @@ def _missing_columns(columns: list[str], base: RealBase, name: str) -> None:
             )
 
 
+def _exact_floats(pd: Any) -> dict[str, str]:
+    """pandas 3 parses floats correctly rounded by default (and deprecates the option);
+    before it, only `float_precision="round_trip"` does."""
+    return {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
 def _read_file(path: Path, name: str, base: RealBase, csv: bool) -> pd.DataFrame:
     """Only the columns the recipe names (memory: those columns of one file)."""
     import pandas as pd
@@ -171,7 +177,7 @@ def _read_file(path: Path, name: str, base: RealBase, csv: bool) -> pd.DataFrame
         if csv:
             header = list(pd.read_csv(path, nrows=0).columns)
             _missing_columns([str(c) for c in header], base, name)
-            return pd.read_csv(path, usecols=_wanted(base), float_precision="round_trip")
+            return pd.read_csv(path, usecols=_wanted(base), **_exact_floats(pd))
         import pyarrow.parquet as pq
 
         columns = list(pq.read_schema(path).names)
@@ -229,12 +235,12 @@ def _bundled_series(params: TimeseriesParams) -> RealSeries:
 # --- checking -----------------------------------------------------------------------------
 
 
-def _first_run(bad: np.ndarray) -> tuple[int, int]:
-    """The first run of True in `bad` (which holds one): its first and last index."""
+def _first_run(bad: np.ndarray, row: Callable[[int], str]) -> str:
+    """The first run of True in `bad` (which holds one), as rows: "row 7", "rows 10 to 14"."""
     first = int(np.argmax(bad))
     rest = np.flatnonzero(~bad[first:])
     last = first + (int(rest[0]) if rest.size else bad.shape[0] - first) - 1
-    return first, last
+    return row(first) if first == last else f"{row(first)} to {row(last)}"
 
 
 def _time_values(
@@ -251,10 +257,9 @@ def _time_values(
         numbers = column.to_numpy(dtype=np.float64)
         bad = ~np.isfinite(numbers)
         if bad.any():
-            first, last = _first_run(bad)
             raise RecipeFileError(
-                f"{name}: time column {base.time!r} is empty or not finite on {row(first)}"
-                f" to {row(last)}; every row needs a time"
+                f"{name}: time column {base.time!r} is empty or not finite on "
+                f"{_first_run(bad, row)}; every row needs a time"
             )
         return numbers, True
     try:
@@ -266,12 +271,12 @@ def _time_values(
         ) from None
     missing = stamps.isna().to_numpy()
     if missing.any():
-        first, last = _first_run(missing)
         raise RecipeFileError(
-            f"{name}: time column {base.time!r} is empty on {row(first)} to {row(last)}; "
+            f"{name}: time column {base.time!r} is empty on {_first_run(missing, row)}; "
             "every row needs a time"
         )
-    return stamps.to_numpy().astype("datetime64[ns]").astype(np.int64), False
+    naive = stamps.dt.tz_localize(None)  # UTC wall time, without the zone numpy cannot hold
+    return naive.to_numpy().astype("datetime64[ns]").astype(np.int64), False
 
 
 def _check_spacing(
@@ -280,14 +285,23 @@ def _check_spacing(
     base = params.base
     assert base is not None
     unit = base.time_unit if numeric else "ns"
+
+    def moment(value: float) -> str:
+        if numeric:
+            return f"{float(value):g}"
+        return str(np.datetime64(int(value), "ns"))
+
+    def span(value: float) -> str:  # a spacing, in the column's unit (seconds for stamps)
+        return f"{float(value):g} {unit}" if numeric else f"{float(value) / 1e9:g} s"
+
     steps = np.diff(times)
     back = np.flatnonzero(steps <= 0)
     if back.size:
         i = int(back[0]) + 1
         raise RecipeFileError(
             f"{name}: time column {base.time!r} is not increasing at {row(i)} "
-            f"({times[i]!r} {unit} after {times[i - 1]!r}); sort the rows by time and drop "
-            "repeated times"
+            f"({moment(times[i])} after {moment(times[i - 1])}); sort the rows by time and "
+            "drop repeated times"
         )
     if steps.size == 0:
         return
@@ -296,8 +310,8 @@ def _check_spacing(
     if off.size:
         i = int(off[0]) + 1
         raise RecipeFileError(
-            f"{name}: the sampling interval changes at {row(i)}: it comes {float(steps[i - 1]):g} "
-            f"{unit} after the row before, where the series is sampled every {typical:g} {unit} "
+            f"{name}: the sampling interval changes at {row(i)}: it comes {span(steps[i - 1])} "
+            f"after the row before, where the series is sampled every {span(typical)} "
             "(mixed sampling rates); resample it, split the file where the rate changes, or "
             "raise base.rate_tolerance"
         )
@@ -352,11 +366,10 @@ def _channel_rows(
         rows[number] = column.to_numpy(dtype=np.float64)
         bad = ~np.isfinite(rows[number])
         if bad.any():
-            first, last = _first_run(bad)
             raise RecipeFileError(
-                f"{name}: channel {channel!r} is empty (NaN) or infinite on {row(first)} to "
-                f"{row(last)} ({int(bad.sum())} such value(s) in the column); fill or drop "
-                "those rows, or split the series there"
+                f"{name}: channel {channel!r} is empty (NaN) or infinite on "
+                f"{_first_run(bad, row)} ({int(bad.sum())} such value(s) in the column); "
+                "fill or drop those rows, or split the series there"
             )
     return rows
 
