@@ -19,6 +19,7 @@ RECIPES = Path(__file__).resolve().parents[2] / "recipes"
         ("accelerometer-falls", ["count=20", "generator.params.duration=60"]),
         ("machine-sensors", ["count=16", "generator.params.length=3600"]),
         ("pump-bearing-degradation", ["count=16"]),
+        ("real-series-injection", ["count=10"]),  # statsmodels' sunspots, read at run time
     ],
 )
 def test_example_recipe_renders_with_exact_quotas(
