@@ -45,19 +45,19 @@ class Read(NamedTuple):
 class Way:
     """A leaf: the shape of one way through the template, and its table reads in order."""
 
-    __slots__ = ("_by_locale", "end", "reads", "shape")
+    __slots__ = ("by_locale", "end", "reads", "shape")
 
     def __init__(self, shape: Shape, reads: tuple[Read, ...], end: int):
         self.shape = shape
         self.reads = reads
         self.end = end  # the number of the first uniform the way leaves unread
         # per locale: (the table's fills for the locale, position, table) for each read
-        self._by_locale: dict[str, tuple[tuple[list[Fill | None], int, TableFills], ...]] = {}
+        self.by_locale: dict[str, tuple[tuple[list[Fill | None], int, TableFills], ...]] = {}
 
     def reads_for(self, locale: str) -> tuple[tuple[list[Fill | None], int, TableFills], ...]:
-        found = self._by_locale.get(locale)
+        found = self.by_locale.get(locale)
         if found is None:
-            found = self._by_locale[locale] = tuple(
+            found = self.by_locale[locale] = tuple(
                 [(read.table.fills(locale), read.position, read.table) for read in self.reads]
             )
         return found
@@ -101,7 +101,7 @@ def take_way(
             node = options[int(row[node.position + 1] * len(options))]  # type: ignore[union-attr]
     way: Way = node  # type: ignore[assignment]
     fills: list[Fill | None] = []
-    for entries, position, table in way.reads_for(locale):
+    for entries, position, table in way.by_locale.get(locale) or way.reads_for(locale):
         at = int(row[position] * len(entries))
         fills.append(entries[at] or table.fill(cache, locale, at))
     return way, fills
