@@ -18,6 +18,7 @@ when they agree); the recipe says so.
 from __future__ import annotations
 
 import json
+import textwrap
 
 import numpy as np
 
@@ -185,8 +186,8 @@ def _channel_block(
             if abs(w) >= 1e-12
         ]
         body += [
-            f"# mixed row (see `mixing` below): {' + '.join(parts)}'s level, trend and cycles,",
-            "# so that the mixing matrix gives this channel back its own",
+            f"# mixed row (see `mixing` below): the level, trend and cycles of {' + '.join(parts)}"
+            ", so that the mixing matrix gives this channel back its own",
             f"- {{type: constant, value: {num(row.level)}}}",
         ]
         trend, cycles = row.trend, row.cycles
@@ -223,8 +224,19 @@ def _channel_block(
             body.append(f"# a cycle of {_duration(period)} another channel brings through mixing")
         body.append(f"- {_cycle_line(period, phasor, random_phase)}")
     body += _noise_lines(channel, points)
-    lines += ["    " + line for line in body]
+    lines += ["    " + line for line in _wrapped(body)]
     return lines
+
+
+def _wrapped(lines: list[str], width: int = 84) -> list[str]:
+    """Long comment lines folded (the recipe stays readable in a 100-column editor)."""
+    out: list[str] = []
+    for line in lines:
+        if line.startswith("# ") and len(line) > width:
+            out += ["# " + part for part in textwrap.wrap(line[2:], width - 2)]
+        else:
+            out.append(line)
+    return out
 
 
 def _mixing(fit: SeriesFit) -> np.ndarray | None:
@@ -324,7 +336,8 @@ def _correlation_lines(fit: SeriesFit, mixing: np.ndarray | None) -> list[str]:
         "    # mixing M = diag(s) C diag(1/s) (R = C C^T, s the innovations' sd) gives the",
         "    # innovations this covariance; rows above carry M^-1 of the channels' levels, trends",
         "    # and cycles, so each channel keeps its own."
-        + ("" if same else " The channels' AR dynamics mix a little (their AR terms differ)."),
+        + ("" if same else " The channels' AR dynamics mix a"),
+        *([] if same else ["    # little (their AR terms differ)."]),
         "    mixing:",
     ]
     for row in mixing:
