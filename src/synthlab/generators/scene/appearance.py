@@ -64,7 +64,8 @@ def _ring(mask: np.ndarray, box: tuple[int, int, int, int], pad: int) -> np.ndar
     x0, y0, x1, y1 = box
     region = np.zeros_like(mask)
     region[max(y0 - pad, 0) : min(y1 + pad, height), max(x0 - pad, 0) : min(x1 + pad, width)] = True
-    return region & ~mask
+    ring: np.ndarray = region & ~mask
+    return ring
 
 
 def match_colour(

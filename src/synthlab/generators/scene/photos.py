@@ -18,7 +18,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -96,10 +96,10 @@ def _bundled_folder(bundled: str) -> Path:
 def photo_sources(background: Any, base_dir: Path) -> list[PhotoSource]:
     """The photos a recipe names, in a fixed order (by file name, or the bundled order)."""
     if background.bundled is not None:
-        files = BUNDLED_PHOTOS[background.bundled]
-        names = background.images or tuple(files)
+        bundled = BUNDLED_PHOTOS[background.bundled]
+        names = background.images or tuple(bundled)
         folder = _bundled_folder(background.bundled)
-        sources = [PhotoSource(files[n], folder / files[n]) for n in names]
+        sources = [PhotoSource(bundled[n], folder / bundled[n]) for n in names]
         for source in sources:
             if not source.path.is_file():
                 raise RecipeFileError(
@@ -134,7 +134,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _numbers(value: Any) -> bool:
+def _numbers(value: Any) -> TypeGuard[list[float]]:
     return isinstance(value, list) and all(
         isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value
     )
@@ -307,7 +307,7 @@ def read_coco(path: Path, label: str, sources: list[PhotoSource]) -> CocoIndex:
             CocoAnnotation(
                 entry["id"],
                 categories[entry["category_id"]],
-                tuple(bbox),
+                (float(x), float(y), float(w), float(h)),
                 seg,
                 1 if iscrowd else 0,
                 where,
