@@ -5,6 +5,7 @@ annotations occluded exactly, the photo's pixels kept, determinism, clear errors
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -453,3 +454,22 @@ def test_with_nothing_pasted_the_photo_and_its_annotations_are_unchanged(tmp_pat
             mask = before[label["attributes"]["coco_id"]]
             assert np.array_equal(instance == label["instance_id"], mask)
             assert label["visible_fraction"] == 1.0
+
+
+@pytest.mark.scene
+def test_verify_regenerates_samples_alone_and_sees_a_changed_coco_file(pasted, tmp_path):
+    from click.testing import CliRunner
+
+    from synthlab.cli import main
+
+    root, _, recipe, out = pasted
+    same = CliRunner().invoke(main, ["verify", str(out), "--regenerate", "2"])
+    assert same.exit_code == 0, same.output
+    assert "4 input file(s)" in same.output and "all input files match" in same.output
+    moved = tmp_path / "moved"
+    shutil.copytree(root / "photos", moved / "photos")
+    shutil.copy(recipe, moved / recipe.name)
+    _edit(moved / "photos", lambda c: c["annotations"][0]["bbox"].__setitem__(0, 16))
+    changed = CliRunner().invoke(main, ["verify", str(out), "--recipe-dir", str(moved)])
+    assert changed.exit_code == 1, changed.output
+    assert "input changed: photos/coco.json" in changed.output
