@@ -2,6 +2,7 @@
 + COCO, end to end through the engine; then a per-stage breakdown in one process.
 
     .venv/bin/python benchmarks/scene_throughput.py --count 200 --workers 2
+    .venv/bin/python benchmarks/scene_throughput.py --count 200 --workers 2 --people 2
 
 Each worker pays a start-up of about 1.5 CPU-seconds (importing trimesh and pyrender,
 opening EGL, llvmpipe compiling shaders on first draw), so short runs show a lower rate:
@@ -37,7 +38,7 @@ generator:
       crate: {{asset: crate, count: 4, material: {{texture: wood, color: wood}}}}
       barrel: {{asset: barrel, count: 3, material: {{color: blue}}}}
       traffic_cone: {{asset: traffic_cone, count: 3, material: {{color: orange}}}}
-    surface: {{spread: 4}}
+{people}    surface: {{spread: 4}}
     camera:
       {{resolution: [640, 480], distance: {{uniform: [8, 10]}}, azimuth: {{uniform: [0, 360]}}}}
 output:
@@ -65,12 +66,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--people", type=int, default=0, help="add this many people (articulated, posed)"
+    )
     args = parser.parse_args()
     # the machine is shared: the load average says how much of it this run really had
     print("load average before (1/5/15 min):", os.getloadavg(), "cpus:", os.cpu_count())
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.yaml"
-        path.write_text(RECIPE.format(count=args.count))
+        people = f"      person: {{asset: human, count: {args.people}}}\n" if args.people else ""
+        path.write_text(RECIPE.format(count=args.count, people=people))
         recipe = load_recipe(path)
         cpu_before = _cpu_seconds()
         started = time.perf_counter()

@@ -211,12 +211,12 @@ def _base(pose: str, rng: np.random.Generator) -> tuple[dict[str, float], dict[s
         spread = {"shoulder_flex": 15, "shoulder_abd": 5, "elbow": 20, "hip_flex": 7, "hip_abd": 5,
                   "knee": 7, "trunk_pitch": 8, "neck_pitch": 8, "head_yaw": 20}  # fmt: skip
     elif pose == "sitting":  # on the floor
-        mean = {**_both("hip_flex", 88.0), **_both("hip_abd", 8.0), **_both("knee", 45.0),
+        mean = {**_both("hip_flex", 90.0), **_both("hip_abd", 8.0), **_both("knee", 35.0),
                 **_both("shoulder_flex", 20.0), **_both("shoulder_abd", 12.0),
                 **_both("elbow", 20.0), "trunk_pitch": -5.0, "neck_pitch": 10.0,
                 "head_yaw": 0.0}  # fmt: skip
-        spread = {"shoulder_flex": 12, "shoulder_abd": 5, "elbow": 15, "hip_flex": 5, "hip_abd": 5,
-                  "knee": 30, "trunk_pitch": 8, "neck_pitch": 8, "head_yaw": 25}  # fmt: skip
+        spread = {"shoulder_flex": 12, "shoulder_abd": 5, "elbow": 15, "hip_flex": 4, "hip_abd": 5,
+                  "knee": 25, "trunk_pitch": 8, "neck_pitch": 8, "head_yaw": 25}  # fmt: skip
     elif pose == "reaching":
         mean = {**legs_still, **arms_down, **head, "trunk_pitch": -4.0, "neck_pitch": -25.0}
         reach = SIDES[int(rng.integers(0, 2))]
@@ -260,6 +260,10 @@ def draw_posture(pose: str, rng: np.random.Generator, variation: float = 1.0) ->
         low, high = LIMITS[joint]
         value = mean[name] + variation * spread[joint] * float(rng.normal())
         angles[name] = float(min(max(value, low), high))
+    if pose == "sitting":  # on the floor: a hip flexion of 90 + knee / 2 puts heels level
+        for side in SIDES:  # with the hips (equal thigh and shank), so both rest on it
+            hip = angles[f"{side}_hip_flex"] + angles[f"{side}_knee"] / 2
+            angles[f"{side}_hip_flex"] = float(min(hip, LIMITS["hip_flex"][1]))
     return Posture(pose, angles, lie, phase)
 
 
