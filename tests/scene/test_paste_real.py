@@ -240,6 +240,12 @@ def test_the_photos_annotations_are_occluded_exactly(pasted):
             assert entry["area"] == float(new.sum())
             assert entry["bbox"] == tight(new)
             assert names[entry["category_id"] - 1] == label["category"]
+        for label in labels["objects"]:  # the pasted objects' COCO masks are their id maps
+            if label["attributes"]["source"] == "pasted":
+                entry = by_instance[label["instance_id"]]
+                own = instance == label["instance_id"]
+                assert np.array_equal(exported.annToMask(entry).astype(bool), own)
+                assert entry["area"] == float(own.sum()) and entry["bbox"] == tight(own)
     assert partly > 0, "no annotation was partly covered: the check above proved nothing"
     assert fully + partly > 0
 
