@@ -207,7 +207,7 @@ def _channel_block(
         body.append("# no trend: a line explains under 1% of the variance")
     own = {c.period: c for c in channel.cycles}
     if not channel.cycles and row is None:
-        body.append("# no cycle: no periodogram peak stands 20x above its neighbourhood")
+        body.append("# no cycle: no periodogram peak stands 20x (or more) above its surroundings")
     elif row is None:
         body.append(
             f"# cycles explain {channel.cycle_share:.1%} of what the trend leaves; each harmonic "

@@ -6,7 +6,8 @@ Each channel is taken as  level + trend + seasonal cycles + AR(p) noise , the co
 1. trend: a least-squares line through the points (a quadratic too when it removes at least
    10% of what the line leaves: Mauna Loa's CO2 climbs faster later);
 2. cycles: the strongest peak of the detrended periodogram, when it stands 20x above the
-   median of its neighbourhood, refined between its neighbouring bins, with the harmonics
+   median of its neighbourhood (more in long series, `_peak_ratio`), refined between its
+   neighbouring bins (`_refine`), with the harmonics
    of that period that also stand out; then the next peak, up to three periods;
 3. all of the above again in one least-squares fit (each cycle as a sine and a cosine, so
    the amplitude and phase come out linear);
@@ -125,6 +126,28 @@ def _snap(period: float, clock: bool) -> tuple[float, str]:
     return period, ""
 
 
+def _peak_ratio(bins: int) -> float:
+    """How far the highest of `bins` periodogram values must stand above their median to be
+    a cycle rather than chance. Noise's periodogram values are exponential: the highest of
+    N exceeds x times the mean with probability about N e^-x, and the median is ln 2 of the
+    mean; 1 in 1,000 gives x = ln(1000 N). That is PEAK_RATIO for ~1,000 bins and more for
+    long series (a million white-noise points otherwise showed a 'cycle' of 2.1 points)."""
+    return max(PEAK_RATIO, float(np.log(1000.0 * bins) / np.log(2.0)))
+
+
+def _refine(residual: np.ndarray, seconds: np.ndarray, period: float) -> float:
+    """The period between the Fourier bins next to `period` with the most power: three
+    rounds of nine trial frequencies, each round 8x finer around the best of the last
+    (1/512 of a bin in 27 evaluations of the periodogram)."""
+    span = float(seconds[-1] - seconds[0]) + float(np.median(np.diff(seconds)))
+    centre, width = 1.0 / period, 1.0 / span  # frequency and one bin, in Hz
+    for _ in range(3):
+        trials = centre + width * np.linspace(-0.5, 0.5, 9)
+        powers = [_power(residual, seconds, 1.0 / f) for f in trials]
+        centre, width = float(trials[int(np.argmax(powers))]), width / 8
+    return 1.0 / centre
+
+
 def _find_periods(
     residual: np.ndarray, seconds: np.ndarray, rate: float, clock: bool
 ) -> list[tuple[float, int, float, str]]:
@@ -144,12 +167,9 @@ def _find_periods(
             break
         k = int(np.flatnonzero(allowed)[np.argmax(spectrum[allowed])])
         background = _local_median(spectrum, k)
-        if background <= 0 or spectrum[k] < PEAK_RATIO * background:
+        if background <= 0 or spectrum[k] < _peak_ratio(int(allowed.sum())) * background:
             break
-        # refine between the neighbouring bins (the true period rarely divides n)
-        grid = n / np.linspace(k - 0.5, k + 0.5, 101) / rate
-        powers = [_power(work, seconds, p) for p in grid]
-        period, snapped = _snap(float(grid[int(np.argmax(powers))]), clock)
+        period, snapped = _snap(_refine(work, seconds, n / k / rate), clock)
         evidence = float(spectrum[k] / background)
         taken.add(k)
         if period * rate <= 2.05:  # refined up to the Nyquist limit: the recipe would refuse it
