@@ -22,6 +22,7 @@ from synthlab.generators.text.fast import (
     TemplateRunner,
     compile_template,
 )
+from synthlab.generators.text.hf_tokens import hf_word_offsets, load_fast_tokenizer
 from synthlab.generators.text.noise import NoisePlan
 from synthlab.generators.text.params import TextParams
 from synthlab.generators.text.split_warnings import split_gap_message
@@ -65,6 +66,9 @@ class TextGenerator(Generator):
             if params.tokenizer == "spacy"
             else builtin_tokens
         )
+        if params.tokenizer == "hf":  # the words of a Hugging Face fast tokenizer (hf_tokens.py)
+            tokenizer = load_fast_tokenizer(params.tokenizer_name or "", context.recipe_dir)
+            self.split_tokens = hf_word_offsets(tokenizer)
         self.noise_on = params.noise.active
         self.tagging = params.tagging
         self.seed = context.seed
@@ -293,7 +297,7 @@ class TextGenerator(Generator):
         text, spans, parts, labelled = self.builder.build(
             template.tree, need, plan.forbid, stream, locale, noise
         )
-        if self.params.tokenizer == "spacy":  # spans on the tokens a spaCy model is trained on
+        if self.params.tokenizer != "builtin":  # spans on the tokens a model is trained on
             text, spans = self._on_spacy_tokens(text, spans, template)
             tokens = tokenize(text, spans, self.split_tokens)
             return text, spans, tokens, bio_tags(tokens, spans, self.tagging)
@@ -309,8 +313,8 @@ class TextGenerator(Generator):
 def _on_spacy_tokens_problem(template_id: str, text: str, spans: Sequence[EntitySpan]) -> str:
     shown = ", ".join(f"{s.label} {s.text!r}" for s in spans)
     return (
-        f"template {template_id!r}: an entity ({shown}) falls inside one of spaCy's tokens "
-        f"of {text!r} even with a space around it; change the template's text around it"
+        f"template {template_id!r}: an entity ({shown}) falls inside one of the tokenizer's "
+        f"tokens of {text!r} even with a space around it; change the template's text around it"
     )
 
 

@@ -96,8 +96,16 @@ class TextParams(RecipeModel):
         description="sample: stratified by sample, every quota class in every split; "
         "template: template-disjoint (warns when a split cannot hold a quota class)",
     )
-    tokenizer: Literal["builtin", "spacy"] = Field(
-        default="builtin", description="builtin (fast) or spacy (blank multi-language tokenizer)"
+    tokenizer: Literal["builtin", "spacy", "hf"] = Field(
+        default="builtin",
+        description="builtin (fast), spacy (spaCy's rules) or hf (a Hugging Face fast "
+        "tokenizer's words: set tokenizer_name)",
+    )
+    tokenizer_name: str | None = Field(
+        default=None,
+        min_length=1,
+        description="tokenizer: hf: a folder next to the recipe (save_pretrained) or a name in "
+        "the local Hugging Face cache; never downloaded",
     )
     tokenizer_language: str = Field(
         default="xx",
@@ -166,6 +174,15 @@ class TextParams(RecipeModel):
             if abs(total - 1) > 1e-6:
                 raise ValueError(f"split fractions must add up to 1, got {total:g}")
         return splits
+
+    @model_validator(mode="after")
+    def _hf_name(self) -> TextParams:
+        if (self.tokenizer == "hf") != (self.tokenizer_name is not None):
+            raise ValueError(
+                "tokenizer: hf needs tokenizer_name (a folder next to the recipe or a cached "
+                "name), and tokenizer_name is only for tokenizer: hf"
+            )
+        return self
 
     @model_validator(mode="after")
     def _spacy_language(self) -> TextParams:
