@@ -172,7 +172,7 @@ def test_sunspots_parquet_with_a_year_column(tmp_path: Path) -> None:
     )
     year = 31_557_600.0
     recipe = tmp_path / "sun.yaml"
-    result = run("fit", path, "-o", recipe, "--rate-hz", 1 / year)
+    result = run("fit", path, "-o", recipe, "--rate-hz", 1 / year, "--time-column", "YEAR")
     assert result.exit_code == 0, result.output
     text = recipe.read_text()
     assert "--rate-hz" in text
