@@ -369,3 +369,29 @@ def test_other_bad_inputs_are_refused(tmp_path: Path) -> None:
         SUN_BASE.replace("files: sunspots.csv", "bundled: statsmodels.sunspot"),
     )
     assert "statsmodels has no data set 'sunspot'" in text and "sunspots" in text
+
+
+def test_a_real_base_passes_the_conformance_checks(tmp_path: Path) -> None:
+    """Alone vs in a run, shard sizes, worker counts, seeds, quotas, label invariants."""
+    from synthlab.testing import check_generator
+
+    _sunspots().to_csv(tmp_path / "sunspots.csv", index=False)
+    params = {
+        "rate_hz": YEAR_HZ,
+        "base": {
+            "files": "sunspots.csv",
+            "time": "YEAR",
+            "time_unit": "year",
+            "channels": ["SUNACTIVITY"],
+            "label": "anomaly",
+            "window": 40,
+        },
+        "events": [
+            {"kind": "spike", "duration": 2 * YEAR_S, "probability": 0.5},
+            {"kind": "flatline", "duration": 3 * YEAR_S, "probability": 0.3},
+        ],
+    }
+    report = check_generator(
+        "timeseries", params, quotas={"flatline": 2}, count=8, workdir=tmp_path
+    )
+    assert report.ok, report.problems
