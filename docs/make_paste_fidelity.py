@@ -128,6 +128,58 @@ def _fidelity(real: Path, synth: Path, report: Path) -> dict[str, object]:
     }
 
 
+def _haar_sigma(grey: np.ndarray, where: np.ndarray) -> float:
+    """Noise std from the finest diagonal Haar coefficients of the 2x2 blocks inside `where`."""
+    h, w = grey.shape[0] - grey.shape[0] % 2, grey.shape[1] - grey.shape[1] % 2
+    g = grey[:h, :w]
+    diagonal = (g[0::2, 0::2] - g[0::2, 1::2] - g[1::2, 0::2] + g[1::2, 1::2]) / 2
+    inside = where[:h, :w].reshape(h // 2, 2, w // 2, 2).all(axis=(1, 3))
+    values = np.abs(diagonal[inside])
+    return float(np.median(values) / 0.6745) if values.size >= 16 else float("nan")
+
+
+def _edge_ratio(grey: np.ndarray, where: np.ndarray) -> float:
+    from scipy import ndimage
+
+    gy, gx = np.gradient(grey)
+    gradient = np.hypot(gx, gy)[where]
+    if where.sum() < 16 or gradient.mean() < 1e-6:
+        return float("nan")
+    return float(np.abs(ndimage.laplace(grey))[where].mean() / gradient.mean())
+
+
+def _local(out: Path) -> dict[str, float]:
+    """How the pasted objects' own pixels differ from the photo around them, per image: the
+    median over images of |log2(inside / ring)| for noise and for edge sharpness (0: equal),
+    and of the gap in mean luma over the ring's luma spread."""
+    from scipy import ndimage
+
+    noise, sharp, luma = [], [], []
+    for labels_file in sorted((out / "annotations").glob("*.json")):
+        labels = json.loads(labels_file.read_text(encoding="utf-8"))
+        ids = [o["instance_id"] for o in labels["objects"] if o["attributes"]["source"] == "pasted"]
+        if not ids:
+            continue
+        name = labels_file.stem
+        rgb = np.asarray(Image.open(out / "images" / f"{name}.png").convert("RGB"), np.float64)
+        grey = rgb @ np.array([0.299, 0.587, 0.114])
+        mask = np.isin(np.asarray(Image.open(out / "masks" / "instance" / f"{name}.png")), ids)
+        inner = ndimage.binary_erosion(mask, iterations=1)
+        ring = ndimage.binary_dilation(mask, iterations=6) & ~mask
+        pairs = ((_haar_sigma, noise), (_edge_ratio, sharp))
+        for measure, into in pairs:
+            a, b = measure(grey, inner), measure(grey, ring)
+            if np.isfinite(a) and np.isfinite(b) and a > 0 and b > 0:
+                into.append(abs(float(np.log2(a / b))))
+        if inner.sum() >= 16 and ring.sum() >= 16:
+            luma.append(abs(grey[inner].mean() - grey[ring].mean()) / max(grey[ring].std(), 1.0))
+    return {
+        "noise |log2 inside/ring|": round(float(np.median(noise)), 3),
+        "sharpness |log2 inside/ring|": round(float(np.median(sharp)), 3),
+        "luma gap / ring spread": round(float(np.median(luma)), 3),
+    }
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -149,6 +201,8 @@ def main() -> None:
         for label in ("pasted, matched", "pasted, not matched"):
             report = folder / f"report-b-{len(rows)}"
             rows[f"{label} vs B"] = _fidelity(real_b, sets[label], report)
+        for label in ("pasted, matched", "pasted, not matched"):
+            rows[f"{label}: local"] = _local(sets[label])
         print(json.dumps(rows, indent=1))
 
 
