@@ -165,23 +165,36 @@ def test_co2_fit_renders_and_repeats(co2_csv: Path, tmp_path: Path) -> None:
 def test_sunspots_parquet_with_a_year_column(tmp_path: Path) -> None:
     from statsmodels.datasets import sunspots
 
-    data = sunspots.load_pandas().data
+    data = sunspots.load_pandas().data  # yearly, 1700-2008
     path = tmp_path / "sunspots.parquet"
-    pq.write_table(
-        pa.table({"YEAR": data.YEAR.to_numpy(), "spots": data.SUNACTIVITY.to_numpy()}), path
-    )
-    year = 31_557_600.0
+    table = pa.table({"YEAR": data.YEAR.to_numpy(), "spots": data.SUNACTIVITY.to_numpy()})
+    pq.write_table(table, path)
     recipe = tmp_path / "sun.yaml"
-    result = run("fit", path, "-o", recipe, "--rate-hz", 1 / year, "--time-column", "YEAR")
+    result = run("fit", path, "-o", recipe, "--time-column", "YEAR")
     assert result.exit_code == 0, result.output
-    text = recipe.read_text()
-    assert "--rate-hz" in text
-    fit = fit_series(read_real_series(path, rate_hz=1 / year))
+    assert "'YEAR' holds plain numbers (step 1), read as seconds" in recipe.read_text()
+    fit = fit_series(read_real_series(path))
     (spots,) = fit.channels
     strongest = max((c for c in spots.cycles if c.order == 1), key=lambda c: c.amplitude)
-    assert 9.5 * year < strongest.period < 12.0 * year  # the solar cycle, about 11 years
+    assert 9.5 < strongest.period < 12.0  # the solar cycle, about 11 years (points)
     assert len(spots.ar) >= 2
-    assert run("check", recipe).exit_code == 0
+    synthlab.render(recipe, tmp_path / "out", workers=1)
+    # --rate-hz: a point a year; 309 years are more than a series' nanosecond clock holds
+    too_long = run("fit", path, "-o", tmp_path / "y.yaml", "--rate-hz", 1 / 31_557_600)
+    assert too_long.exit_code == 2 and "at most 292" in too_long.output
+    assert not (tmp_path / "y.yaml").exists()
+    # 260 years fit, but not from the default start (2024): the recipe starts early enough
+    late = tmp_path / "late.yaml"
+    assert run("fit", path, "-o", late, "--rate-hz", 308 / (260 * 31_557_600)).exit_code == 0
+    assert 'start: "2001-01-01T00:00:00+00:00"' in late.read_text()
+    synthlab.render(late, tmp_path / "late", workers=1)
+    (part,) = sorted((tmp_path / "late" / "parquet").glob("series/*.parquet"))
+    stamps_ = pq.read_table(part).column("timestamp").to_pylist()
+    assert stamps_[0].year == 2001 and stamps_[-1].year == 2261
+    half = run("fit", path, "-o", tmp_path / "h.yaml", "--rate-hz", 2)  # two points a second
+    assert half.exit_code == 0, half.output
+    period = fit_series(read_real_series(path, rate_hz=2)).channels[0].cycles[0].period
+    assert period == pytest.approx(strongest.period / 2)  # seconds at the given rate
 
 
 def test_macro_channels_keep_their_correlation(tmp_path: Path) -> None:

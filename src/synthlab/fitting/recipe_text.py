@@ -290,10 +290,7 @@ def recipe_text(fit: SeriesFit, *, source: str, name: str, seed: int, count: int
             f'    start: "{data.start}"  # the real data\'s first point (cycle phases refer to it)'
         )
     else:
-        lines.append(
-            "    # start: the default; the time column is not a clock (phases refer to its "
-            "first value)"
-        )
+        lines += _plain_start(max(fit.length), rate)
     wide = max(abs(c.level) for c in fit.channels)
     noisy = [c.innovation_std for c in fit.channels if c.innovation_std > 0]
     if noisy and wide / min(noisy) > 1e5:
@@ -316,6 +313,31 @@ def recipe_text(fit: SeriesFit, *, source: str, name: str, seed: int, count: int
     lines += _correlation_lines(fit, mixing)
     lines += ["output:", "  formats: [parquet]", ""]
     return "\n".join(lines)
+
+
+def _plain_start(points: int, rate: float) -> list[str]:
+    """`start` when the time column is not a clock: the generator's default (2024) unless
+    the series would run past 2262-04-11, where nanosecond timestamps (int64) end; then a
+    start early enough (a year per point and 250 points needs one before 2012)."""
+    from synthlab.errors import UsageError
+
+    span = (points - 1) / rate  # seconds
+    default, last = 1_704_067_200.0, 9_223_372_036.0  # epoch seconds
+    note = "    # the time column is not a clock: cycle phases refer to its first value"
+    if span >= last:  # the generator counts nanoseconds from the start in an int64 too
+        raise UsageError(
+            f"{points} points at {rate:g} Hz span {span / 31_557_600:.0f} years; a synthlab "
+            "series holds at most 292 (nanoseconds from its start, int64): give --rate-hz "
+            "for a faster clock, or fit a shorter stretch"
+        )
+    if default + span < last:
+        return [note + "; start: the default"]
+    year = 1970 + int((last - span) // 31_557_600) - 1  # Jan 1 of a year that leaves room
+    return [
+        note,
+        f'    start: "{year:04d}-01-01T00:00:00+00:00"  # early enough that the last point '
+        "stays before 2262 (nanosecond timestamps end there)",
+    ]
 
 
 def _correlation_lines(fit: SeriesFit, mixing: np.ndarray | None) -> list[str]:
