@@ -28,6 +28,7 @@ TEXT_RECIPES = [
     "support-tickets-pii",
     "intent-rare",
     "auth-log-bruteforce",
+    "log-sessions",
     "support-sentences-substitution",
 ]
 
@@ -119,6 +120,8 @@ LEARN = {
     "intent-rare": {"count": 400},
     "auth-log-bruteforce": {"count": 400, "quotas": {"bruteforce": 30}},
     "support-sentences-substitution": {"count": 500, "quotas": {"IBAN": 40}},
+    # documents of 4-16 lines: 100 of them hold about 700 log lines
+    "log-sessions": {"count": 100, "quotas": {"brute_force": 14}},
 }
 
 

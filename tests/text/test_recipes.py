@@ -22,6 +22,7 @@ RECIPES = Path(__file__).resolve().parents[2] / "recipes"
         ("intent-rare", {"cancel_subscription": 2}),
         ("auth-log-bruteforce", {"bruteforce": 4}),
         ("support-sentences-substitution", {"IBAN": 10}),
+        ("log-sessions", {"brute_force": 6}),
     ],
 )
 def test_example_recipe(name, rare, tmp_path):
