@@ -479,3 +479,26 @@ def test_verify_regenerates_samples_alone_and_sees_a_changed_coco_file(pasted, t
     changed = CliRunner().invoke(main, ["verify", str(out), "--recipe-dir", str(moved)])
     assert changed.exit_code == 1, changed.output
     assert "input changed: photos/coco.json" in changed.output
+
+
+def test_random_photo_picks_are_seeded_and_per_photo_keys_must_name_photos(tmp_path):
+    from synthlab.generators.scene.paste import PhotoPaster
+
+    write_photos(tmp_path / "photos")
+    recipe = write_recipe(tmp_path)
+    text = recipe.read_text().replace("pixel_height:", "pick: random\n        pixel_height:")
+    recipe.write_text(text)
+    params = synthlab.load_recipe(recipe).generator.params
+
+    def picks(seed: int) -> list[str]:
+        paster = PhotoPaster(params, {}, tmp_path, None, seed)
+        return [paster._photo(index).name for index in range(12)]
+
+    assert picks(1) == picks(1)
+    assert picks(1) != picks(2)
+    assert set(picks(1)) == {f"{name}.png" for name in PHOTOS}
+    recipe.write_text(text.replace("pick: random", "per_photo: {tabby: {pixel_height: [9, 20]}}"))
+    with pytest.raises(
+        SynthlabError, match=r"per_photo names 'tabby', which is none of the photos"
+    ):
+        synthlab.load_recipe(recipe)
