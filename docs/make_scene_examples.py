@@ -4,8 +4,8 @@ class names and instance ids, keypoints: filled = visible, hollow = hidden).
 
     .venv/bin/python docs/make_scene_examples.py
 
-For the warehouse recipe the first image carrying the rare `person_partly_hidden`
-condition is shown, so the picture includes the rare event.
+For the warehouse recipe the first images carrying its rare conditions are shown (a person
+hidden mostly by a loaded pallet, a fallen person), so the picture includes the rare events.
 """
 
 from __future__ import annotations
@@ -25,14 +25,15 @@ PER_RECIPE = 3
 TILE = (480, 360)  # each 640x480 overlay is shrunk to this
 TITLE_HEIGHT = 26
 SCAN_LIMIT = 80  # how far to look for the rare condition
+RARE = {"warehouse-rare-person": ("person_behind_pallet", "person_fallen")}
 
 
-def _pick(dataset: synthlab.Dataset, rare: str | None) -> list[tuple[int, ImageSample]]:
+def _pick(dataset: synthlab.Dataset, rare: tuple[str, ...]) -> list[tuple[int, ImageSample]]:
     chosen: list[tuple[int, ImageSample]] = []
-    if rare is not None:
+    for condition in rare:
         for index in range(min(SCAN_LIMIT, len(dataset))):
             sample = dataset[index]
-            if rare in sample.conditions:
+            if condition in sample.conditions:
                 chosen.append((index, sample))  # type: ignore[arg-type]
                 break
     index = 0
@@ -59,7 +60,7 @@ def main() -> None:
     font = ImageFont.load_default(size=16)
     for row, name in enumerate(RECIPES):
         recipe = synthlab.load_recipe(ROOT / "recipes" / f"{name}.yaml")
-        rare = "person_partly_hidden" if name == "warehouse-rare-person" else None
+        rare = RARE.get(name, ())
         dataset = synthlab.Dataset(recipe)
         try:
             picks = _pick(dataset, rare)
