@@ -40,6 +40,49 @@ def _check_inline(spec: TemplateSpec, params: TextParams, synonyms: SynonymSets)
         raise RecipeError([RecipeProblem("templates", None, None, "", str(error))]) from None
 
 
+def _paraphrased(
+    specs: list[TemplateSpec],
+    params: TextParams,
+    base_dir: Path,
+    seed: int,
+    synonyms: SynonymSets,
+    splits: dict[str, str],
+) -> list[TemplateSpec]:
+    """The model's paraphrases as templates `<id>~p<n>`: the template's tags, its weight
+    times `paraphrase.weight`, and its split (template-disjoint splits stay disjoint)."""
+    from synthlab.generators.text.paraphrase import ParaphraseError, paraphrase_templates
+
+    settings = params.paraphrase
+    assert settings is not None
+    by_id = {spec.id: spec for spec in specs}
+
+    def accept(template_id: str, text: str) -> bool:
+        try:
+            check_template(TemplateSpec(id=template_id, text=text), params, synonyms)
+        except ValueError:
+            return False
+        return True
+
+    try:
+        made = paraphrase_templates(specs, settings, base_dir, seed, accept)
+    except ParaphraseError as error:
+        raise RecipeError([RecipeProblem("paraphrase.model", None, None, "", str(error))]) from None
+    added: list[TemplateSpec] = []
+    count: dict[str, int] = {}
+    for origin, text in made:
+        count[origin] = count.get(origin, 0) + 1
+        spec = by_id[origin]
+        new = TemplateSpec(
+            id=f"{origin}~p{count[origin]}",
+            text=text,
+            weight=spec.weight * settings.weight,
+            tags=spec.tags,
+        )
+        splits[new.id] = splits[origin]
+        added.append(new)
+    return added
+
+
 @dataclass(frozen=True)
 class CompiledTemplate:
     id: str
@@ -68,7 +111,11 @@ class Catalog:
     )
 
     @classmethod
-    def load(cls, params: TextParams, base_dir: Path, seed: int) -> Catalog:
+    def load(
+        cls, params: TextParams, base_dir: Path, seed: int, paraphrase: bool = False
+    ) -> Catalog:
+        """`paraphrase`: add the `paraphrase:` model's rewrites of the templates (the
+        generator's catalog; label sets and checks need only the templates as written)."""
         specs = list(params.templates)
         synonyms = _synonyms(params, base_dir)
         if params.synonym_files:
@@ -100,6 +147,8 @@ class Catalog:
         # split_by: sample decides each sample's split in the generator; templates say train
         by_template = params.splits if params.split_by == "template" else {}
         splits = assign_splits([(s.id, s.weight) for s in specs], by_template, seed)
+        if paraphrase and params.paraphrase is not None:
+            specs += _paraphrased(specs, params, base_dir, seed, synonyms, splits)
         compiled = tuple(
             CompiledTemplate(
                 spec.id,

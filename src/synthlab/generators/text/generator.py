@@ -54,7 +54,7 @@ class TextGenerator(Generator):
 
     def setup(self, params: TextParams, context: GeneratorContext) -> None:
         super().setup(params, context)
-        self.catalog = Catalog.load(params, context.recipe_dir, context.seed)
+        self.catalog = Catalog.load(params, context.recipe_dir, context.seed, paraphrase=True)
         self.bank = ValueBank(params, context.recipe_dir, context.seed)
         self.builder = Builder(
             self.bank, params.optional_probability, frozenset(params.same_per_sample)

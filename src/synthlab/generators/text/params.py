@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from synthlab.generators.text.labelled_params import LabelledSentences
+from synthlab.generators.text.paraphrase import ParaphraseParams
 from synthlab.generators.text.sessions import SessionParams, session_problems
 from synthlab.generators.text.sources import ValueSource, parse_source
 from synthlab.generators.text.synonyms import SynonymSets, check_synonym_sets
@@ -85,6 +86,10 @@ class TextParams(RecipeModel):
     )
     synonym_files: tuple[str, ...] = Field(
         default=(), description="YAML files of synonym sets (name -> wordings), recipe-relative"
+    )
+    paraphrase: ParaphraseParams | None = Field(
+        default=None,
+        description="templates rewritten once by a small local model, placeholders kept",
     )
     noise: NoiseParams = NoiseParams()
     splits: dict[str, float] = Field(
