@@ -1,9 +1,10 @@
 """The numbers of docs/timeseries.md, "Fitting a recipe to real data".
 
-Three real series that statsmodels bundles are written to CSV files (the data a user would
-bring): the weekly Mauna Loa CO2 record, the monthly El Nino sea surface temperatures and
-three quarterly US macroeconomic series. For each, three recipes are rendered and compared
-with the real file by `synthlab fidelity` (the library call it makes):
+Four real series that statsmodels bundles are written to CSV files (the data a user would
+bring): the weekly Mauna Loa CO2 record, the monthly El Nino sea surface temperatures,
+three quarterly US macroeconomic series and the yearly sunspot numbers. For each, three
+recipes are rendered and compared with the real file by `synthlab fidelity` (the library
+call it makes):
 
 - default: what a first recipe looks like, the channels named like the real columns, the
   same rate and length, Gaussian noise of sd 1 (the "before" of docs/fidelity.md);
@@ -42,7 +43,9 @@ def _write(folder: Path, name: str, dates: np.ndarray, columns: dict[str, np.nda
 
 def real_series(folder: Path) -> dict[str, tuple[Path, FidelityOptions]]:
     import pandas as pd
-    from statsmodels.datasets import co2, elnino, macrodata
+    from statsmodels.datasets import co2, elnino, macrodata, sunspots
+
+    spots = sunspots.load_pandas().data  # yearly, 1700-2008
 
     weekly = co2.load_pandas().data["co2"].interpolate()  # 59 missing weeks
     nino = elnino.load_pandas().data
@@ -74,7 +77,18 @@ def real_series(folder: Path) -> dict[str, tuple[Path, FidelityOptions]]:
             ),
             FidelityOptions(window=40, stride=4, max_lag=16, seed=SEED, figures=False),
         ),
+        "sunspots": (
+            _write_years(folder, "sunspots", spots.YEAR.to_numpy(), spots.SUNACTIVITY.to_numpy()),
+            FidelityOptions(window=44, stride=4, max_lag=16, seed=SEED, figures=False),
+        ),
     }
+
+
+def _write_years(folder: Path, name: str, years: np.ndarray, values: np.ndarray) -> Path:
+    """A time column of plain numbers (years), as statsmodels has it: read as seconds."""
+    path = folder / f"{name}.csv"
+    pa_csv.write_csv(pa.table({"YEAR": years, "SUNACTIVITY": values}), path)
+    return path
 
 
 def baseline(fitted: Path, real: Path, out: Path, *, moments: bool) -> Path:
