@@ -502,3 +502,29 @@ def test_random_photo_picks_are_seeded_and_per_photo_keys_must_name_photos(tmp_p
         SynthlabError, match=r"per_photo names 'tabby', which is none of the photos"
     ):
         synthlab.load_recipe(recipe)
+
+
+@pytest.mark.scene
+def test_contact_shadows_only_darken_the_photos_ground(tmp_path):
+    photos = write_photos(tmp_path / "photos")
+    text = write_recipe(tmp_path).read_text().replace("count: 6", "count: 3")
+    text = text.replace("quotas:\n  cone: 2\n", "").replace(
+        "pixel_height:", "match: {shadow: 0.8}\n        pixel_height:"
+    )
+    (tmp_path / "shadow.yaml").write_text(text)
+    out = tmp_path / "out"
+    synthlab.render(synthlab.load_recipe(tmp_path / "shadow.yaml"), out, workers=1)
+    view = DatasetView.open(out)
+    shaded = 0
+    for index in range(3):
+        image, instance, labels = sample_files(out, index)
+        photo = photos[f"{PHOTOS[index]}.png"]
+        outside = ~pasted_mask(instance, labels)
+        changed = (image != photo).any(axis=-1) & outside
+        assert (image[changed] <= photo[changed]).all()  # darker, never brighter
+        rows = np.flatnonzero(changed.any(axis=1))
+        assert rows.size == 0 or rows[0] >= HORIZON * HEIGHT  # on the ground only
+        metadata = view.load_sample(index).metadata
+        assert metadata["shadow_pixels"] == int(changed.sum())
+        shaded += int(changed.sum())
+    assert shaded > 0, "no shadow fell on the photo: the checks above proved nothing"

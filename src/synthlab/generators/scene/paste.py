@@ -21,6 +21,7 @@ The photo's annotations become labeled objects too (instance ids after the paste
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,44 @@ class _Placer:
             }
             return pose, own, drawn
         return None
+
+
+@functools.lru_cache(maxsize=1)
+def _ground_slab() -> trimesh.Trimesh:
+    """A 400 m square slab with its top at z = 0 that catches shadows (shared and never
+    modified, so the renderer keeps it uploaded)."""
+    mesh: trimesh.Trimesh = trimesh.creation.box(
+        extents=(400.0, 400.0, 0.05),
+        transform=trimesh.transformations.translation_matrix((0.0, 0.0, -0.025)),
+    )
+    return mesh
+
+
+def shadow_factor(
+    rasterizer: Any, scene: SceneDescription, strength: float, keep: np.ndarray
+) -> np.ndarray:
+    """Per pixel, what the objects' shadows leave of the light on the ground (1: none):
+    the ground drawn with the objects over the ground drawn alone, from the same lights and
+    camera, weakened by `strength`; 1 on `keep` (the objects' own pixels) and wherever the
+    ground is not seen. Loads two scenes: the caller's loaded scene is invalid afterwards."""
+    ground = PlacedObject(
+        0, None, ((_ground_slab(), Material((200, 200, 200), 0.0, 1.0, "none", 1.0)),), np.eye(4)
+    )
+    lit = []
+    for objects in (scene.objects, ()):
+        alone = SceneDescription(
+            objects, (ground,), scene.lights, scene.ambient, scene.camera,
+            scene.background, {}, (0, 0, 0),
+        )  # fmt: skip
+        rgb = rasterizer.load(alone).color(True).astype(np.float64)
+        lit.append(rgb @ np.array([0.299, 0.587, 0.114]))
+    with_objects, without = lit
+    ratio = np.ones_like(without)
+    seen = without > 1.0
+    ratio[seen] = np.clip(with_objects[seen] / without[seen], 0.0, 1.0)
+    ratio[keep] = 1.0
+    factor: np.ndarray = 1.0 - strength * (1.0 - ratio)
+    return factor
 
 
 def _overlap_order(annotations: tuple[RealAnnotation, ...]) -> list[int]:
@@ -481,8 +520,15 @@ class PhotoPaster:
             rgba = np.zeros((height, width, 4), np.uint8)
         pasted = label_pass.depth > 0
         match = self.spec.match
+        background = photo.pixels
+        shadowed = 0
+        if match.shadow > 0 and objects:  # last: it loads other scenes into the rasterizer
+            factor = shadow_factor(self.rasterizer, scene, match.shadow, pasted)
+            darker = np.rint(photo.pixels * factor[..., None]).astype(np.uint8)
+            shadowed = int(((darker != photo.pixels).any(axis=-1) & ~pasted).sum())
+            background = darker
         image, matched = composite(
-            photo.pixels, rgba, pasted, stream, match.color, match.blur, match.noise
+            background, rgba, pasted, stream, match.color, match.blur, match.noise
         )
         first_id = max((o.instance_id for o in objects), default=0) + 1
         real, instance = real_object_labels(
@@ -505,6 +551,7 @@ class PhotoPaster:
             "photo": photo.fit,
             "appearance": matched,
             "pasted_pixels": int(pasted.sum()),
+            "shadow_pixels": shadowed,
             "fully_occluded": [
                 label.attributes["coco_id"] for label in real if label.attributes["fully_occluded"]
             ],

@@ -73,6 +73,13 @@ class MatchSpec(RecipeModel):
     )
     blur: bool = Field(default=True, description="blur the object to the photo's sharpness")
     noise: bool = Field(default=True, description="add the photo's own noise level")
+    shadow: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="darken the photo's ground where the objects cast shadows (0: off; 1: "
+        "as deep as rendered). Changes photo pixels outside the masks: see docs/scene.md",
+    )
 
 
 class PhotoOverride(RecipeModel):
