@@ -359,3 +359,33 @@ def test_a_constant_channel_gets_no_noise(tmp_path: Path) -> None:
     synthlab.render(recipe, tmp_path / "out", workers=1)
     (part,) = sorted((tmp_path / "out" / "parquet").glob("series/*.parquet"))
     assert set(pq.read_table(part).column("flat").to_pylist()) == {5.0}
+
+
+def test_a_cycle_whose_phase_differs_between_files_is_drawn_at_random(tmp_path: Path) -> None:
+    """Two recordings whose 20-point cycle is half a period apart: the recipe keeps the
+    amplitude, draws the phase, and leaves the correlated shocks unmixed (each mixed row
+    would draw its own phase) and says why."""
+    rng = np.random.default_rng(3)
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    n = 400
+    for number, phase in enumerate((0.0, 0.5)):
+        shocks = rng.multivariate_normal([0, 0], [[1, 0.8], [0.8, 1]], size=n)
+        cycle = 4.0 * np.sin(2 * np.pi * (np.arange(n) / 20 + phase))
+        write_csv(
+            folder / f"run{number}.csv",
+            {
+                "timestamp": stamps(n, 1.0, start=f"2024-01-0{number + 1}T00:00:00"),
+                "a": cycle + shocks[:, 0],
+                "b": shocks[:, 1],
+            },
+        )
+    recipe = tmp_path / "runs.yaml"
+    assert run("fit", folder, "-o", recipe).exit_code == 0
+    text = recipe.read_text()
+    raw = yaml.safe_load(text)["generator"]["params"]
+    (cycle,) = [c for c in raw["channels"][0]["components"] if c["type"] == "seasonal"]
+    assert cycle["phase"] == {"uniform": [0.0, 1.0]}
+    assert cycle["amplitude"] == pytest.approx(4.0, rel=0.05)
+    assert "mixing" not in raw
+    assert "a cycle with a random phase cannot go through `mixing`" in text

@@ -239,13 +239,19 @@ def _wrapped(lines: list[str], width: int = 84) -> list[str]:
     return out
 
 
+def _random_phases(fit: SeriesFit) -> bool:
+    """A cycle drawn with a random phase cannot go through mixing: each row would draw its
+    own phase, and M x would no longer give the channel back its cycle."""
+    return any(c.phase_agreement < 0.8 for channel in fit.channels for c in channel.cycles)
+
+
 def _mixing(fit: SeriesFit) -> np.ndarray | None:
     size = len(fit.channels)
     if size < 2:
         return None
     correlation = fit.correlation
     off = np.abs(correlation - np.eye(size)).max()
-    if off < MIX_THRESHOLD:
+    if off < MIX_THRESHOLD or _random_phases(fit):
         return None
     spread = np.array([max(c.innovation_std, 1e-12) for c in fit.channels])
     try:
@@ -349,9 +355,13 @@ def _correlation_lines(fit: SeriesFit, mixing: np.ndarray | None) -> list[str]:
     for name, row in zip(names, fit.correlation, strict=True):
         lines.append(f"    #   {name:>12s}: " + " ".join(f"{v:6.2f}" for v in row))
     if mixing is None:
-        lines.append(
-            f"    # all within +-{MIX_THRESHOLD}: the channels' noise is drawn independently"
+        off = np.abs(fit.correlation - np.eye(size)).max()
+        why = (
+            f"all within +-{MIX_THRESHOLD}"
+            if off < MIX_THRESHOLD
+            else "not written: a cycle with a random phase cannot go through `mixing`"
         )
+        lines.append(f"    # {why}: the channels' noise is drawn independently")
         return lines
     same = all(c.ar == fit.channels[0].ar for c in fit.channels)
     lines += [

@@ -264,6 +264,16 @@ def _fit_channel(data: RealData, column: int) -> tuple[ChannelFit, list[np.ndarr
     weights = np.array([y.size for y in ys], float)
     slope = np.average(np.array(slopes).reshape(len(ys), -1), axis=0, weights=weights)
     stacked = np.array(phasors).reshape(len(ys), -1)
+    # Phases at the common origin mean something only where the period is known well enough
+    # to carry them across the gaps between files: a calendar period (exact), or files that
+    # lie within twice the longest one's span. Elsewhere a period off by 1/10,000 turns a
+    # day's gap into a phase error of whole cycles; phases are then taken at each file's
+    # own start (a synthetic series starts at its own phase too).
+    extent = max(float(t[-1]) for t in secs) - min(float(t[0]) for t in secs)
+    starts = np.array([float(t[0]) for t in secs])
+    for number, (period, *_rest, snapped) in enumerate(periods):
+        if not snapped and extent > 2 * max(spans):
+            stacked[:, number] *= np.exp(2j * np.pi * starts / period)
     mean_phasor = np.average(stacked, axis=0, weights=weights)
     mean_size = np.average(np.abs(stacked), axis=0, weights=weights)
     cycles: list[Cycle] = []
