@@ -118,6 +118,14 @@ def test_text_generator_conforms(tmp_path: Path) -> None:
     assert report.ok, report.problems
 
 
+def test_text_sessions_conform(tmp_path: Path) -> None:
+    recipe = yaml.safe_load((ROOT / "recipes" / "log-sessions.yaml").read_text())
+    report = check_generator(
+        "text", recipe["generator"]["params"], quotas={"brute_force": 2}, count=10, workdir=tmp_path
+    )
+    assert report.ok, report.problems
+
+
 @pytest.mark.slow
 def test_scene_generator_conforms(tmp_path: Path) -> None:
     pytest.importorskip("pyrender")
@@ -130,7 +138,9 @@ def test_scene_generator_conforms(tmp_path: Path) -> None:
 # -- every format ----------------------------------------------------------------------------
 
 
-def _recipe_for(modality: str, folder: Path) -> Path:
+def _recipe_for(modality: str, folder: Path, name: str = "") -> Path:
+    if name == "log-stream":  # writes documents of timed lines: a sessions recipe
+        return ROOT / "recipes" / "log-sessions.yaml"
     if modality == "text":
         return ROOT / "recipes" / "support-tickets-pii.yaml"
     kind, params = {
@@ -158,6 +168,6 @@ def _formats() -> list[object]:
 def test_every_format_conforms(name: str, modality: str, tmp_path: Path) -> None:
     if modality == "image":
         pytest.importorskip("pyrender")
-    recipe = _recipe_for(modality, tmp_path)
+    recipe = _recipe_for(modality, tmp_path, name)
     report = check_exporter(name, recipe, count=6, workdir=tmp_path / "runs")
     assert report.ok, report.problems

@@ -74,7 +74,8 @@ def line_problems(sample: DocumentTextSample) -> list[str]:
         problems.append(f"line times go backwards: {times}")
     ends = [line.end for line in sample.lines]
     for span in sample.spans if ends else ():
-        line = sample.lines[bisect_left(ends, span.start)] if span.start <= ends[-1] else None
-        if line is None or not line.start <= span.start < span.end <= line.end:
+        at = bisect_left(ends, span.start)
+        holder = sample.lines[at] if at < len(ends) else None
+        if holder is None or not holder.start <= span.start < span.end <= holder.end:
             problems.append(f"span {span.label} [{span.start}:{span.end}] crosses a line break")
     return problems

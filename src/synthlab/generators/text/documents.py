@@ -52,6 +52,9 @@ def gap_seconds(gap: Gap, u: float) -> float:
     return gap.seconds * math.exp(gap.sigma * _NORMAL.inv_cdf(u))
 
 
+_Lines = tuple[tuple[CompiledTemplate, ...], tuple[float, ...]]
+
+
 @dataclass(frozen=True)
 class Document:
     text: str
@@ -119,10 +122,10 @@ class SessionMaker:
                 )
             )
         self.cumulative = list(accumulate(k.spec.weight for k in self.kinds))
-        self._renamed: dict[tuple[str, int], Sequence] = {}
+        self._renamed: dict[tuple[str, int], Node] = {}
         # quota plans repeat: (need, avoid) -> the kinds that fit, (kind, avoid) -> lines
         self._fitting: dict[tuple[frozenset[str], frozenset[str]], list[_Kind]] = {}
-        self._allowed_cache: dict[tuple[str, frozenset[str]], Any] = {}
+        self._allowed_cache: dict[tuple[str, frozenset[str]], _Lines] = {}
 
     # -- choices -----------------------------------------------------------------------
 
@@ -172,7 +175,7 @@ class SessionMaker:
             return kind.middle, kind.weights
         found = self._allowed_cache.get((kind.name, avoid))
         if found is not None:
-            return found  # type: ignore[no-any-return]
+            return found
         pairs = [
             (t, w)
             for t, w in zip(kind.middle, kind.weights, strict=True)
@@ -180,7 +183,7 @@ class SessionMaker:
         ]
         found = tuple(t for t, _ in pairs), tuple(w for _, w in pairs)
         self._allowed_cache[(kind.name, avoid)] = found
-        return found  # type: ignore[no-any-return]
+        return found
 
     def _lines(
         self, kind: _Kind, stream: Draws, labels: frozenset[str], avoid: frozenset[str]
@@ -224,7 +227,7 @@ class SessionMaker:
         parts: list[Node] = []
         for number, (template, moment) in enumerate(zip(lines, times, strict=True)):
             shown = moment.strftime(self.clock_spec.format)
-            draws[_clock_name(self.clock, number)] = lambda rng, loc, ids, shown=shown: shown
+            draws[_clock_name(self.clock, number)] = _constant(shown)
             if number:
                 parts.append(Literal("\n"))
             parts.append(self._with_clock(template, number))
@@ -247,13 +250,13 @@ class SessionMaker:
             times.append(start + dt.timedelta(seconds=seconds))
         return times
 
-    def _with_clock(self, template: CompiledTemplate, number: int) -> Sequence:
+    def _with_clock(self, template: CompiledTemplate, number: int) -> Node:
         key = (template.id, number)
         found = self._renamed.get(key)
         if found is None:
             if len(self._renamed) > 50_000:
                 self._renamed.clear()
-            found = self._renamed[key] = _rename(template.tree, self.clock, number)  # type: ignore[assignment]
+            found = self._renamed[key] = _rename(template.tree, self.clock, number)
         return found
 
 
@@ -291,6 +294,11 @@ def _running(pairs: list[tuple[CompiledTemplate, float]]) -> list[tuple[Compiled
         total += weight
         out.append((template, total))
     return out
+
+
+def _constant(shown: str) -> Callable[[Draws, str, dict[str, Any]], str]:
+    """A value's draw that always gives `shown` (a line's formatted time)."""
+    return lambda rng, locale, identities: shown
 
 
 def _clock_name(clock: str, number: int) -> str:

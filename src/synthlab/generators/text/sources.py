@@ -30,7 +30,7 @@ import datetime as dt
 import re
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from synthlab.recipe.model import RecipeModel
 
@@ -122,6 +122,10 @@ class GrammarSource(RecipeModel):
 
 
 class IntSource(RecipeModel):
+    # written back as `int` (the manifest's resolved recipe must load again: verify
+    # --regenerate and --resume read it)
+    model_config = ConfigDict(**{**RecipeModel.model_config, "serialize_by_alias": True})
+
     int_range: tuple[int, int] = Field(alias="int")
 
     @model_validator(mode="after")
@@ -264,6 +268,8 @@ def parse_source(raw: Any) -> Any:
         return WordsSource(words=(str(raw),))
     if not isinstance(raw, dict):
         raise ValueError(f"a value is a string or a mapping such as {{faker: name}}, got {raw!r}")
+    if "int_range" in raw and "int" not in raw:  # manifests written before int kept its name
+        raw = {("int" if key == "int_range" else key): value for key, value in raw.items()}
     kinds = [key for key in raw if key in SOURCE_KINDS]
     if len(kinds) != 1:
         from synthlab.errors import did_you_mean
