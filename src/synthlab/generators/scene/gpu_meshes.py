@@ -12,6 +12,9 @@ Which copy a scene borrows cannot change what is drawn: copies hold equal vertex
 
 A `LoadedScene` is valid until the next one is loaded: the copies it borrowed are handed
 to the next scene with new materials.
+
+Geometry built for one image only (each person is posed anew: `human.py` marks its meshes
+`metadata["per_image"]`) is freed when the next scene starts instead of filling the pool.
 """
 
 from __future__ import annotations
@@ -89,6 +92,16 @@ def _groups(placed: PlacedObject) -> list[tuple[Material, list[trimesh.Trimesh]]
     return list(groups.values())
 
 
+def _per_image(geometry: _Geometry) -> bool:
+    return any(m.metadata.get("per_image") for meshes in geometry.meshes for m in meshes)
+
+
+def _free(geometry: _Geometry) -> None:
+    for copy in geometry.copies:
+        for primitive in copy.primitives:
+            primitive.delete()
+
+
 class MeshPool:
     """Uploaded object geometry of one OpenGL context, and which copies a scene uses."""
 
@@ -98,11 +111,12 @@ class MeshPool:
 
     def start_scene(self) -> None:
         self._borrowed = {}
+        once = [key for key, g in self._geometries.items() if _per_image(g)]
+        for key in once:  # drawn for the last image only: nothing will ask for it again
+            _free(self._geometries.pop(key))
         while len(self._geometries) > MAX_GEOMETRIES:  # the least recently used go
             _, geometry = self._geometries.popitem(last=False)
-            for copy in geometry.copies:
-                for primitive in copy.primitives:
-                    primitive.delete()
+            _free(geometry)
 
     def mesh(self, placed: PlacedObject) -> pyrender.Mesh:
         """A mesh drawing `placed` in its object frame, unscaled; materials set for it."""

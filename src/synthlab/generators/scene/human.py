@@ -445,7 +445,10 @@ def pose_body(body: Body, posture: Posture) -> tuple[Shape, dict[str, np.ndarray
     low, high = every.min(axis=0), every.max(axis=0)
     shift = np.array([-(low[0] + high[0]) / 2, -(low[1] + high[1]) / 2, -low[2]])
     parts = [
-        Part(trimesh.Trimesh(v + shift, f, process=False), colors[group])
+        Part(
+            trimesh.Trimesh(v + shift, f, process=False, metadata={"per_image": True}),
+            colors[group],
+        )
         for group, (v, f) in meshes.items()
     ]
     placed = {name: turn @ point + shift for name, point in joints.items()}
