@@ -318,3 +318,21 @@ def test_conditions_that_cannot_be_met_are_refused_with_the_reason(tmp_path, cha
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SynthlabError, match=message):
         load_recipe(path)
+
+
+def test_pose_conditions_are_refused_where_people_cannot_be_posed():
+    from synthlab.generators.scene.params import SceneParams
+
+    photos = {"bundled": "skimage"}  # pasting into photos draws one standing figure
+    with pytest.raises(ValueError, match="pasted into photos"):
+        SceneParams.model_validate(
+            {
+                "classes": {"person": {"asset": "human"}},
+                "background": photos,
+                "conditions": {"fallen": {"class": "person", "pose": "lying"}},
+            }
+        )
+    with pytest.raises(ValueError, match="unknown pose 'lyng'"):
+        SceneParams.model_validate(
+            {"classes": {"person": {"asset": "human", "human": {"pose": "lyng"}}}}
+        )

@@ -97,4 +97,15 @@ def condition_errors(params: Any) -> list[str]:
                     f"condition {name!r} asks for pose {condition.pose!r} of class "
                     f"{condition.class_name!r}, which is not a person (asset: human)"
                 )
+            elif _pasting(params):
+                errors.append(
+                    f"condition {name!r} asks for pose {condition.pose!r}, but people pasted "
+                    "into photos are one standing figure (background paste); drop the pose"
+                )
     return errors
+
+
+def _pasting(params: Any) -> bool:
+    """Whether objects are pasted into photos (that path builds no posed people)."""
+    spec = getattr(getattr(params, "background", None), "paste_spec", None)
+    return bool(callable(spec) and spec() is not None)
