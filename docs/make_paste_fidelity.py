@@ -11,6 +11,7 @@ photos (another seed). Synthetic sets, each 48 images:
 * B as it is (a paste recipe with no objects): the real-versus-real baseline;
 * objects pasted into B with appearance matching (colour 0.5, blur, noise);
 * the same pastes with matching off (colour 0, no blur, no noise);
+* matched, with contact shadows of strength 0.6;
 * the bundled warehouse recipe rendered from scratch at 160x120.
 
 Each is compared with A; the two paste sets also with B itself, which asks only whether the
@@ -192,13 +193,16 @@ def main() -> None:
             "B unchanged (real vs real)": _paste(folder, "none", False, matched),
             "pasted, matched": _paste(folder, "matched", True, matched),
             "pasted, not matched": _paste(folder, "plain", True, plain),
+            "pasted, matched + shadow 0.6": _paste(
+                folder, "shadow", True, "{color: 0.5, blur: true, noise: true, shadow: 0.6}"
+            ),
             "from scratch (warehouse)": _scratch(folder),
         }
         rows = {}
         for label, synth in sets.items():
             report = folder / f"report-{len(rows)}"
             rows[f"{label} vs A"] = _fidelity(real_a, synth, report)
-        for label in ("pasted, matched", "pasted, not matched"):
+        for label in ("pasted, matched", "pasted, not matched", "pasted, matched + shadow 0.6"):
             report = folder / f"report-b-{len(rows)}"
             rows[f"{label} vs B"] = _fidelity(real_b, sets[label], report)
         for label in ("pasted, matched", "pasted, not matched"):
