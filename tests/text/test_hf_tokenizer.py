@@ -133,6 +133,12 @@ def test_equal_seeds_give_equal_bytes_and_other_seeds_others(kit, recipe_dir, tm
 
     assert text_bytes("a", 3) == text_bytes("b", 3)
     assert text_bytes("c", 4) != text_bytes("a", 3)
+    # the tokenizer's files are inputs of the run: hashed into the manifest
+    import json
+
+    inputs = json.loads((tmp_path / "a" / "manifest.json").read_text())["inputs"]
+    listed = {Path(entry["path"]).as_posix() for entry in inputs}
+    assert "tiny-wordpiece/tokenizer.json" in listed, listed
 
 
 def test_a_tokenizer_that_is_not_there_offline_is_a_clear_error(kit, tmp_path):

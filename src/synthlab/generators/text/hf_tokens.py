@@ -22,7 +22,7 @@ from typing import Any
 
 from synthlab.errors import RuntimeFailure
 
-__all__ = ["hf_word_offsets", "load_fast_tokenizer"]
+__all__ = ["hf_word_offsets", "load_fast_tokenizer", "tokenizer_files"]
 
 Offsets = list[tuple[int, int]]
 
@@ -85,3 +85,14 @@ def hf_word_offsets(tokenizer: Any) -> Callable[[str], Offsets]:
         return found
 
     return words
+
+
+def tokenizer_files(params: Any, base_dir: Path) -> list[Path]:
+    """The files of a `tokenizer: hf` folder next to the recipe, for the manifest's inputs
+    (a tokenizer from the cache is not the recipe's file: none)."""
+    if getattr(params, "tokenizer", None) != "hf" or not params.tokenizer_name:
+        return []
+    folder = (base_dir / params.tokenizer_name).resolve()
+    if not folder.is_dir() or not folder.is_relative_to(base_dir.resolve()):
+        return []
+    return sorted(path for path in folder.rglob("*") if path.is_file() and not path.is_symlink())

@@ -1,7 +1,8 @@
 """The user's files a text recipe reads, for the manifest's provenance (`input_files`).
 
-Labelled sentence files, word lists (`{file: ...}`), CSV columns (`{csv: ...}`) and template
-files, each resolved and contained in the recipe's folder exactly as a run reads it.
+Labelled sentence files, word lists (`{file: ...}`), CSV columns (`{csv: ...}`), template
+files and a `tokenizer: hf` folder's files, each resolved and contained in the recipe's
+folder exactly as a run reads it.
 Synthlab's own `asset:` files are left out: they are versioned with synthlab itself.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from synthlab.generators.text.hf_tokens import tokenizer_files
 from synthlab.generators.text.labelled_source import labelled_input_files
 from synthlab.generators.text.sources import CsvSource, FileSource
 from synthlab.recipe.files import ASSET_PREFIX, resolve_recipe_file
@@ -29,4 +31,5 @@ def user_text_files(params: Any, base_dir: Path) -> list[Path]:
         for what, relpath in named
         if not relpath.startswith(ASSET_PREFIX)
     ]
-    return found + labelled_input_files(params, base_dir)
+    # the tokenizer folder a `tokenizer: hf` recipe names (its files decide the tokens)
+    return found + labelled_input_files(params, base_dir) + tokenizer_files(params, base_dir)
