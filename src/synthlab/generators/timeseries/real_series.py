@@ -145,7 +145,17 @@ def make_real_series(
     rows = series.rows[:, first : first + n].copy()  # channel-major, each row contiguous
     labels = None if series.label is None else series.label[first : first + n]
     reserved = [] if labels is None or base.allow_overlap else label_runs(labels)
-    placed = place_events(params, n, plan, event_rng, reserved=[(lo, hi) for lo, hi, _ in reserved])
+    spans = [(lo, hi) for lo, hi, _ in reserved]
+    try:
+        placed = place_events(params, n, plan, event_rng, reserved=spans)
+    except RuntimeError as error:
+        if not spans:
+            raise
+        raise RuntimeError(
+            f"{error} ({series.source} rows {first + 1}..{first + n}: the input's labelled "
+            f"stretches take {sum(hi - lo for lo, hi in spans)} of the {n} points; "
+            "base.allow_overlap: true lets events cover them)"
+        ) from None
     values = apply_events(params, rows.T, placed, event_rng)
     injected = [label for event in placed for label in event.labels()]
     existing = _existing_events(labels, placed, params.channel_names)
