@@ -198,3 +198,39 @@ def test_a_scene_recipe_lists_its_meshes_and_background_images(tmp_path: Path) -
     ]
     data = (tmp_path / "meshes/box.obj").read_bytes()
     assert inputs[2]["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_diffusion_params_list_their_images_and_coco_file(tmp_path: Path) -> None:
+    """Background images (inpaint) and img2img's COCO file with the images it lists."""
+    from PIL import Image
+
+    from synthlab.generators.diffusion import DiffusionParams
+
+    for folder in ("bg", "src"):
+        (tmp_path / folder).mkdir()
+    for name in ("bg/one.png", "bg/two.jpg", "src/a.png", "src/unlisted.png"):
+        Image.new("RGB", (8, 8)).save(tmp_path / name)
+    (tmp_path / "coco.json").write_text(json.dumps({"images": [{"id": 1, "file_name": "a.png"}]}))
+    common = {"model": "models/tiny", "width": 32, "height": 32, "steps": 2}
+    inpaint = DiffusionParams.model_validate(
+        {
+            **common,
+            "mode": "inpaint",
+            "prompt": {"template": "a {category}"},
+            "inpaint": {
+                "category": "cat",
+                "region": {"width": 0.5, "height": 0.5},
+                "background": {"folder": "bg"},
+            },
+        }
+    )
+    assert [p.name for p in inpaint.input_files(tmp_path)] == ["one.png", "two.jpg"]
+    img2img = DiffusionParams.model_validate(
+        {
+            **common,
+            "mode": "img2img",
+            "prompt": {"template": "a photo"},
+            "img2img": {"images": "src", "annotations": "coco.json", "strength": 0.5},
+        }
+    )
+    assert [p.name for p in img2img.input_files(tmp_path)] == ["coco.json", "a.png"]

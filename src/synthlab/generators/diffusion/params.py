@@ -242,6 +242,31 @@ class DiffusionParams(RecipeModel):
             ]
         return problems
 
+    def input_files(self, base_dir: Path) -> list[Path]:
+        """The user's files this recipe reads, for provenance: background images, img2img's
+        COCO file and the images it lists, the controlnet scene's meshes and backgrounds.
+        (`model:` weights are not: they are recorded by the generator's provenance.)"""
+        files: list[Path] = []
+        if self.inpaint is not None and self.inpaint.background.folder is not None:
+            files += list_recipe_folder(
+                base_dir,
+                self.inpaint.background.folder,
+                BACKGROUND_SUFFIXES,
+                what="background folder",
+                noun="images",
+                allow_assets=False,
+            )
+        if self.img2img is not None:
+            variant = self.img2img
+            files.append(resolve_recipe_file(base_dir, variant.annotations, allow_assets=False))
+            data = json.loads(read_recipe_text(base_dir, variant.annotations, allow_assets=False))
+            for entry in data.get("images", []):
+                name = f"{variant.images.rstrip('/')}/{entry['file_name']}"
+                files.append(resolve_recipe_file(base_dir, name, allow_assets=False))
+        if self.controlnet is not None:
+            files += self.controlnet.scene.input_files(base_dir)
+        return files
+
     @model_validator(mode="after")
     def _consistent(self) -> DiffusionParams:
         for name in ("width", "height"):
