@@ -30,10 +30,16 @@ HORIZON = 0.3
 REGION_TOP = 0.5
 PIXEL_HEIGHT = (30.0, 60.0)
 
+# the cat's points: eyes (the right one marked hidden), a tail not marked, and a grid of
+# marked points over the ground where objects are pasted, so some get covered
+GRID = [(10.5 + 20 * i, 52.5 + 12 * j) for j in range(3) for i in range(6)]
+KEYPOINT_NAMES = ["left_eye", "right_eye", "tail"] + [f"spot{k}" for k in range(len(GRID))]
+KEYPOINTS = [30, 30, 2, 70, 28, 1, 0, 0, 0] + [c for x, y in GRID for c in (x, y, 2)]
 # our own annotations of the downscaled photos (x, y pairs in 128x96 pixels)
 ANNOTATIONS = [
     {"id": 11, "image_id": 1, "category_id": 1, "bbox": [15, 8, 95, 87],
-     "segmentation": [[20, 8, 100, 8, 110, 50, 95, 95, 30, 95, 15, 50]]},
+     "segmentation": [[20, 8, 100, 8, 110, 50, 95, 95, 30, 95, 15, 50]],
+     "keypoints": KEYPOINTS, "num_keypoints": 2 + len(GRID)},
     {"id": 21, "image_id": 2, "category_id": 2, "bbox": [40, 5, 60, 70],
      "segmentation": [[40, 5, 95, 5, 100, 60, 70, 75, 40, 60]]},
     # box only, overlapping the cup: it stands behind every segmented annotation
@@ -93,7 +99,7 @@ def write_photos(folder: Path, annotations: list[dict] | None = None) -> dict[st
             for i, name in enumerate(PHOTOS)
         ],
         "categories": [
-            {"id": 1, "name": "cat"},
+            {"id": 1, "name": "cat", "keypoints": KEYPOINT_NAMES, "skeleton": [[1, 2]]},
             {"id": 2, "name": "cup"},
             {"id": 3, "name": "spoon"},
             {"id": 4, "name": "rocket"},
@@ -202,7 +208,9 @@ def test_the_photos_annotations_are_occluded_exactly(pasted):
     exported = COCO(str(out / "coco.json"))  # loads in pycocotools
     names = [c["name"] for c in exported.dataset["categories"]]
     assert names == ["crate", "cone", "cat", "cup", "spoon", "rocket"]
-    partly = fully = 0
+    partly = fully = hidden = 0
+    cat = exported.loadCats(exported.getCatIds(catNms=["cat"]))[0]
+    assert cat["keypoints"] == KEYPOINT_NAMES and cat["skeleton"] == [[1, 2]]
     for index in range(6):
         _, instance, labels = sample_files(out, index)
         mask = pasted_mask(instance, labels)
@@ -240,6 +248,17 @@ def test_the_photos_annotations_are_occluded_exactly(pasted):
             assert entry["area"] == float(new.sum())
             assert entry["bbox"] == tight(new)
             assert names[entry["category_id"] - 1] == label["category"]
+            if label["category"] == "cat":  # a visible point a paste covers becomes hidden
+                wanted_points = []
+                for k, name in enumerate(KEYPOINT_NAMES):
+                    x, y, v = KEYPOINTS[3 * k : 3 * k + 3]
+                    if v == 2 and mask[int(y), int(x)]:
+                        v = 1
+                        hidden += 1
+                    wanted_points.append([name, x, y, v] if v else [name, 0.0, 0.0, 0])
+                assert label["keypoints"] == wanted_points
+                flat = [c for _, x, y, v in wanted_points for c in ((x, y, v) if v else (0, 0, 0))]
+                assert entry["keypoints"] == flat
         for label in labels["objects"]:  # the pasted objects' COCO masks are their id maps
             if label["attributes"]["source"] == "pasted":
                 entry = by_instance[label["instance_id"]]
@@ -247,6 +266,7 @@ def test_the_photos_annotations_are_occluded_exactly(pasted):
                 assert np.array_equal(exported.annToMask(entry).astype(bool), own)
                 assert entry["area"] == float(own.sum()) and entry["bbox"] == tight(own)
     assert partly > 0, "no annotation was partly covered: the check above proved nothing"
+    assert hidden > 0, "no keypoint was covered: the keypoint check proved only the copy"
     assert fully + partly > 0
 
 
@@ -373,6 +393,14 @@ def test_blur_and_colour_follow_the_photo_and_stay_inside_the_mask():
                 lambda c: c["annotations"][1].update(segmentation={"size": [9, 9], "counts": ""}),
             ),
             r"annotations\[1\] \(id 21\).*RLE size \[9, 9\]",
+        ),
+        (
+            lambda f: _edit(f, lambda c: c["annotations"][1].update(keypoints=[1, 2, 2])),
+            r"annotations\[1\] \(id 21\): has keypoints but its category names none",
+        ),
+        (
+            lambda f: _edit(f, lambda c: c["annotations"][0].update(keypoints=[1, 2, 2])),
+            r"annotations\[0\] \(id 11\): keypoints must be 63 finite numbers",
         ),
         (
             lambda f: _edit(f, lambda c: c["images"][2].update(width=100)),

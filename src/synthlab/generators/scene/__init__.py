@@ -25,8 +25,15 @@ SPEC = GeneratorSpec(
     # pycocotools decodes the masks of a photo's own annotations; scikit-image's version
     # pins the bundled photos a paste recipe may use
     value_libraries=(
-        "numpy", "trimesh", "pyrender", "pillow", "scipy", "zlib", "pycocotools", "scikit-image",
-    ),  # fmt: skip
+        "numpy",
+        "trimesh",
+        "pyrender",
+        "pillow",
+        "scipy",
+        "zlib",
+        "pycocotools",
+        "scikit-image",
+    ),
     quota_conditions=lambda params: params.quota_conditions(),
     label_set=scene_label_set,
 )

@@ -93,15 +93,18 @@ def _schema(category: str, spec: Any) -> KeypointSchema | None:
 
 def scene_label_set(params: Any, base_dir: Path) -> LabelSet:
     """`params`: `SceneParams` (also the scene inside a diffusion ControlNet recipe)."""
-    schemas = (_schema(name, spec) for name, spec in params.classes.items())
+    schemas = [_schema(name, spec) for name, spec in params.classes.items()]
     categories = tuple(params.classes)
     background = getattr(params, "background", None)
     if background is not None and getattr(background, "annotations", None) is not None:
         # the photos' own COCO categories follow the recipe's classes, in the file's order
-        from synthlab.generators.scene.photos import coco_categories
+        from synthlab.generators.scene.photos import coco_categories, coco_keypoint_schemas
 
         found = coco_categories(background, base_dir)
-        categories += tuple(name for name in found if name not in categories)
+        photo_only = tuple(name for name in found if name not in categories)
+        categories += photo_only
+        points = coco_keypoint_schemas(background, base_dir)
+        schemas += [KeypointSchema(n, *points[n]) for n in photo_only if n in points]
     return LabelSet(
         categories=categories,
         category_id_start=params.category_id_start,

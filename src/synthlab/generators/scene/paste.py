@@ -50,7 +50,7 @@ from synthlab.generators.scene.photos import (
     photo_sources,
 )
 from synthlab.recipe.files import RecipeFileError
-from synthlab.samples.image import ImageSample, ObjectLabel
+from synthlab.samples.image import ImageSample, Keypoint, ObjectLabel
 from synthlab.seeding import substream
 
 __all__ = ["PhotoPaster", "ground_camera", "real_object_labels"]
@@ -316,6 +316,12 @@ def real_object_labels(
         ident = first_id + position
         mask = layer == ident
         held, seen = int(before[ident]), int(after[ident])
+        points, hidden = [], 0
+        for name, x, y, v in annotation.keypoints:
+            # a visible point that a pasted object now covers becomes "in the image, hidden"
+            if v == 2 and pasted[min(int(y), height - 1), min(int(x), width - 1)]:
+                v, hidden = 1, hidden + 1
+            points.append(Keypoint(name, x, y, v) if v else Keypoint(name, 0.0, 0.0, 0))
         labels.append(
             ObjectLabel(
                 instance_id=ident,
@@ -324,6 +330,7 @@ def real_object_labels(
                 amodal_bbox=_tight(annotation.mask),
                 visible_fraction=seen / held if held else 0.0,
                 truncation=_truncation(annotation.bbox, width, height),
+                keypoints=tuple(points),
                 attributes={
                     "source": "photo",
                     "coco_id": annotation.coco_id,
@@ -334,7 +341,8 @@ def real_object_labels(
                     "visible_pixels": seen,
                     "covered_by_paste": held - seen,
                     "fully_occluded": held > 0 and seen == 0,
-                },
+                }
+                | ({"keypoints_hidden_by_paste": hidden} if points else {}),
             )
         )
     return labels, merged
@@ -366,6 +374,13 @@ class PhotoPaster:
         self.category_names = self.class_names + tuple(
             name for name in extra if name not in self.class_names
         )
+        # the photos' keypoints are carried for their own categories; a category that is
+        # also a recipe class keeps the class's keypoint names, so theirs are left out
+        self.keypoint_names = {
+            name: names
+            for name, (names, _) in (self.coco.keypoints if self.coco else {}).items()
+            if name not in self.class_names
+        }
 
     def _photo(self, index: int) -> Photo:
         n = len(self.sources)
@@ -376,7 +391,9 @@ class PhotoPaster:
         source = self.sources[pick]
         annotations = self.coco.annotations.get(source.name, ()) if self.coco else ()
         try:
-            return load_photo(source, annotations, self.params.camera.resolution)
+            return load_photo(
+                source, annotations, self.params.camera.resolution, self.keypoint_names
+            )
         except RecipeFileError as err:
             raise UsageError(str(err)) from None
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeGuard
 
@@ -53,12 +53,17 @@ class CocoAnnotation:
     segmentation: Any  # polygons (list of lists), an RLE dict, or None (box only)
     iscrowd: int
     where: str  # "annotations[12] (id 40)", for messages
+    keypoints: tuple[tuple[float, float, int], ...] = ()  # (x, y, v) in the category's order
 
 
 @dataclass(frozen=True)
 class CocoIndex:
     categories: tuple[str, ...]  # in the file's order
     annotations: dict[str, tuple[CocoAnnotation, ...]]  # by photo file name
+    # per category with keypoints: (names, skeleton edges 0-based)
+    keypoints: dict[str, tuple[tuple[str, ...], tuple[tuple[int, int], ...]]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,6 +76,8 @@ class RealAnnotation:
     mask: np.ndarray  # bool HxW: the annotated pixel set
     bbox: tuple[float, float, float, float]  # the file's box, mapped into the output image
     iscrowd: int
+    # (name, x, y, v) mapped into the output image; v = 0 where the point left it
+    keypoints: tuple[tuple[str, float, float, int], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -214,6 +221,7 @@ def read_coco(path: Path, label: str, sources: list[PhotoSource]) -> CocoIndex:
             raise check.fail("top level", f"needs a list under {key!r}")
     by_name = {source.name: source for source in sources}
     categories: dict[int, str] = {}
+    schemas: dict[str, tuple[tuple[str, ...], tuple[tuple[int, int], ...]]] = {}
     for i, entry in enumerate(document["categories"]):
         where = f"categories[{i}]"
         if not isinstance(entry, dict) or not _is_int(entry.get("id")):
@@ -226,6 +234,23 @@ def read_coco(path: Path, label: str, sources: list[PhotoSource]) -> CocoIndex:
         if name in categories.values():
             raise check.fail(f"{where} (id {entry['id']})", f"name {name!r} used twice")
         categories[entry["id"]] = name
+        points = entry.get("keypoints") or []
+        if points:
+            at = f"{where} (id {entry['id']})"
+            if not all(isinstance(n, str) and n for n in points) or len(set(points)) != len(points):
+                raise check.fail(at, "keypoints must be distinct non-empty names")
+            edges = []
+            for pair in entry.get("skeleton") or []:
+                if (
+                    not isinstance(pair, list)
+                    or len(pair) != 2
+                    or not all(_is_int(k) and 1 <= k <= len(points) for k in pair)
+                ):
+                    raise check.fail(
+                        at, f"skeleton edge {pair!r} must be two keypoint numbers 1..{len(points)}"
+                    )
+                edges.append((pair[0] - 1, pair[1] - 1))
+            schemas[name] = (tuple(points), tuple(edges))
     images: dict[int, tuple[str, tuple[int, int]]] = {}
     named: dict[str, str] = {}
     for i, entry in enumerate(document["images"]):
@@ -303,6 +328,8 @@ def read_coco(path: Path, label: str, sources: list[PhotoSource]) -> CocoIndex:
         if seg is None and (w <= 0 or h <= 0):
             raise check.fail(where, "has no segmentation and an empty bbox: nothing to keep")
         iscrowd = entry.get("iscrowd", 0)
+        category = categories[entry["category_id"]]
+        keypoints = _check_keypoints(entry.get("keypoints"), schemas.get(category), where, check)
         found[name].append(
             CocoAnnotation(
                 entry["id"],
@@ -311,11 +338,38 @@ def read_coco(path: Path, label: str, sources: list[PhotoSource]) -> CocoIndex:
                 seg,
                 1 if iscrowd else 0,
                 where,
+                keypoints,
             )
         )
     return CocoIndex(
-        tuple(categories.values()), {name: tuple(items) for name, items in found.items()}
+        tuple(categories.values()),
+        {name: tuple(items) for name, items in found.items()},
+        schemas,
     )
+
+
+def _check_keypoints(
+    raw: Any,
+    schema: tuple[tuple[str, ...], Any] | None,
+    where: str,
+    check: _Checker,
+) -> tuple[tuple[float, float, int], ...]:
+    if raw is None or raw == []:
+        return ()
+    if schema is None:
+        raise check.fail(where, "has keypoints but its category names none")
+    count = len(schema[0])
+    if not _numbers(raw) or len(raw) != 3 * count:
+        raise check.fail(
+            where, f"keypoints must be {3 * count} finite numbers (x, y, v for {count} points)"
+        )
+    triples = []
+    for k in range(count):
+        x, y, v = raw[3 * k : 3 * k + 3]
+        if v not in (0, 1, 2):
+            raise check.fail(where, f"keypoint {schema[0][k]!r} has visibility {v}, not 0, 1 or 2")
+        triples.append((float(x), float(y), int(v)))
+    return tuple(triples)
 
 
 def coco_for(background: Any, base_dir: Path) -> CocoIndex | None:
@@ -335,6 +389,17 @@ def coco_categories(background: Any, base_dir: Path) -> tuple[str, ...]:
     except (RecipeFileError, OSError, UnicodeDecodeError):
         return ()
     return index.categories if index is not None else ()
+
+
+def coco_keypoint_schemas(
+    background: Any, base_dir: Path
+) -> dict[str, tuple[tuple[str, ...], tuple[tuple[int, int], ...]]]:
+    """The COCO file's keypoint names and skeletons by category; {} when unreadable."""
+    try:
+        index = coco_for(background, base_dir)
+    except (RecipeFileError, OSError, UnicodeDecodeError):
+        return {}
+    return dict(index.keypoints) if index is not None else {}
 
 
 def photo_overrides(paste: Any, sources: list[PhotoSource]) -> dict[str, Any]:
@@ -442,7 +507,10 @@ def _fit_mask(
 
 
 def load_photo(
-    source: PhotoSource, annotations: tuple[CocoAnnotation, ...], size: tuple[int, int]
+    source: PhotoSource,
+    annotations: tuple[CocoAnnotation, ...],
+    size: tuple[int, int],
+    keypoint_names: dict[str, tuple[str, ...]] | None = None,
 ) -> Photo:
     """Decode one photo (fully: a truncated file fails here, named) and its annotations."""
     from PIL import Image, UnidentifiedImageError
@@ -455,6 +523,7 @@ def load_photo(
         raise RecipeFileError(
             f"photo {source.name!r} ({source.path}) cannot be decoded: {err}"
         ) from None
+    keypoint_names = keypoint_names or {}
     pixels, fit = fit_photo(rgb, size)
     own_size = (rgb.shape[1], rgb.shape[0])
     scale, _, _, x0, y0 = fit
@@ -462,6 +531,12 @@ def load_photo(
     for annotation in annotations:
         kind, mask = annotation_pixels(annotation, own_size)
         x, y, w, h = annotation.bbox
+        names = keypoint_names.get(annotation.category, ())
+        points = []
+        for name, (px, py, v) in zip(names, annotation.keypoints, strict=False):
+            u, t = px * scale - x0, py * scale - y0
+            inside = 0 <= u < size[0] and 0 <= t < size[1]
+            points.append((name, u, t, v if v and inside else 0))
         real.append(
             RealAnnotation(
                 annotation.coco_id,
@@ -470,6 +545,7 @@ def load_photo(
                 _fit_mask(mask, fit, size),
                 (x * scale - x0, y * scale - y0, w * scale, h * scale),
                 annotation.iscrowd,
+                tuple(points),
             )
         )
     described = {
