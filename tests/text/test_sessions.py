@@ -77,6 +77,7 @@ def test_times_never_go_back_within_a_document(seed):
 def test_identities_are_drawn_once_per_document():
     samples = _samples(_recipe_data(count=60, quotas={"brute_force": 6}))
     users_seen: set[str] = set()
+    addresses_seen: set[str] = set()
     for sample in samples:
         by_label: dict[str, set[str]] = {}
         for span in sample.spans:
@@ -91,12 +92,12 @@ def test_identities_are_drawn_once_per_document():
         if sample.document == "normal":
             assert len(by_label["USER"]) == 1 and len(by_label["IP"]) == 1
             assert len(by_label["PORT"]) == 1 and len(pids) == 1
-            assert "ATTACKER_IP" not in by_label
             users_seen |= by_label["USER"]
         else:  # one attacker address; many user names, ports and sshd processes
-            assert len(by_label["ATTACKER_IP"]) == 1 and "IP" not in by_label
+            assert len(by_label["IP"]) == 1
             assert len(by_label["PORT"]) > 1 and len(pids) > 1
-    assert len(users_seen) > 20  # but documents draw apart
+        addresses_seen |= by_label["IP"]
+    assert len(users_seen) > 20 and len(addresses_seen) > 40  # but documents draw apart
 
 
 def test_bursts_are_labelled_per_line_and_per_document():
@@ -109,10 +110,10 @@ def test_bursts_are_labelled_per_line_and_per_document():
         classes = {c for line in sample.lines for c in line.classes}
         if sample.document == "brute_force":
             assert classes == {"failed"} and 6 <= len(sample.lines) <= 16
-            # every line carries the attacker's address as an entity
+            # every line carries the attacker's (one) address as an entity
             for line in sample.lines:
                 labels = {s.label for s in sample.spans if line.start <= s.start < line.end}
-                assert "ATTACKER_IP" in labels
+                assert "IP" in labels
         else:
             assert "failed" not in classes
             assert [line.template for line in sample.lines[:2]] == ["accepted", "session-opened"]
@@ -122,7 +123,11 @@ def test_bursts_are_labelled_per_line_and_per_document():
 
 
 def test_a_quota_on_an_entity_picks_a_kind_that_carries_it():
-    samples = _samples(_recipe_data(count=50, quotas={"ATTACKER_IP": 3}))
+    data = _recipe_data(count=50, quotas={"ATTACKER_IP": 3})
+    for template in data["generator"]["params"]["templates"]:  # only bursts can carry it
+        if template["id"] == "failed-root":
+            template["text"] = template["text"].replace("{{ip:IP}}", "{{ip:ATTACKER_IP}}")
+    samples = _samples(data)
     carrying = [s for s in samples if "ATTACKER_IP" in s.conditions]
     assert len(carrying) == 3 and all(s.document == "brute_force" for s in carrying)
 
@@ -149,6 +154,40 @@ def test_gap_distributions_have_the_stated_centre():
     exponential = [gap_seconds(Gap(distribution="exponential", seconds=1.2), u) for u in grid]
     assert math.isclose(sum(exponential) / len(exponential), 1.2, rel_tol=0.01)  # the mean
     assert min(lognormal) > 0 and min(exponential) > 0
+
+
+THREAD_PARAMS: dict[str, Any] = {
+    "values": {
+        "name": {"identity": "name"},
+        "agent": {"words": ["Ana", "Bo", "Chen"]},
+        "order": {"pattern": "ORD-####"},
+    },
+    "same_per_sample": ["name", "order"],
+    "templates": [
+        {"id": "ask", "text": "{{name:PERSON}}: where is order {{order:ORDER}}?", "tags": ["q"]},
+        {"id": "answer", "text": "{{agent:AGENT}}: {{order:ORDER}} ships today.", "tags": ["a"]},
+        {"id": "thanks", "text": "{{name:PERSON}}: thanks!", "tags": ["q"]},
+    ],
+    "sessions": {
+        "kinds": {"thread": {"lines": [2, 5], "first": "ask", "templates": ["answer", "thanks"]}}
+    },
+}
+
+
+def test_a_ticket_thread_without_a_clock_shares_its_customer_and_order(kit, tmp_path):
+    samples = kit.samples(kit.recipe_dict(THREAD_PARAMS, count=30))
+    for sample in samples:
+        assert check_text_sample(sample) == []
+        assert 2 <= len(sample.lines) <= 5 and sample.lines[0].template == "ask"
+        assert all(line.time == "" for line in sample.lines)  # no clock: no times
+        for label in ("PERSON", "ORDER"):
+            assert len({s.text for s in sample.spans if s.label == label}) == 1
+    assert len({s.spans[0].text for s in samples}) > 10
+    data = kit.recipe_dict(THREAD_PARAMS, count=3, output={"formats": ["log-stream"]})
+    from synthlab.errors import SynthlabError
+
+    with pytest.raises(SynthlabError, match="clock"):
+        kit.render(data, tmp_path / "out", workers=1)
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ class TextLine:
     end: int
     template: str  # the line template that wrote it (provenance)
     classes: tuple[str, ...]  # the line's own labels (its template's tags), sorted
-    time: str  # ISO 8601, microseconds
+    time: str  # ISO 8601, microseconds; "" when the recipe's documents have no clock
 
     def to_json(self) -> dict[str, Any]:
         return {

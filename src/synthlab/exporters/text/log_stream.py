@@ -60,6 +60,11 @@ class LogStreamExporter(Exporter):
                 "the log-stream format writes documents with timed lines: give the text "
                 "recipe `sessions:` (see docs/text.md), or drop log-stream from its formats"
             )
+        if document.lines and not document.lines[0].time:
+            raise RuntimeFailure(
+                "the log-stream format orders lines by time: give the recipe's `sessions:` a "
+                "clock (a `date` value) and each kind a gap"
+            )
         count = len(document.lines)
         for number, line in enumerate(document.lines):
             spans = [

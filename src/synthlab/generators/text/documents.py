@@ -96,9 +96,14 @@ class SessionMaker:
         self.bank = bank
         self.optional_probability = params.optional_probability
         self.same = frozenset(params.same_per_sample)
+        # without a clock (a ticket thread) lines have no time and the stream draws none
         self.clock = sessions.clock
-        self.clock_spec = params.values[sessions.clock].date  # type: ignore[union-attr]
-        self.window = self.clock_spec.days * 86400.0
+        self.clock_spec = (
+            params.values[sessions.clock].date  # type: ignore[union-attr]
+            if sessions.clock is not None
+            else None
+        )
+        self.window = self.clock_spec.days * 86400.0 if self.clock_spec is not None else 0.0
         by_id = {t.id: t for t in catalog.templates}
 
         def template(kind: str, template_id: str) -> CompiledTemplate:
@@ -225,11 +230,14 @@ class SessionMaker:
         times = self._times(kind.spec.gap, stream, len(lines))
         draws = dict(self.bank.draws)
         parts: list[Node] = []
-        for number, (template, moment) in enumerate(zip(lines, times, strict=True)):
-            shown = moment.strftime(self.clock_spec.format)
-            draws[_clock_name(self.clock, number)] = _constant(shown)
+        for number, template in enumerate(lines):
             if number:
                 parts.append(Literal("\n"))
+            if times is None:
+                parts.append(template.tree)
+                continue
+            shown = times[number].strftime(self.clock_spec.format)  # type: ignore[union-attr]
+            draws[_clock_name(self.clock, number)] = _constant(shown)  # type: ignore[arg-type]
             parts.append(self._with_clock(template, number))
         tree = Sequence(tuple(parts), frozenset().union(*(p.may for p in parts)))
         builder = Builder(
@@ -240,7 +248,9 @@ class SessionMaker:
         text, spans, _, _ = builder.build(tree, labels, avoid, stream, locale, None)
         return Document(text, spans, line_labels(text, lines, times), kind.name)
 
-    def _times(self, gap: Gap, stream: Draws, count: int) -> list[dt.datetime]:
+    def _times(self, gap: Gap | None, stream: Draws, count: int) -> list[dt.datetime] | None:
+        if self.clock_spec is None or gap is None:
+            return None
         start = self.clock_spec.start
         seconds = stream.random() * self.window
         times = [start + dt.timedelta(seconds=seconds)]
@@ -256,12 +266,12 @@ class SessionMaker:
         if found is None:
             if len(self._renamed) > 50_000:
                 self._renamed.clear()
-            found = self._renamed[key] = _rename(template.tree, self.clock, number)
+            found = self._renamed[key] = _rename(template.tree, self.clock or "", number)
         return found
 
 
 def line_labels(
-    text: str, templates: list[CompiledTemplate], times: list[dt.datetime]
+    text: str, templates: list[CompiledTemplate], times: list[dt.datetime] | None
 ) -> tuple[TextLine, ...]:
     """Where each line lies in the document's text (templates write no line break; a value
     that does is refused, since the lines could no longer be told apart)."""
@@ -274,15 +284,11 @@ def line_labels(
         )
     lines = []
     position = 0
-    for piece, template, moment in zip(pieces, templates, times, strict=True):
+    shown = [t.isoformat(timespec="microseconds") for t in times] if times else None
+    for number, (piece, template) in enumerate(zip(pieces, templates, strict=True)):
+        time = shown[number] if shown else ""  # no clock: no time
         lines.append(
-            TextLine(
-                position,
-                position + len(piece),
-                template.id,
-                template.sorted_classes,
-                moment.isoformat(timespec="microseconds"),
-            )
+            TextLine(position, position + len(piece), template.id, template.sorted_classes, time)
         )
         position += len(piece) + 1
     return tuple(lines)

@@ -2,7 +2,8 @@
 session, an attack burst) written by the recipe's templates, one template per line.
 
     sessions:
-      clock: ts                     # a `date` value: the session's timestamps
+      clock: ts                     # a `date` value: the session's timestamps (optional:
+                                    # without one, lines have no time, e.g. a ticket thread)
       kinds:
         normal:                     # the document's label (its class; quotas may name it)
           weight: 98
@@ -57,7 +58,7 @@ class SessionKind(RecipeModel):
     templates: dict[str, float] = Field(
         default_factory=dict, description="template id -> weight, for the lines between"
     )
-    gap: Gap = Field(description="time between consecutive lines")
+    gap: Gap | None = Field(default=None, description="time between lines (with a clock)")
     shared: tuple[str, ...] = Field(
         default=(), description="values drawn once per document of this kind"
     )
@@ -95,7 +96,11 @@ class SessionKind(RecipeModel):
 
 
 class SessionParams(RecipeModel):
-    clock: str = Field(description="the `date` value whose placeholders show each line's time")
+    clock: str | None = Field(
+        default=None,
+        description="the `date` value whose placeholders show each line's time (none: lines "
+        "without times, e.g. a ticket thread)",
+    )
     kinds: dict[str, SessionKind] = Field(min_length=1, description="document kind -> lines")
 
 
@@ -106,8 +111,8 @@ def session_problems(params: Any) -> list[str]:
 
     sessions: SessionParams = params.sessions
     problems = []
-    clock = params.values.get(sessions.clock)
-    if not isinstance(clock, DateSource):
+    clock = params.values.get(sessions.clock) if sessions.clock is not None else None
+    if sessions.clock is not None and not isinstance(clock, DateSource):
         problems.append(
             f"sessions.clock {sessions.clock!r} must name a `date` value, e.g. "
             "ts: {date: {start: 2024-03-01T00:00:00, days: 7, format: '%b %d %H:%M:%S'}}"
@@ -119,7 +124,11 @@ def session_problems(params: Any) -> list[str]:
         unknown = [v for v in kind.shared if v not in params.values]
         if unknown:
             problems.append(f"sessions.kinds.{name}.shared names unknown values {unknown}")
-        if sessions.clock in kind.shared or sessions.clock in params.same_per_sample:
+        if sessions.clock is not None and kind.gap is None:
+            problems.append(f"sessions.kinds.{name} needs a gap: the time between its lines")
+        if sessions.clock is not None and (
+            sessions.clock in kind.shared or sessions.clock in params.same_per_sample
+        ):
             problems.append(f"the clock {sessions.clock!r} changes every line; it cannot be shared")
         for template_id in kind.template_ids():
             template = inline.get(template_id)
