@@ -339,10 +339,14 @@ class _Builder:
 def _frame(direction: np.ndarray) -> np.ndarray:
     """A rotation taking z onto the unit vector `direction` (which one about it does not
     matter for a capsule; this one is cheap, where trimesh's align_vectors runs an SVD)."""
-    helper = np.array([1.0, 0.0, 0.0]) if abs(direction[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-    first = np.cross(helper, direction)
-    first /= np.linalg.norm(first)
-    return np.column_stack((first, np.cross(direction, first), direction))
+    dx, dy, dz = (float(v) for v in direction)
+    # first = helper x direction, helper the x axis (the y axis when nearly along x);
+    # written out: numpy's cross costs more than the rest of the capsule
+    fx, fy, fz = (0.0, -dz, dy) if abs(dx) < 0.9 else (dz, 0.0, -dx)
+    norm = math.sqrt(fx * fx + fy * fy + fz * fz)
+    fx, fy, fz = fx / norm, fy / norm, fz / norm
+    sx, sy, sz = dy * fz - dz * fy, dz * fx - dx * fz, dx * fy - dy * fx
+    return np.array([[fx, sx, dx], [fy, sy, dy], [fz, sz, dz]])
 
 
 def _on_ellipsoid(direction: np.ndarray, semi: np.ndarray) -> np.ndarray:
