@@ -114,6 +114,26 @@ INPAINT = (
 """
 )
 
+SERIES = """\
+  kind: timeseries
+  params:
+    rate_hz: 1
+    base: {files: PATH, time: t, channels: [x]}
+    events: [{kind: spike, duration: 1}]
+"""
+SERIES_CSV = b"t,x\n0,1.5\n1,2.5\n2,0.5\n3,1.0\n"
+
+
+def _parquet_bytes() -> bytes:
+    import io
+
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    pd.DataFrame({"t": [0.0, 1.0, 2.0, 3.0], "x": [1.5, 2.5, 0.5, 1.0]}).to_parquet(buffer)
+    return buffer.getvalue()
+
+
 FIELDS = [
     Field(
         "text-word-list",
@@ -142,6 +162,22 @@ FIELDS = [
         suffix=".yaml",
         content=b"- id: filed\n  text: 'Buy {{w:PRODUCT}} today'\n",
         text=True,
+    ),
+    Field(
+        "timeseries-base-csv",
+        SERIES,
+        "generator.params.base.files",
+        folder=False,
+        suffix=".csv",
+        content=SERIES_CSV,
+    ),
+    Field(
+        "timeseries-base-parquet",
+        SERIES,
+        "generator.params.base.files",
+        folder=False,
+        suffix=".parquet",
+        content=_parquet_bytes(),
     ),
     Field(
         "scene-mesh",
@@ -468,3 +504,35 @@ def test_the_audit_hook_sees_and_stops_an_open_of_a_watched_path(
     with pytest.raises(PermissionError):
         (tmp_path / "link.txt").read_text()
     assert _hits == [f"open {os.path.realpath(secret)}"]
+
+
+@pytest.mark.parametrize("case", ["folder-link-out", "entry-link-out", "recursive-link-out"])
+def test_a_series_glob_never_lists_or_reads_outside_the_folder(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, watch: set[str]
+) -> None:
+    """`base.files: 'data/**/*.csv'`: the folder before the wildcard is contained, a match
+    that is a link out is refused, and the walk below never follows a folder link out."""
+    recipe_dir, outside = tmp_path / "recipe", tmp_path / "outside"
+    recipe_dir.mkdir()
+    outside.mkdir()
+    (outside / "secret.csv").write_bytes(SERIES_CSV)
+    if case == "folder-link-out":
+        (recipe_dir / "data").symlink_to(outside)
+    else:
+        (recipe_dir / "data").mkdir()
+        (recipe_dir / "data" / "ok.csv").write_bytes(SERIES_CSV)
+        if case == "entry-link-out":
+            (recipe_dir / "data" / "evil.csv").symlink_to(outside / "secret.csv")
+        else:
+            (recipe_dir / "data" / "sub").symlink_to(outside)
+    watch.add(os.path.realpath(outside))
+    field = Field("glob", SERIES, "generator.params.base.files", folder=False)
+    _write_recipe(field, recipe_dir, "data/**/*.csv")
+    result = _check(recipe_dir, monkeypatch)
+    if case == "recursive-link-out":  # not followed: only data/ok.csv is matched
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 2, result.output
+        assert f"recipe.yaml:{field.line}:" in result.output and field.dotted in result.output
+        assert "outside" in result.output
+    assert _hits == [], f"opened outside the recipe's folder: {_hits}"

@@ -15,14 +15,16 @@ the float64 nearest its text, so a value written back out is the input's value e
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import importlib
 import importlib.util
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -93,6 +95,42 @@ def _rows(csv: bool) -> Callable[[int], str]:
 # --- which files --------------------------------------------------------------------------
 
 
+def _matches(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
+    """Glob matching part by part (`**` spans any number of folders); names starting with a
+    dot match only a pattern part that starts with one, as the shell has it."""
+    if not pattern:
+        return not path
+    if not path:
+        return all(part == "**" for part in pattern)
+    head, name = pattern[0], path[0]
+    hidden = name.startswith(".") and not head.startswith(".")
+    if head == "**":
+        return _matches(pattern[1:], path) or (not hidden and _matches(pattern, path[1:]))
+    return not hidden and fnmatch.fnmatchcase(name, head) and _matches(pattern[1:], path[1:])
+
+
+def _glob(base_dir: Path, pattern: str) -> list[str]:
+    """Recipe-relative paths of the files `pattern` matches, sorted. The folder before the
+    first wildcard is resolved and contained first, and the walk below it never follows a
+    link into another folder: nothing outside the recipe's folder is listed."""
+    parts = PurePosixPath(pattern).parts
+    fixed = list(itertools.takewhile(lambda part: not glob.has_magic(part), parts))
+    rest = parts[len(fixed) :]
+    start = resolve_recipe_file(
+        base_dir, "/".join(fixed) or ".", what="base.files folder", folder=True, allow_assets=False
+    )
+    recursive = "**" in rest
+    found = []
+    for folder, folders, files in os.walk(start):  # followlinks=False
+        below = Path(folder).relative_to(start).parts
+        if not recursive and len(below) >= len(rest) - 1:
+            folders.clear()  # deep enough for the pattern
+        for name in files:
+            if _matches(rest, (*below, name)):
+                found.append("/".join((*fixed, *below, name)))
+    return sorted(found)
+
+
 def base_files(base: RealBase, base_dir: Path) -> list[Path]:
     """The base's files in the recipe's folder, sorted by path; a glob must match at least
     one CSV or Parquet file. Each is contained like every recipe-named file."""
@@ -107,15 +145,11 @@ def base_files(base: RealBase, base_dir: Path) -> list[Path]:
                 f"base file {pattern!r} is neither CSV (.csv) nor Parquet (.parquet, .pq)"
             )
         return [path]
-    root = Path(os.path.realpath(base_dir))
-    matched = sorted(  # glob answers relative to root_dir
-        Path(found).as_posix()
-        for found in glob.glob(pattern, root_dir=root, recursive=True)
-        if Path(found).suffix.lower() in suffixes
-    )
+    matched = [name for name in _glob(base_dir, pattern) if Path(name).suffix.lower() in suffixes]
     if not matched:
         raise RecipeFileError(
-            f"base.files {pattern!r} matched no CSV or Parquet file in the recipe's folder ({root})"
+            f"base.files {pattern!r} matched no CSV or Parquet file in the recipe's folder "
+            f"({os.path.realpath(base_dir)})"
         )
     return [
         resolve_recipe_file(base_dir, name, what="base file", allow_assets=False)
