@@ -15,7 +15,7 @@ import argparse
 from pathlib import Path
 
 from synthlab.engine.sampling import SampleMaker
-from synthlab.generators.text.diversity import frame_of, ngram_figures
+from synthlab.generators.text.diversity import frame_of, ngram_figures, words
 from synthlab.recipe import load_recipe
 
 
@@ -39,7 +39,7 @@ def measure(path: Path, count: int) -> dict[str, object]:
         "distinct_2": figures["distinct_2"],
         "context_distinct_1": context["distinct_1"],
         "context_distinct_2": context["distinct_2"],
-        "frames": len(set(frames)),
+        "frames": len({tuple(words(frame)) for frame in frames}),
         "templates": f"{len(used)}/{templates}",
     }
 
