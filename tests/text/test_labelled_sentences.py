@@ -356,3 +356,19 @@ def test_quotas_may_name_the_labels_the_params_name(kit, folder):
     kit.load(kit.recipe_dict(params, quotas={"IBAN": 2}), base_dir=folder)
     with pytest.raises(RecipeError, match="unknown quota condition 'EMAIL'"):
         kit.load(kit.recipe_dict(params, quotas={"EMAIL": 2}), base_dir=folder)
+
+
+def test_the_built_tree_is_what_the_template_text_parses_to(folder):
+    """The catalog takes each sentence's tree as built, without parsing its text again."""
+    from synthlab.generators.text.labelled_params import LabelledSentences
+    from synthlab.generators.text.labelled_source import sentence_template
+    from synthlab.generators.text.templates import parse_template
+
+    spec = LabelledSentences(
+        files=("tickets.jsonl",), keep=("PRODUCT",), replace={"ACCOUNT": ("ACCOUNT", "IBAN")}
+    )
+    sentences = parse_sentences((folder / "tickets.jsonl").read_text("utf-8"), "tickets.jsonl")
+    for sentence in sentences:
+        raw, tree = sentence_template(sentence, spec, VALUES)
+        assert tree == parse_template(raw["id"], raw["text"])[0], raw["text"]
+    assert "\\{\\{first_name\\}\\}" in sentence_template(sentences[2], spec, VALUES)[0]["text"]

@@ -16,11 +16,13 @@ construction, whatever the length of the value that replaced the old one, in cod
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from synthlab.errors import RecipeError, RecipeProblem
-from synthlab.generators.text.labelled_params import LabelledSentences
+from synthlab.generators.text.labelled_params import LABEL_NAME, LabelledSentences
+from synthlab.generators.text.templates import Group, Literal, Node, Sequence, Slot
 from synthlab.recipe.files import RecipeFileError, read_recipe_text, resolve_recipe_file
 from synthlab.samples.labelled_formats import parse_sentences
 from synthlab.samples.labelled_text import LabelledSentence, LabelledTextError
@@ -34,14 +36,12 @@ __all__ = [
 ]
 
 FieldProblem = tuple[tuple[str | int, ...], str]
-_SPECIAL = "\\{}[]|"  # the template grammar's special characters, escaped in context
+_SPECIAL = re.compile(r"[\\{}\[\]|]")  # the template grammar's special characters
 
 
 def escape(text: str) -> str:
     """`text` as a template literal: the same characters back when it is expanded."""
-    if not any(char in _SPECIAL for char in text):
-        return text
-    return "".join("\\" + char if char in _SPECIAL else char for char in text)
+    return _SPECIAL.sub(r"\\\g<0>", text)
 
 
 def read_labelled_file(
@@ -53,13 +53,60 @@ def read_labelled_file(
     return parse_sentences(text, relpath, format)
 
 
-def _placeholder(
-    sentence: LabelledSentence, label: str, written: str, spec: LabelledSentences,
-    values: dict[str, Any],
-) -> str:  # fmt: skip
-    if label in spec.keep:
-        return f"[[#{label}:{escape(written)}]]"  # no space: it would be context
-    options = []
+class _Template:
+    """A labelled sentence's template written twice at once: as template text (what
+    provenance, paraphrase and errors show) and as the tree `parse_template` would make of
+    that text, built directly (parsing tens of thousands of sentences character by character
+    cost seconds each time the catalog loads; a test keeps the two equal)."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.parts: list[Node] = []
+        self.length = 0  # of the template text so far: where the next node starts
+
+    def write(self, piece: str) -> None:
+        self.pieces.append(piece)
+        self.length += len(piece)
+
+    def context(self, text: str) -> None:
+        if text:
+            self.parts.append(Literal(text))
+            self.write(escape(text))
+
+    def kept(self, label: str, written: str) -> None:
+        option = Sequence((Literal(written),))
+        self.parts.append(Group((option,), False, label, self.length, frozenset({label})))
+        self.write(f"[[#{label}:{escape(written)}]]")  # no space after ':' (it is context)
+
+    def slots(self, choices: list[tuple[str, str]]) -> None:
+        """One placeholder, or a group of them (`[[{{a:A}}|{{b:B}}]]`)."""
+        if len(choices) == 1:
+            name, label = choices[0]
+            self.parts.append(Slot(name, label, self.length, frozenset({label})))
+            self.write(f"{{{{{name}:{label}}}}}")
+            return
+        group_at = self.length
+        self.write("[[")
+        options = []
+        for number, (name, label) in enumerate(choices):
+            if number:
+                self.write("|")
+            slot = Slot(name, label, self.length, frozenset({label}))
+            options.append(Sequence((slot,), slot.may))
+            self.write(f"{{{{{name}:{label}}}}}")
+        self.write("]]")
+        may = frozenset(label for _, label in choices)
+        self.parts.append(Group(tuple(options), False, None, group_at, may))
+
+    def tree(self) -> Sequence:
+        return Sequence(tuple(self.parts), frozenset().union(*(p.may for p in self.parts)))
+
+
+def _choices(
+    sentence: LabelledSentence, label: str, spec: LabelledSentences, values: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """(value name, label) of each label an entity labelled `label` may become."""
+    found = []
     for target in spec.become(label):
         name = spec.value_for(target, values)
         if name is None:
@@ -73,18 +120,17 @@ def _placeholder(
             else:
                 problem = f"label {label!r} may become {target!r}, which has no value"
             raise LabelledTextError(sentence.path, sentence.line, problem)
-        options.append(f"{{{{{name}:{target}}}}}")
-    return options[0] if len(options) == 1 else f"[[{'|'.join(options)}]]"
+        found.append((name, target))
+    return found
 
 
 def sentence_template(
     sentence: LabelledSentence, spec: LabelledSentences, values: dict[str, Any]
-) -> dict[str, Any]:
-    """The template (as a `TemplateSpec`'s fields) a labelled sentence stands for."""
-    from synthlab.generators.text.labelled_params import LABEL_NAME
-
+) -> tuple[dict[str, Any], Sequence]:
+    """The template a labelled sentence stands for: a `TemplateSpec`'s fields, and its
+    parsed tree."""
     text = sentence.text
-    pieces = []
+    made = _Template()
     position = 0
     for start, end, label in sentence.spans:
         if not LABEL_NAME.fullmatch(label):
@@ -92,19 +138,25 @@ def sentence_template(
                 sentence.path, sentence.line, f"label {label!r} cannot be used: labels are "
                 "letters, digits, '_', '.', '-' (starting with a letter or '_')",
             )  # fmt: skip
-        pieces.append(escape(text[position:start]))
-        pieces.append(_placeholder(sentence, label, text[start:end], spec, values))
+        made.context(text[position:start])
+        if label in spec.keep:
+            made.kept(label, text[start:end])
+        else:
+            made.slots(_choices(sentence, label, spec, values))
         position = end
-    pieces.append(escape(text[position:]))
-    return {
+    made.context(text[position:])
+    raw = {
         "id": sentence.where,
-        "text": "".join(pieces),
+        "text": "".join(made.pieces),
         "weight": spec.weight,
         "tags": list(sentence.classes),
     }
+    return raw, made.tree()
 
 
-def _templates_of(params: Any, base_dir: Path, relpath: str) -> list[dict[str, Any]]:
+def _templates_of(
+    params: Any, base_dir: Path, relpath: str
+) -> list[tuple[dict[str, Any], Sequence]]:
     spec: LabelledSentences = params.labelled_sentences
     sentences = read_labelled_file(base_dir, relpath, spec.format)
     if not sentences:
@@ -112,11 +164,11 @@ def _templates_of(params: Any, base_dir: Path, relpath: str) -> list[dict[str, A
     return [sentence_template(sentence, spec, params.values) for sentence in sentences]
 
 
-def labelled_templates(params: Any, base_dir: Path) -> list[dict[str, Any]]:
-    """The templates of every labelled sentence, in file order, for the catalog; a
-    RecipeError naming the file and line for the first bad sentence."""
+def labelled_templates(params: Any, base_dir: Path) -> list[tuple[dict[str, Any], Sequence]]:
+    """The templates of every labelled sentence, in file order, with their trees, for the
+    catalog; a RecipeError naming the file and line for the first bad sentence."""
     spec: LabelledSentences | None = params.labelled_sentences
-    found: list[dict[str, Any]] = []
+    found: list[tuple[dict[str, Any], Sequence]] = []
     for relpath in spec.files if spec is not None else ():
         try:
             found += _templates_of(params, base_dir, relpath)
