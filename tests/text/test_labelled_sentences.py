@@ -372,3 +372,23 @@ def test_the_built_tree_is_what_the_template_text_parses_to(folder):
         raw, tree = sentence_template(sentence, spec, VALUES)
         assert tree == parse_template(raw["id"], raw["text"])[0], raw["text"]
     assert "\\{\\{first_name\\}\\}" in sentence_template(sentences[2], spec, VALUES)[0]["text"]
+
+
+def test_label_studio_tasks_nobody_labelled_are_left_out():
+    labelled = {"data": {"text": "Thanks!"}, "annotations": [{"result": []}]}
+    skipped = {"data": {"text": "Call Ana"}, "annotations": [{"was_cancelled": True}]}
+    unlabelled = {"data": {"text": "Mail Bo"}}
+    read = parse_sentences(json.dumps([unlabelled, labelled, skipped]), "ls.json")
+    assert [(s.text, s.spans, s.line) for s in read] == [("Thanks!", (), 1)]
+
+
+def test_a_bad_file_read_when_the_generator_sets_up_names_the_file_and_line(kit, folder):
+    """The recipe loaded; the file changed before the run read it."""
+    from synthlab.generators.text.catalog import Catalog
+
+    recipe = kit.load(kit.recipe_dict(_params(["tickets.jsonl"])), base_dir=folder)
+    (folder / "tickets.jsonl").write_text(
+        GOOD + "\n" + '{"text": "Bo", "spans": [[0, 3, "PERSON"]]}\n'
+    )
+    with pytest.raises(RecipeError, match=r"tickets.jsonl:2: span \[0:3\] PERSON lies outside"):
+        Catalog.load(recipe.generator.params, folder, seed=1)

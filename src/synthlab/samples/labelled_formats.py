@@ -9,9 +9,10 @@
   `# comment` lines skipped. Tags are BIO (B-/I-/O); BILOU and IOBES prefixes are read too.
   The text is the tokens joined by single spaces, so offsets follow from the tokens.
 - Label Studio: the JSON export (a list of tasks) with `data.text` and, from each task's
-  first annotation that is not cancelled (else its first prediction), the results of type
-  `labels` (`value.start`, `value.end`, `value.labels`, code points as Label Studio counts
-  them) and of type `choices` (document classes). An export that counted UTF-16 units, as
+  first annotation that is not cancelled (else its first prediction; a task with neither
+  is left out, its entities unknown), the results of type `labels` (`value.start`,
+  `value.end`, `value.labels`, code points as Label Studio counts them) and of type
+  `choices` (document classes). An export that counted UTF-16 units, as
   synthlab did before 0.1.0, is recognised where a region quotes its text.
 
 Every problem is a `LabelledTextError` with the file and the line (for Label Studio, the
@@ -241,19 +242,23 @@ def _region(value: dict[str, Any], text: str, path: str, line: int) -> tuple[int
     return start, end, labels[0], quoted if isinstance(quoted, str) else None
 
 
-def _task_sentence(task: Any, path: str, line: int, number: int) -> LabelledSentence:
+def _task_sentence(task: Any, path: str, line: int, number: int) -> LabelledSentence | None:
+    """The task's sentence; None for a task nobody labelled (no annotation that is not
+    cancelled, no prediction): its entities are unknown, not absent."""
     data = task.get("data") if isinstance(task, dict) else None
     text = data.get("text") if isinstance(data, dict) else None
     if not isinstance(text, str):
         raise LabelledTextError(path, line, f"task {number} has no data.text string")
-    results: list[Any] = []
+    results: list[Any] | None = None
     for key in ("annotations", "predictions"):
         done = [
             a for a in task.get(key) or [] if isinstance(a, dict) and not a.get("was_cancelled")
         ]
         if done:
-            results = done[0].get("result") or []
+            results = done[0].get("result") or []  # an empty result: labelled, no entities
             break
+    if results is None:
+        return None
     spans = []
     classes: list[str] = []
     for result in results:
@@ -272,10 +277,13 @@ def _task_sentence(task: Any, path: str, line: int, number: int) -> LabelledSent
 
 
 def parse_label_studio_sentences(text: str, path: str) -> list[LabelledSentence]:
-    return [
-        _task_sentence(task, path, line, number)
-        for number, (line, task) in enumerate(_tasks_with_lines(text, path), start=1)
-    ]
+    """The sentences of the labelled tasks (tasks nobody labelled are left out)."""
+    found = []
+    for number, (line, task) in enumerate(_tasks_with_lines(text, path), start=1):
+        sentence = _task_sentence(task, path, line, number)
+        if sentence is not None:
+            found.append(sentence)
+    return found
 
 
 FORMATS: dict[str, Callable[[str, str], list[LabelledSentence]]] = {
