@@ -556,3 +556,34 @@ def test_contact_shadows_only_darken_the_photos_ground(tmp_path):
         assert metadata["shadow_pixels"] == int(changed.sum())
         shaded += int(changed.sum())
     assert shaded > 0, "no shadow fell on the photo: the checks above proved nothing"
+
+
+def test_photo_keypoints_of_a_recipe_class_are_carried_only_under_the_same_names(tmp_path):
+    from synthlab.generators.base import label_set_of
+    from synthlab.generators.scene.declared_labels import ASSET_KEYPOINTS
+    from synthlab.generators.scene.paste import PhotoPaster
+
+    coco_names = list(ASSET_KEYPOINTS["human"])  # COCO's 17 person keypoints
+    annotations = [
+        {**a, "category_id": 5, "keypoints": [0] * 51} if a["id"] == 31 else a for a in ANNOTATIONS
+    ]
+    write_photos(tmp_path / "photos", annotations)
+    _edit(
+        tmp_path / "photos",
+        lambda c: c["categories"].extend(
+            [
+                {"id": 5, "name": "person", "keypoints": coco_names},
+                {"id": 6, "name": "crate", "keypoints": ["a", "b"]},
+            ]
+        ),
+    )
+    recipe = write_recipe(tmp_path)
+    text = recipe.read_text().replace("cone: {asset: traffic_cone", "person: {asset: human")
+    recipe.write_text(text.replace("cone: 2", "person: 2"))
+    loaded = synthlab.load_recipe(recipe)
+    labels = label_set_of(loaded)
+    assert labels.categories == ("crate", "person", "cat", "cup", "spoon", "rocket")
+    assert labels.keypoint_schema("person").names == tuple(coco_names)
+    assert labels.keypoint_schema("crate").names == ASSET_KEYPOINTS["crate"]
+    paster = PhotoPaster(loaded.generator.params, {}, tmp_path, None, 1)
+    assert set(paster.keypoint_names) == {"person", "cat"}  # crate's names differ: left out

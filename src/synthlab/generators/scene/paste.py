@@ -35,11 +35,12 @@ from synthlab.generators.scene.appearance import composite
 from synthlab.generators.scene.assets import Keypoint3D, Shape
 from synthlab.generators.scene.camera import Camera, intrinsics, look_at_pose, project
 from synthlab.generators.scene.conditions import frame_conditions
+from synthlab.generators.scene.declared_labels import scene_label_set
 from synthlab.generators.scene.labels import compute_labels
 from synthlab.generators.scene.layout import PlacedObject, SceneDescription
 from synthlab.generators.scene.lights import draw_light
 from synthlab.generators.scene.materials import Material, draw_material
-from synthlab.generators.scene.params import MaterialSpec, SceneParams
+from synthlab.generators.scene.params import MaterialSpec, ObjectClassSpec, SceneParams
 from synthlab.generators.scene.paste_params import PasteSpec
 from synthlab.generators.scene.photos import (
     Photo,
@@ -374,13 +375,15 @@ class PhotoPaster:
         self.category_names = self.class_names + tuple(
             name for name in extra if name not in self.class_names
         )
-        # the photos' keypoints are carried for their own categories; a category that is
-        # also a recipe class keeps the class's keypoint names, so theirs are left out
-        self.keypoint_names = {
-            name: names
-            for name, (names, _) in (self.coco.keypoints if self.coco else {}).items()
-            if name not in self.class_names
-        }
+        # the photos' keypoints are carried under their category's names; a category that
+        # is also a recipe class keeps the class's names, so its points are carried only
+        # when the names agree (COCO's person and `asset: human`)
+        declared = scene_label_set(params, recipe_dir)
+        self.keypoint_names = {}
+        for name, (names, _) in (self.coco.keypoints if self.coco else {}).items():
+            schema = declared.keypoint_schema(name)
+            if schema is not None and schema.names == names:
+                self.keypoint_names[name] = names
 
     def _photo(self, index: int) -> Photo:
         n = len(self.sources)
@@ -415,6 +418,7 @@ class PhotoPaster:
                     rng,
                     placer,
                     len(objects) + 1,
+                    spec if spec.asset == "human" else None,
                 )
                 if placed is None:
                     dropped += 1
@@ -447,9 +451,15 @@ class PhotoPaster:
         rng: np.random.Generator,
         placer: _Placer,
         ident: int,
+        person: ObjectClassSpec | None = None,
     ) -> PlacedObject | None:
         shape = self.shapes[name]
         material = draw_material(material_spec, rng)
+        body = None
+        if person is not None:  # each person is built anew, as in a rendered scene
+            from synthlab.generators.scene.human import draw_person
+
+            shape, body = draw_person(person.human, rng)
         found = placer.place(shape, float(scale), upright, rng, sized=ident > 0)
         if found is None:
             return None
@@ -464,6 +474,7 @@ class PhotoPaster:
             "position": pose[:3, 3].round(6).tolist(),
             "material": material.describe(),
             **drawn,
+            **({"body": body} if body is not None else {}),
         }
         return PlacedObject(
             ident,
