@@ -392,3 +392,13 @@ def test_a_bad_file_read_when_the_generator_sets_up_names_the_file_and_line(kit,
     )
     with pytest.raises(RecipeError, match=r"tickets.jsonl:2: span \[0:3\] PERSON lies outside"):
         Catalog.load(recipe.generator.params, folder, seed=1)
+
+
+def test_labelled_sentences_pass_the_conformance_checks(folder):
+    """synthlab.testing: sample i alone equals sample i of a run, bytes equal with any shard
+    size or worker count, different for another seed, quotas met, labels valid."""
+    from synthlab.testing import check_generator
+
+    params = _params(["tickets.jsonl"], replace={"ACCOUNT": ["ACCOUNT", "IBAN"]})
+    report = check_generator("text", params, quotas={"IBAN": 3}, workdir=folder)
+    assert report.ok, report.problems
