@@ -96,6 +96,9 @@ def test_activity_segments_label_every_point_and_walking_moves(make: Any) -> Non
         ({"mixing": [[1, 0]]}, "mixing must be a 2x2 matrix"),
         ({"start": "2024-01-01T00:00:00"}, "needs a time zone"),
         ({"channels": [{"name": "label"}]}, "reserved"),
+        # int64 nanoseconds end in 2262: wrapped timestamps were written before
+        ({"start": "2262-01-01T00:00:00+00:00", "length": 10**9}, "leave the timestamps' range"),
+        ({"start": "1600-01-01T00:00:00+00:00"}, "leave the timestamps' range"),
     ],
 )
 def test_bad_recipes_are_refused_with_a_clear_message(

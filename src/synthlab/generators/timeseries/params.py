@@ -395,6 +395,11 @@ class SamplingParams(_Model):
     missing: float = Field(default=0.0, ge=0, lt=1, description="share of samples dropped")
 
 
+# int64 nanoseconds since 1970 cover these instants (kept a day inside either end)
+_FIRST_NS = -(2**63) + 86_400 * 10**9
+_LAST_NS = 2**63 - 1 - 86_400 * 10**9
+
+
 class TimeseriesParams(_Model):
     rate_hz: float = Field(default=1.0, gt=0, description="nominal sample rate")
     length: IntValue | None = Field(default=None, description="points per series")
@@ -469,6 +474,7 @@ class TimeseriesParams(_Model):
             raise ValueError("give exactly one of length (points) or duration (seconds)")
         if self.shortest() < 2:
             raise ValueError(f"Cannot have series shorter than 2 points (got {self.shortest()})")
+        self._check_time_range()
         names = self.channel_names
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -484,6 +490,25 @@ class TimeseriesParams(_Model):
             raise ValueError(f"target horizons must be >= 1, got {list(self.targets)}")
         self._check_nyquist()
         return self
+
+    def _check_time_range(self) -> None:
+        """Timestamps are int64 nanoseconds since 1970 (Parquet's and pandas' unit), which
+        end at 2262-04-11: a series that would run past them is refused here instead of
+        writing wrapped timestamps."""
+        if self.base is not None:  # a real base keeps the input's own times
+            return
+        if self.length is not None:
+            seconds = self.length.bounds()[1] / self.rate_hz
+        else:
+            assert self.duration is not None
+            seconds = self.duration.bounds()[1]
+        last_ns = self.start_ns + seconds * 1e9
+        if self.start_ns < _FIRST_NS or last_ns >= _LAST_NS:
+            raise ValueError(
+                f"a series starting at {self.start} and lasting up to {seconds:,.0f} s would "
+                "leave the timestamps' range (nanoseconds since 1970 as int64: 1677-09-22 to "
+                "2262-04-11); choose an earlier start, or a shorter length or a lower rate_hz"
+            )
 
     def _check_nyquist(self) -> None:
         """Signal content at or above rate/2 aliases: refused at the field that asks for it
