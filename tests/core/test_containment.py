@@ -231,6 +231,16 @@ FIELDS = [
         suffix=".obj",
         content=OBJ,
     ),
+    Field(
+        "text-labelled-sentences",
+        "  kind: text\n  params:\n    labelled_sentences: {files: [PATH]}\n    values:\n"
+        "      product: {words: [kettle]}\n",
+        "generator.params.labelled_sentences.files[0]",
+        folder=False,
+        suffix=".jsonl",
+        content=b'{"text": "Buy a toaster today", "spans": [[6, 13, "PRODUCT"]]}\n',
+        text=True,
+    ),
 ]
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from synthlab.recipe.files import RecipeFileError, check_relative_path
 from synthlab.recipe.model import RecipeModel
@@ -30,8 +30,18 @@ __all__ = ["LABEL_NAME", "LabelledSentences"]
 LABEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
+def _contained(path: str) -> str:
+    """What the spelling tells (absolute, `..`, empty): refused per item, so the error names
+    `files[i]`; the file itself is looked at with the other files (`labelled_source`)."""
+    try:
+        check_relative_path(path, what="labelled sentence file", allow_assets=False)
+    except RecipeFileError as error:
+        raise ValueError(str(error)) from None
+    return path
+
+
 class LabelledSentences(RecipeModel):
-    files: tuple[str, ...] = Field(
+    files: tuple[Annotated[str, AfterValidator(_contained)], ...] = Field(
         min_length=1,
         description="labelled sentence files, recipe-relative: .jsonl (text + spans), "
         ".conll/.iob/.bio/.tsv (token and BIO tag per line), .json (Label Studio export)",
@@ -59,11 +69,6 @@ class LabelledSentences(RecipeModel):
     @field_validator("files")
     @classmethod
     def _paths(cls, files: tuple[str, ...]) -> tuple[str, ...]:
-        for path in files:
-            try:
-                check_relative_path(path, what="labelled sentence file", allow_assets=False)
-            except RecipeFileError as error:
-                raise ValueError(str(error)) from None
         repeated = sorted({path for path in files if files.count(path) > 1})
         if repeated:
             raise ValueError(f"{repeated} listed twice; name each file once")
