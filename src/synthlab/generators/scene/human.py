@@ -2,7 +2,7 @@
 
 The body is built per instance (each person has its own stature, girth, pose and clothes),
 from a handful of shared templates (a UV sphere stretched into capsules, an icosphere
-scaled into ellipsoids, a box): about 2,700 triangles, in four colour groups (skin, upper
+scaled into ellipsoids, a box): about 3,950 triangles, in four colour groups (skin, upper
 clothes, lower clothes, shoes), so a person costs four draw calls.
 
 Frame: z up, the person faces -y, so the person's left is +x (COCO's "left" is the
@@ -400,10 +400,16 @@ def pose_body(body: Body, posture: Posture) -> tuple[Shape, dict[str, np.ndarray
     for side, x in (("left", 1.0), ("right", -1.0)):
         eye = _on_ellipsoid(np.array([x * 0.018 * H, -head_semi[1] * 0.95, 0.001 * H]), head_semi)
         joints[f"{side}_eye"] = centre + head @ eye
+        # the ear stands out from the side of the head (so it is seen from the front and
+        # from behind, as COCO's annotators mark ears); the keypoint is its centre
         ear = _on_ellipsoid(np.array([x * head_semi[0], 0.004 * H, -0.006 * H]), head_semi)
+        ear = ear + np.array([x * 0.004 * H, 0.0, 0.0])
+        build.ellipsoid("skin", centre + head @ ear, (0.006 * H, 0.013 * H, 0.018 * H), head,
+                        small=True)  # fmt: skip
         joints[f"{side}_ear"] = centre + head @ ear
     for name in ("nose", "left_eye", "right_eye", "left_ear", "right_ear"):
         tolerance[name] = 0.006 * H
+    tolerance["left_ear"] = tolerance["right_ear"] = 0.013 * H  # seen edge-on from the front
 
     # arms
     for side, x in (("left", 1.0), ("right", -1.0)):
