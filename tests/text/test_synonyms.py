@@ -128,6 +128,7 @@ def test_sets_from_a_file_and_the_checks_that_read_it(tmp_path: Path) -> None:
         }
     )
     assert params.file_problems(tmp_path) == []
+    assert params.input_files(tmp_path) == [tmp_path / "sets.yaml"]  # provenance
     texts = {s.text for s in _make(_generator(params, base=str(tmp_path)), 40)}
     assert texts == {"Hey Ann", "Howdy Ann"}
     # the inline template's unknown set is found once the files are read

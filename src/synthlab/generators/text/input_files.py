@@ -1,7 +1,7 @@
 """The user's files a text recipe reads, for the manifest's provenance (`input_files`).
 
 Labelled sentence files, word lists (`{file: ...}`), CSV columns (`{csv: ...}`), template
-files and a `tokenizer: hf` folder's files, each resolved and contained in the recipe's
+files, synonym files and a `tokenizer: hf` folder's files, each resolved and contained in the recipe's
 folder exactly as a run reads it.
 Synthlab's own `asset:` files are left out: they are versioned with synthlab itself.
 """
@@ -21,6 +21,7 @@ __all__ = ["user_text_files"]
 
 def user_text_files(params: Any, base_dir: Path) -> list[Path]:
     named: list[tuple[str, str]] = [("template file", path) for path in params.template_files]
+    named += [("synonym file", path) for path in params.synonym_files]
     for source in params.values.values():
         if isinstance(source, FileSource):
             named.append(("word list", source.file))
