@@ -31,7 +31,7 @@ from synthlab.generators.text.params import TextParams
 from synthlab.generators.text.sessions import Gap, SessionKind, line_template_problem
 from synthlab.generators.text.stream import Draws
 from synthlab.generators.text.templates import Group, Literal, Node, Sequence, Slot, can_make
-from synthlab.generators.text.tokenize import separate_spans, tokenize
+from synthlab.generators.text.tokenize import separated_fully, tokenize
 from synthlab.generators.text.values import ValueBank
 from synthlab.samples.text import EntitySpan
 from synthlab.samples.text_document import DocumentTextSample, TextLine
@@ -354,17 +354,16 @@ def document_sample(
     tags, the kind as its class and condition."""
     text, spans, lines = document.text, document.spans, document.lines
     if separate:
-        moved_text, moved = separate_spans(text, spans, split_tokens)
-        if moved_text is not text:
-            again, _ = separate_spans(moved_text, moved, split_tokens)
-            if again != moved_text:
-                shown = ", ".join(f"{s.label} {s.text!r}" for s in moved)
-                raise RuntimeFailure(
-                    f"session kind {document.kind!r}: an entity ({shown}) falls inside one of "
-                    "the tokenizer's tokens even with a space around it; change the text of "
-                    "its line templates around it"
-                )
-            text, spans = moved_text, moved
+        found = separated_fully(text, spans, split_tokens)
+        if found is None:
+            shown = ", ".join(f"{s.label} {s.text!r}" for s in spans)
+            raise RuntimeFailure(
+                f"session kind {document.kind!r}: an entity ({shown}) falls inside one of "
+                "the tokenizer's tokens even with a space around it; change the text of "
+                "its line templates around it"
+            )
+        if found[0] is not text:
+            text, spans = found
             lines = _relocated(text, lines)
     tokens = tokenize(text, spans, split_tokens)
     return DocumentTextSample(

@@ -31,6 +31,7 @@ from synthlab.generators.text.stream import WIDTH, Draws
 from synthlab.generators.text.tokenize import (
     builtin_tokens,
     separate_spans,
+    separated_fully,
     spacy_tokenizer,
     tokenize,
 )
@@ -103,12 +104,11 @@ class TextGenerator(Generator):
     ) -> tuple[str, tuple[EntitySpan, ...]]:
         """A space where an entity edge falls inside a spaCy token (`card=4111...`);
         refused, naming the template, if spaCy still does not cut there."""
-        separated, moved = separate_spans(text, spans, self.split_tokens)
-        if separated is not text:
-            again, _ = separate_spans(separated, moved, self.split_tokens)
-            if again != separated:
-                raise RuntimeFailure(_on_spacy_tokens_problem(template.id, separated, moved))
-        return separated, moved
+        found = separated_fully(text, spans, self.split_tokens)
+        if found is None:
+            separated, moved = separate_spans(text, spans, self.split_tokens)
+            raise RuntimeFailure(_on_spacy_tokens_problem(template.id, separated, moved))
+        return found
 
     def use_quota_plan(self, plan: QuotaPlan) -> None:
         """The run's quota plan, from the engine: quota samples are stratified over the

@@ -18,7 +18,7 @@ from itertools import accumulate, repeat
 
 from synthlab.samples.text import EntitySpan, Token
 
-__all__ = ["builtin_tokens", "separate_spans", "spacy_tokenizer", "tokenize"]
+__all__ = ["builtin_tokens", "separate_spans", "separated_fully", "spacy_tokenizer", "tokenize"]
 
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a"
 _WORD = rf"[^\W_][\w{_MARKS}]*(?:[.,:'’@/+\-][^\W_][\w{_MARKS}]*)*"
@@ -124,3 +124,23 @@ def separate_spans(
         EntitySpan(moved(s.start, True), moved(s.end, False), s.label, s.text, s.slot)
         for s in spans
     )
+
+
+SEPARATION_ROUNDS = 4
+
+
+def separated_fully(
+    text: str, spans: Sequence[EntitySpan], split: Callable[[str], Offsets]
+) -> tuple[str, tuple[EntitySpan, ...]] | None:
+    """`separate_spans` again until every span edge is one of `split`'s token edges: a
+    space can make a new token that swallows the next edge (spaCy reads `a a.` as `a`,
+    `a.`: a single letter and its period are an abbreviation), which one more space cuts.
+    None when the text still changes after `SEPARATION_ROUNDS` rounds (the tokenizer will
+    not cut there). Deterministic, and the input unchanged in the usual case."""
+    current, moved = text, tuple(spans)
+    for _ in range(SEPARATION_ROUNDS):
+        separated, moved_again = separate_spans(current, moved, split)
+        if separated is current:
+            return current, moved
+        current, moved = separated, moved_again
+    return None
