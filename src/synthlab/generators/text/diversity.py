@@ -9,8 +9,8 @@ render of a text recipe measures how much they do:
   scripts count; a regular expression cost twice the time). A fixed-size sample keeps
   memory and time bounded and makes the figures comparable between renders of different
   sizes (distinct-n falls as a corpus grows).
-- **frames**: distinct texts with every entity replaced by its label, over the same
-  samples: the contexts a model sees around entities; and **context distinct-1/2**, the
+- **frames**: distinct texts (as word sequences) with every entity replaced by its label,
+  over the same samples: the contexts a model sees around entities; and **context distinct-1/2**, the
   same ratios over the frames. Entity values (names, e-mails, numbers) are mostly unique,
   so they dominate the plain distinct-n; the context figures measure the wording alone.
 - **template coverage**: templates used / templates in the recipe, over every sample.
@@ -19,8 +19,8 @@ The engine keeps one `DiversitySummary` per shard (`add` for every sample made),
 its `part()` in the shard's record, and merges the parts at the end (`merge`): sets of
 n-gram hashes are united and counts summed, so the figures never depend on the worker
 count or the shard size. Hashes are 64-bit (BLAKE2b for a word, a multiply-add mix for a
-pair): a collision among the at most few hundred thousand n-grams sampled is unlikely
-(about 1 in 10^8) and could only lower a count by one.
+pair, a fold for a frame): a collision among the at most a few hundred thousand n-grams
+sampled has a chance below 1 in 10^8, and could only lower a count by one.
 """
 
 from __future__ import annotations
