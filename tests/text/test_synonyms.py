@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from synthlab.errors import RecipeError
@@ -153,3 +155,48 @@ def test_a_set_declared_twice_or_a_broken_file_is_refused(tmp_path: Path) -> Non
     assert "mapping of set name" in broken.file_problems(tmp_path)[0][1]
     missing = TextParams.model_validate({**base, "synonym_files": ["nope.yaml"]})
     assert missing.file_problems(tmp_path)[0][0] == ("synonym_files",)
+
+
+# Random templates whose words come from random synonym sets (nested ones too): the fast
+# path and the general builder must still make identical samples.
+WORDS = ["a", "Zé", "東京", "😀", " ", ",", ".", "-", "'", "%s", "e\u0301"]
+wording = st.lists(st.sampled_from(WORDS), max_size=3).map("".join)
+
+
+@st.composite
+def templates_and_sets(draw: st.DrawFn) -> tuple[str, dict[str, list[str]]]:
+    sets = {
+        "s0": draw(st.lists(wording, min_size=1, max_size=3)),
+        "s1": [*draw(st.lists(wording, min_size=1, max_size=2)), "x [[@s0]] y"],
+    }
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        parts.append(draw(st.sampled_from(["[[@s0]]", "[[?@s1]]", "[[@s1]]", "b", " "])))
+        label = draw(st.sampled_from(["PER", None]))
+        parts.append(f"{{{{v{':' + label if label else ''}}}}}")
+    return "".join(parts), sets
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=templates_and_sets(), first=st.integers(0, 2**40))
+def test_random_templates_with_sets_make_the_same_samples_both_ways(case, first) -> None:
+    text, sets = case
+    params = TextParams.model_validate(
+        {
+            "templates": [{"id": "t", "text": text}],
+            "values": {"v": {"words": ["Ann", " Bo ", "Zoë"]}},
+            "synonyms": sets,
+        }
+    )
+    generator = _generator(params)
+    assert "t" in generator.steps
+    indices = list(range(first, first + 8))
+    plans = [SamplePlan(i) for i in indices]
+    fast = generator.make_batch(indices, plans)
+    generator.steps = {}
+    general = generator.make_batch(indices, plans)
+    assert fast == general
+    assert [s.tokens for s in fast] == [s.tokens for s in general]
+    for sample in fast:
+        for span in sample.spans:
+            assert sample.text[span.start : span.end] == span.text
