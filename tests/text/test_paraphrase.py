@@ -215,6 +215,9 @@ def test_a_causal_model_works_too(tmp_path) -> None:
 
 def test_a_missing_or_unusable_model_is_a_clear_error(tmp_path) -> None:
     paraphrase._CACHE.clear()
+    # `synthlab check` reads the params' files: the folder is checked there already
+    problems = _params(tmp_path / "nowhere").file_problems(tmp_path)
+    assert problems[0][0] == ("paraphrase", "model") and "never downloads" in problems[0][1]
     with pytest.raises(RecipeError, match=r"no folder .* never downloads"):
         _generator(_params(tmp_path / "nowhere"))
     (tmp_path / "empty").mkdir()

@@ -167,6 +167,13 @@ def text_file_problems(params: Any, base_dir: Path) -> list[FieldProblem]:
         except RecipeFileError as error:
             key = "file" if isinstance(source, FileSource) else "csv"
             problems.append((("values", name, key), str(error)))
+    if params.paraphrase is not None:  # the folder only: the model loads when a run sets up
+        from synthlab.generators.text.paraphrase import ParaphraseError, model_folder
+
+        try:
+            model_folder(params.paraphrase.model, base_dir)
+        except ParaphraseError as error:
+            problems.append((("paraphrase", "model"), str(error)))
     synonyms = None
     if params.synonym_files:  # inline templates were checked with the inline sets only
         from synthlab.generators.text.params import check_template
