@@ -104,6 +104,8 @@ def test_the_hf_export_words_are_the_learners_and_tags_follow_word_ids(kit, reci
         raw = tokenizer(row["text"], add_special_tokens=False)
         split = tokenizer(row["tokens"], is_split_into_words=True, add_special_tokens=False)
         assert split["input_ids"] == raw["input_ids"]  # the words re-encode to the same tokens
+        # each word's offsets point at it in the text
+        assert [row["text"][a:b] for a, b in row["offsets"]] == row["tokens"]
         word_ids = split.word_ids()
         assert sorted(set(word_ids)) == list(range(len(row["tokens"])))
         tags = [names[t] for t in row["ner_tags"]]

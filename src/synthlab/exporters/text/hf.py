@@ -36,6 +36,9 @@ def hf_features(tag_names: tuple[str, ...], classes: tuple[str, ...]) -> dict[st
         "id": _value("int64"),
         "text": _value("string"),
         "tokens": {"feature": _value("string"), "_type": "Sequence"},
+        # each token's [start, end) in `text`, code points (a learner's alignment back)
+        "offsets": {"feature": {"feature": _value("int64"), "_type": "Sequence"},
+                    "_type": "Sequence"},
         "ner_tags": {"feature": {"names": list(tag_names), "_type": "ClassLabel"},
                      "_type": "Sequence"},
         "spans": [{"start": _value("int64"), "end": _value("int64"),
@@ -57,6 +60,7 @@ def _schema(tag_names: tuple[str, ...], classes: tuple[str, ...]) -> Any:
         ("id", pa.int64()),
         ("text", pa.string()),
         ("tokens", pa.list_(pa.string())),
+        ("offsets", pa.list_(pa.list_(pa.int64()))),
         ("ner_tags", pa.list_(pa.int64())),
         ("spans", pa.list_(span)),
         ("classes", pa.list_(pa.int64())),
@@ -71,8 +75,9 @@ def _card(splits: list[str]) -> str:
     lines = ["---", "configs:", "- config_name: default", "  data_files:"]
     for split in splits:
         lines += [f"  - split: {split}", f"    path: data/{split}.parquet"]
-    lines += ["---", "", "Synthetic labeled text made by synthlab (tokens, ner_tags, spans,",
-              "classes). Load with `datasets.load_dataset(\"<this folder>\")`.", ""]  # fmt: skip
+    lines += ["---", "", "Synthetic labeled text made by synthlab (tokens, their offsets,",
+              "ner_tags, spans, classes).",
+              "Load with `datasets.load_dataset(\"<this folder>\")`.", ""]  # fmt: skip
     return "\n".join(lines)
 
 
@@ -89,6 +94,7 @@ class HuggingFaceExporter(Exporter):
             "id": text.index,
             "text": text.text,
             "tokens": [t.text for t in text.tokens],
+            "offsets": [[t.start, t.end] for t in text.tokens],
             "tags": list(text.tags),
             "spans": [
                 {"start": s.start, "end": s.end, "label": s.label, "text": s.text}
