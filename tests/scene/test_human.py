@@ -323,15 +323,22 @@ def test_conditions_that_cannot_be_met_are_refused_with_the_reason(tmp_path, cha
 def test_pose_conditions_are_refused_where_people_cannot_be_posed():
     from synthlab.generators.scene.params import SceneParams
 
-    photos = {"bundled": "skimage"}  # pasting into photos draws one standing figure
-    with pytest.raises(ValueError, match="pasted into photos"):
+    photos = {"bundled": "skimage"}  # pasting into photos: poses only from the class's choices
+    with pytest.raises(ValueError, match="never draws"):
         SceneParams.model_validate(
             {
-                "classes": {"person": {"asset": "human"}},
+                "classes": {"person": {"asset": "human"}},  # default: anything but lying
                 "background": photos,
                 "conditions": {"fallen": {"class": "person", "pose": "lying"}},
             }
         )
+    SceneParams.model_validate(  # drawn there by chance, so redraws can meet the quota
+        {
+            "classes": {"person": {"asset": "human", "human": {"pose": {"choice": ["lying"]}}}},
+            "background": photos,
+            "conditions": {"fallen": {"class": "person", "pose": "lying"}},
+        }
+    )
     with pytest.raises(ValueError, match="unknown pose 'lyng'"):
         SceneParams.model_validate(
             {"classes": {"person": {"asset": "human", "human": {"pose": "lyng"}}}}

@@ -97,15 +97,19 @@ def condition_errors(params: Any) -> list[str]:
                     f"condition {name!r} asks for pose {condition.pose!r} of class "
                     f"{condition.class_name!r}, which is not a person (asset: human)"
                 )
-            elif _pasting(params):
+            elif _pasting(params) and condition.pose not in str_options(
+                (about.human or HumanSpec()).pose if about is not None else Const("")
+            ):
                 errors.append(
-                    f"condition {name!r} asks for pose {condition.pose!r}, but people pasted "
-                    "into photos are one standing figure (background paste); drop the pose"
+                    f"condition {name!r} asks for pose {condition.pose!r}, which class "
+                    f"{condition.class_name!r} never draws; people pasted into photos are not "
+                    "posed by quotas, so add it to the class's human.pose choices"
                 )
     return errors
 
 
 def _pasting(params: Any) -> bool:
-    """Whether objects are pasted into photos (that path builds no posed people)."""
+    """Whether objects are pasted into photos (that path draws people's poses from the
+    class's choices only: quotas do not pin them there)."""
     spec = getattr(getattr(params, "background", None), "paste_spec", None)
     return bool(callable(spec) and spec() is not None)
