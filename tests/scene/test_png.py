@@ -27,3 +27,22 @@ def test_png_rejects_shapes_it_cannot_write():
         encode_png(np.zeros((2, 2, 3), np.uint16))
     with pytest.raises(ValueError, match="grey or RGB"):
         encode_png(np.zeros((2, 2, 4), np.uint8))
+
+
+def test_rgb_photo_through_libdeflate_decodes_to_the_same_pixels():
+    # a real photograph (scikit-image ships it), large enough for libdeflate's matches and
+    # long runs; Pillow (zlib's inflate) reads the stream back pixel for pixel
+    from skimage import data
+
+    photo = np.ascontiguousarray(data.astronaut()[:, :300])
+    encoded = encode_png(photo)
+    np.testing.assert_array_equal(decode_png(encoded), photo)
+    assert encode_png(photo.copy()) == encoded
+    assert encode_png(photo[::-1].copy()) != encoded
+    # the 16-bit and grey arrays stay on zlib: their bytes are zlib's level-1 stream
+    import zlib
+
+    grey = photo[..., 0].copy()
+    idat = encode_png(grey)[8 + 25 + 8 : -12 - 4]
+    rows = np.concatenate([np.zeros((grey.shape[0], 1), np.uint8), grey], axis=1)
+    assert idat == zlib.compress(rows.tobytes(), 1)

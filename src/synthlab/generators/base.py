@@ -137,7 +137,8 @@ class GeneratorSpec:
     extra: str | None = None  # the pip extra that installs its optional dependencies
     requires: tuple[str, ...] = ()  # importable module names it needs
     # distributions whose versions can change the values drawn or the bytes written
-    # (recorded in the manifest; "zlib" names the runtime zlib that compresses PNGs)
+    # (recorded in the manifest; "zlib" names the runtime zlib that compresses PNGs
+    # masks and depth, "deflate" the libdeflate package that compresses RGB images)
     value_libraries: tuple[str, ...] = ("numpy",)
     # how a sample's randomness follows from (seed, index), recorded in the manifest
     seed_derivation: str = DERIVATION

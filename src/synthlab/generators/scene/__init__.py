@@ -31,6 +31,7 @@ SPEC = GeneratorSpec(
         "pillow",
         "scipy",
         "zlib",
+        "deflate",
         "pycocotools",
         "scikit-image",
     ),
