@@ -242,6 +242,7 @@ FIELDS = [
         text=True,
     ),
 ]
+FIELD_BY_ID = {field.id: field for field in FIELDS}
 
 
 # -- watching what is opened ---------------------------------------------------------------
@@ -471,7 +472,7 @@ def test_a_gltf_buffer_that_points_out_is_refused_not_read(
         "scene": 0,
     }
     (recipe_dir / "thing.gltf").write_text(json.dumps(gltf))
-    field = FIELDS[3]  # scene-mesh
+    field = FIELD_BY_ID["scene-mesh"]
     _write_recipe(field, recipe_dir, "thing.gltf")
     watch.add(os.path.realpath(secret))
     result = _check(recipe_dir, monkeypatch)
@@ -493,7 +494,7 @@ def test_coco_file_names_stay_inside_the_recipe_folder(
     _images(recipe_dir / "source")
     coco = {**COCO, "images": [{**COCO["images"][0], "file_name": file_name}]}
     (recipe_dir / "coco.json").write_text(json.dumps(coco))
-    field = FIELDS[6]  # diffusion-img2img-annotations
+    field = FIELD_BY_ID["diffusion-img2img-annotations"]
     _write_recipe(field, recipe_dir, "coco.json")
     watch.update({os.path.realpath(outside / "secret.png"), "/etc/hostname"})
     result = _check(recipe_dir, monkeypatch)
