@@ -353,9 +353,11 @@ def test_bad_series_are_refused_with_file_and_row(
 
 def test_other_bad_inputs_are_refused(tmp_path: Path) -> None:
     _sunspots().to_csv(tmp_path / "sunspots.csv", index=False)
-    assert "matched no CSV or Parquet file" in _problem(
-        tmp_path, SUN_BASE.replace("sunspots.csv", "'data/*.csv'")
-    )
+    globbed = SUN_BASE.replace("sunspots.csv", "'data/*.csv'")
+    assert "base.files folder 'data' not found" in _problem(tmp_path, globbed)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/notes.txt").write_text("no series here")
+    assert "'data/*.csv' matched no CSV or Parquet file" in _problem(tmp_path, globbed)
     text = _problem(tmp_path, SUN_BASE.replace("window: 80", "window: 400"))
     assert "sunspots.csv has 309 rows, fewer than a window of 400 points" in text
     (tmp_path / "broken.parquet").write_bytes(b"PAR1 this is not parquet")
