@@ -43,6 +43,9 @@ class Keypoint3D:
 class Part:
     mesh: trimesh.Trimesh
     color: tuple[int, int, int] | None = None  # fixed colour (tyres); None: the class material
+    # with a fixed colour: its PBR factors (steel forks metallic, glass smooth, rubber rough)
+    metallic: float = 0.0
+    roughness: float = 0.8
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,20 @@ def _vehicle() -> Shape:
     return Shape.of("vehicle", parts, points)
 
 
+def _elsewhere(module: str, name: str) -> Callable[[], Shape]:
+    """A builder from assets_warehouse.py / assets_street.py, imported when first used
+    (they import Part and Shape from here)."""
+
+    def build() -> Shape:
+        import importlib
+
+        built = importlib.import_module(f"synthlab.generators.scene.{module}")
+        shape: Shape = getattr(built, name)()
+        return shape
+
+    return build
+
+
 ASSET_BUILDERS: dict[str, Callable[[], Shape]] = {
     "crate": _crate,
     "pallet": _pallet,
@@ -218,6 +235,11 @@ ASSET_BUILDERS: dict[str, Callable[[], Shape]] = {
     "traffic_cone": _traffic_cone,
     "human": _human,
     "vehicle": _vehicle,
+    **{
+        name: _elsewhere("assets_warehouse", name)
+        for name in ("forklift", "racking", "racking_loaded", "box_stack", "wrapped_pallet")
+    },
+    **{name: _elsewhere("assets_street", name) for name in ("car", "bicycle", "sign")},
 }
 
 

@@ -42,6 +42,25 @@ ASSET_KEYPOINTS: dict[str, tuple[str, ...]] = {
         "roof_center",
         *(f"wheel_{y}_{x}" for y in ("front", "rear") for x in ("left", "right")),
     ),
+    "forklift": (
+        "fork_tip_left",
+        "fork_tip_right",
+        "mast_top",
+        "guard_top",
+        *(f"wheel_{y}_{x}" for y in ("front", "rear") for x in ("left", "right")),
+    ),
+    "racking": (*_corners("top"), "base_front_left", "base_front_right"),
+    "racking_loaded": (*_corners("top"), "base_front_left", "base_front_right"),
+    "box_stack": ("top_center", *_corners("bottom")),
+    "wrapped_pallet": (*_corners("deck"), "top_center"),
+    "car": (
+        "front_center",
+        "rear_center",
+        "roof_center",
+        *(f"wheel_{y}_{x}" for y in ("front", "rear") for x in ("left", "right")),
+    ),
+    "bicycle": ("wheel_front", "wheel_rear", "handlebar", "saddle"),
+    "sign": ("plate_center", "plate_top", "pole_base"),
 }
 # every primitive (box, sphere, cylinder, capsule, cone, torus) marks its top and bottom
 PRIMITIVE_KEYPOINTS: tuple[str, ...] = ("top", "bottom")

@@ -91,11 +91,15 @@ def _scaled(
     """The shape's parts with their materials (meshes shared, not scaled: the object's
     `scale` applies), and its keypoints and bounds scaled."""
     parts = []
-    fixed: dict[tuple[int, int, int], Material] = {}  # one per colour: drawn together
+    # one per colour and finish: parts sharing one are drawn together
+    fixed: dict[tuple[object, ...], Material] = {}
     for part in shape.parts:
         own = material
         if part.color is not None:
-            own = fixed.setdefault(part.color, Material(part.color, 0.0, 0.8, "none", 1.0))
+            finish = (part.color, part.metallic, part.roughness)
+            own = fixed.setdefault(
+                finish, Material(part.color, part.metallic, part.roughness, "none", 1.0)
+            )
         parts.append((part.mesh, own))
     keypoints = tuple(
         Keypoint3D(k.name, tuple(scale * v for v in k.position), k.depth * scale)  # type: ignore[arg-type]

@@ -42,7 +42,11 @@ __all__ = [
     "SurfaceSpec",
 ]
 
-ASSET_NAMES = ("crate", "pallet", "loaded_pallet", "barrel", "traffic_cone", "human", "vehicle")
+ASSET_NAMES = (
+    "crate", "pallet", "loaded_pallet", "barrel", "traffic_cone", "human", "vehicle",
+    "forklift", "racking", "racking_loaded", "box_stack", "wrapped_pallet",
+    "car", "bicycle", "sign",
+)  # fmt: skip
 PRIMITIVES = ("box", "sphere", "cylinder", "capsule", "cone", "torus")
 TEXTURES = ("none", "noise", "checker", "stripes", "wood")
 MESH_SUFFIXES = (".obj", ".glb", ".gltf", ".ply", ".stl")
