@@ -185,8 +185,16 @@ def _linear_depth(window: np.ndarray, camera: pyrender.Camera) -> np.ndarray:
     """Window depth in [0, 1] to metres along the optical axis, 0 where nothing was hit;
     the same float32 operations, in the same order, as pyrender's own read-back."""
     near, far = camera.znear, camera.zfar
-    ndc = 2.0 * window - 1.0
+    # in place in one buffer (the read-back's own, flipped view): each step is the float32
+    # operation `(2nf) / (f + n - (2w - 1)(f - n))` makes, so values are bit-identical,
+    # without four temporary 1.2 MB arrays (~0.7 ms of a 640x480 label pass)
+    nothing = window == 1.0
+    metres: np.ndarray = window
+    np.multiply(metres, 2.0, out=metres)
+    np.subtract(metres, 1.0, out=metres)
+    np.multiply(metres, far - near, out=metres)
+    np.subtract(far + near, metres, out=metres)
     with np.errstate(divide="ignore"):
-        metres: np.ndarray = (2.0 * near * far) / (far + near - ndc * (far - near))
-    metres[window == 1.0] = 0.0
+        np.divide(2.0 * near * far, metres, out=metres)
+    metres[nothing] = 0.0
     return metres
