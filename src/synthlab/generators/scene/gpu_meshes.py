@@ -66,12 +66,24 @@ def _flat_arrays(meshes: tuple[trimesh.Trimesh, ...], textured: bool) -> _Arrays
     return _Arrays(positions.astype(np.float32), normals.astype(np.float32), uv)
 
 
+# Textures of shared read-only images (textures.py's `field`, 12 MB each), by the image's
+# id: the same pyrender.Texture in consecutive scenes stays uploaded (pyrender frees only
+# textures that leave the scene), where a new one per image would upload it again.
+_SHARED_TEXTURES: dict[int, tuple[np.ndarray, pyrender.Texture]] = {}
+
+
+def _texture(image: np.ndarray) -> pyrender.Texture:
+    if image.flags.writeable:  # a small tile drawn for this image only
+        return pyrender.Texture(source=image, source_channels="RGB", sampler=pyrender.Sampler())
+    held = _SHARED_TEXTURES.get(id(image))
+    if held is None or held[0] is not image:
+        texture = pyrender.Texture(source=image, source_channels="RGB", sampler=pyrender.Sampler())
+        held = _SHARED_TEXTURES[id(image)] = (image, texture)
+    return held[1]
+
+
 def _pyrender_material(material: Material) -> pyrender.MetallicRoughnessMaterial:
-    texture = None
-    if material.image is not None:
-        texture = pyrender.Texture(
-            source=material.image, source_channels="RGB", sampler=pyrender.Sampler()
-        )
+    texture = None if material.image is None else _texture(material.image)
     color = (
         (1.0, 1.0, 1.0, 1.0) if texture is not None else (*(c / 255 for c in material.color), 1.0)
     )

@@ -5,6 +5,7 @@ which rules out interpenetration without a physics engine.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Mapping
@@ -177,17 +178,30 @@ def _slab(width: float, depth: float) -> trimesh.Trimesh:
     return mesh
 
 
+@functools.lru_cache(maxsize=16)
+def _corner_slab(width: float, depth: float) -> trimesh.Trimesh:
+    """`_slab` with a corner at the origin instead of its centre: box-projected texture
+    coordinates then run 0..width and 0..depth, so one non-repeating image spans it."""
+    mesh: trimesh.Trimesh = _slab(width, depth).copy()
+    mesh.apply_translation((width / 2, depth / 2, 0.0))
+    return mesh
+
+
 def _fixtures(params: SceneParams, rng: np.random.Generator) -> tuple[PlacedObject, ...]:
     surface = params.surface
     material = draw_material(surface.material, rng)
     top = surface.height
-    slab = _slab(*surface.size)
+    slab, at = _slab(*surface.size), (0.0, 0.0, top)
+    if material.texture == "field":  # worn once across the whole surface: nothing repeats
+        width, depth = surface.size
+        slab, at = _corner_slab(width, depth), (-width / 2, -depth / 2, top)
+        material = dataclasses.replace(material, texture_scale=1.0 / max(width, depth))
     fixtures = [
         PlacedObject(
             0,
             None,
             ((slab, material),),
-            trimesh.transformations.translation_matrix((0, 0, top)),
+            trimesh.transformations.translation_matrix(at),
             drawn={"surface": material.describe()},
         )
     ]

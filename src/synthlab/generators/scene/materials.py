@@ -1,7 +1,8 @@
 """Surface appearance: base colour, PBR factors and procedural textures made here.
 
 Textures are small tileable images (noise, checker, stripes, wood-like grain) drawn from the
-sample's stream and mapped by box projection (each face takes the two world-size axes its
+sample's stream, or `field`, a large image with no period for floors (textures.py), mapped
+by box projection (each face takes the two world-size axes its
 normal is not along), so any mesh can wear one without authored UV coordinates.
 """
 
@@ -27,7 +28,9 @@ class Material:
     roughness: float
     texture: str  # "none" or a pattern name
     texture_scale: float
-    image: np.ndarray | None = None  # TEXTURE_SIZE^2 x 3 uint8, already tinted
+    # TEXTURE_SIZE^2 x 3 uint8, already tinted; `field`: a large read-only image shared by
+    # every material that draws it (textures.py), which the renderer keeps uploaded
+    image: np.ndarray | None = None
 
     def describe(self) -> dict[str, object]:
         return {
@@ -80,7 +83,12 @@ def draw_material(spec: MaterialSpec, rng: np.random.Generator) -> Material:
     roughness = float(spec.roughness.sample(rng))
     texture = str(spec.texture.sample(rng))
     scale = float(spec.texture_scale.sample(rng))
-    image = None if texture == "none" else make_texture(texture, color, rng)
+    if texture == "field":  # large and shared, from a pool (textures.py)
+        from synthlab.generators.scene.textures import FIELD_VARIANTS, field_image
+
+        image = field_image(int(rng.integers(0, FIELD_VARIANTS)), color)
+    else:
+        image = None if texture == "none" else make_texture(texture, color, rng)
     return Material(color, metallic, roughness, texture, scale, image)
 
 

@@ -48,7 +48,7 @@ ASSET_NAMES = (
     "car", "bicycle", "sign",
 )  # fmt: skip
 PRIMITIVES = ("box", "sphere", "cylinder", "capsule", "cone", "torus")
-TEXTURES = ("none", "noise", "checker", "stripes", "wood")
+TEXTURES = ("none", "noise", "checker", "stripes", "wood", "field")
 MESH_SUFFIXES = (".obj", ".glb", ".gltf", ".ply", ".stl")
 BACKGROUND_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
 
