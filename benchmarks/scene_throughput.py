@@ -3,6 +3,15 @@
 
     .venv/bin/python benchmarks/scene_throughput.py --count 200 --workers 2
     .venv/bin/python benchmarks/scene_throughput.py --count 200 --workers 2 --people 2
+    .venv/bin/python benchmarks/scene_throughput.py --count 200 --workers 2 --physics
+    .venv/bin/python benchmarks/scene_throughput.py --count 200 --workers 1,2 --recipe warehouse
+
+--recipe takes a recipe file (its count is replaced by --count) or `warehouse`, the bundled
+recipes/warehouse-rare-person.yaml (quotas, lens, camera effects, people, gradient
+background). The stage split (one process, CPU ms per image) separates layout (scene build
+and upload), the label pass, masks and solo passes, the colour pass (shadow maps included),
+the read-backs of each (resolve and copy, after glFinish), camera effects, PNG encoding and
+the rest of the export (RLE, JSON, COCO).
 
 Each worker pays a start-up of about 1.5 CPU-seconds (importing trimesh and pyrender,
 opening EGL, llvmpipe compiling shaders on first draw), so short runs show a lower rate:
@@ -17,14 +26,20 @@ import os
 import resource
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
+
+import yaml
 
 import synthlab
 from synthlab.exporters.base import Layout, get_exporter
+from synthlab.exporters.image import canonical
 from synthlab.generators.base import GeneratorContext, SamplePlan, label_set_of
 from synthlab.generators.scene import SPEC
 from synthlab.recipe import load_recipe
 from synthlab.seeding import sample_rng
+
+WAREHOUSE = Path(__file__).resolve().parents[1] / "recipes" / "warehouse-rare-person.yaml"
 
 RECIPE = """
 version: 1
@@ -39,7 +54,7 @@ generator:
       barrel: {{asset: barrel, count: 3, material: {{color: blue}}}}
       traffic_cone: {{asset: traffic_cone, count: 3, material: {{color: orange}}}}
 {people}    surface: {{spread: 4}}
-    camera:
+{physics}    camera:
       {{resolution: [640, 480], distance: {{uniform: [8, 10]}}, azimuth: {{uniform: [0, 360]}}}}
 output:
   formats: [image, coco]
@@ -62,53 +77,109 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--people", type=int, default=0, help="add this many people (articulated, posed)"
-    )
-    args = parser.parse_args()
-    # the machine is shared: the load average says how much of it this run really had
-    print("load average before (1/5/15 min):", os.getloadavg(), "cpus:", os.cpu_count())
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.yaml"
+def _recipe_text(args: argparse.Namespace) -> str:
+    if args.recipe is None:
         people = f"      person: {{asset: human, count: {args.people}}}\n" if args.people else ""
-        path.write_text(RECIPE.format(count=args.count, people=people))
-        recipe = load_recipe(path)
-        cpu_before = _cpu_seconds()
-        started = time.perf_counter()
-        synthlab.render(recipe, Path(tmp) / "out", workers=args.workers)
-        seconds = time.perf_counter() - started
-        cpu = _cpu_seconds() - cpu_before
-        print(
-            f"end to end: {args.count} images in {seconds:.1f} s = "
-            f"{args.count / seconds:.2f} images/s with {args.workers} workers; "
-            f"{cpu:.1f} CPU-s (driver + workers, incl. start-up) = "
-            f"{args.count / cpu:.2f} images per CPU-second ({cpu / args.count * 1000:.0f} "
-            "CPU-ms per image)"
-        )
-        # stage breakdown, one process
-        generator = SPEC.create()
-        generator.setup(recipe.generator.params, GeneratorContext(Path(tmp), 1, args.count))
-        exporters = [get_exporter("image"), get_exporter("coco")]
-        layout = Layout(args.count, labels=label_set_of(recipe))
-        n = min(args.count, 20)
-        encode = 0.0
-        generator.generate(n, sample_rng(1, n), SamplePlan(n))  # warm: context, shaders
-        generator.timings.clear()
+        physics = "    physics: {}\n" if args.physics else ""  # settled by its defaults
+        return RECIPE.format(count=args.count, people=people, physics=physics)
+    path = WAREHOUSE if args.recipe == "warehouse" else Path(args.recipe)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["count"] = args.count
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def _end_to_end(recipe_path: Path, out: Path, count: int, workers: int) -> None:
+    recipe = load_recipe(recipe_path)
+    print("load average before (1/5/15 min):", os.getloadavg(), "cpus:", os.cpu_count())
+    cpu_before = _cpu_seconds()
+    started = time.perf_counter()
+    synthlab.render(recipe, out, workers=workers)
+    seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before
+    print(
+        f"end to end: {count} images in {seconds:.1f} s = "
+        f"{count / seconds:.2f} images/s with {workers} workers; "
+        f"{cpu:.1f} CPU-s (driver + workers, incl. start-up) = "
+        f"{count / cpu:.2f} images per CPU-second ({cpu / count * 1000:.0f} CPU-ms per image)"
+    )
+    print("load average after (1/5/15 min):", os.getloadavg())
+
+
+def _stage_split(recipe_path: Path, tmp: Path, count: int) -> None:
+    """Per-stage CPU time in this process, over up to 20 images after one warm-up."""
+    recipe = load_recipe(recipe_path)
+    generator = SPEC.create()
+    generator.setup(recipe.generator.params, GeneratorContext(tmp, recipe.seed, count))
+    print("shadows:", generator.params.shadows)
+    exporters = [get_exporter(name) for name in recipe.output.formats]
+    layout = Layout(count, labels=label_set_of(recipe))
+    n = min(count, 20)
+    generator.generate(n, sample_rng(recipe.seed, n), SamplePlan(n))  # warm: context, shaders
+    generator.timings.clear()
+    readback = generator.rasterizer._renderer.readback_seconds
+    readback.clear()
+    png = [0.0]
+    encode_png = canonical.encode_png
+
+    def timed_png(array):  # type: ignore[no-untyped-def]
+        t = time.process_time()
+        data = encode_png(array)
+        png[0] += time.process_time() - t
+        return data
+
+    canonical.encode_png = timed_png
+    export = 0.0
+    try:
         for index in range(n):
-            sample = generator.generate(index, sample_rng(1, index), SamplePlan(index))
+            sample = generator.generate(index, sample_rng(recipe.seed, index), SamplePlan(index))
             t = time.process_time()
             for exporter in exporters:
                 exporter.write_sample(sample, _Sink(), layout)
-            encode += time.process_time() - t
-        stages = {k: v / n * 1000 for k, v in generator.timings.items()}
-        stages["encode(png+rle+json)"] = encode / n * 1000
-        print("per image, CPU ms:", {k: round(v, 1) for k, v in stages.items()})
-        print(f"one process, all stages: {sum(stages.values()):.0f} ms per image")
-    print("load average after (1/5/15 min):", os.getloadavg())
+            export += time.process_time() - t
+    finally:
+        canonical.encode_png = encode_png
+        generator.close()
+    ms = defaultdict(float, {k: v / n * 1000 for k, v in generator.timings.items()})
+    back = {k: v / n * 1000 for k, v in readback.items()}
+    stages = {
+        "layout (scene build + upload)": ms["scene"],
+        "render labels (draw)": ms["render_labels"] - back.get("labels", 0.0),
+        "masks + solo passes (draw, NumPy)": ms["masks"] - back.get("solo", 0.0),
+        "render colour (shadow maps + draw)": ms["render_color"] - back.get("color", 0.0),
+        "readback (labels, solo, colour)": sum(back.values()),
+        "effects": ms["effects"],
+        "PNG encode": png[0] / n * 1000,
+        "export (RLE, JSON, COCO, ...)": (export - png[0]) / n * 1000,
+    }
+    print(f"stage split, one process, CPU ms per image ({n} images):")
+    for name, value in stages.items():
+        print(f"  {name:38s} {value:6.1f}")
+    print("  readback by pass:", {k: round(v, 1) for k, v in back.items()})
+    print(f"  {'all stages':38s} {sum(stages.values()):6.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=200, help="images per end-to-end run")
+    parser.add_argument(
+        "--workers", default="2", help="worker counts, comma-separated: one run each (e.g. 1,2)"
+    )
+    parser.add_argument(
+        "--people", type=int, default=0, help="add this many people (articulated, posed)"
+    )
+    parser.add_argument(
+        "--physics", action="store_true", help="place objects by physics (default settings)"
+    )
+    parser.add_argument(
+        "--recipe", default=None, help="a recipe file, or `warehouse` for the bundled one"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.yaml"
+        path.write_text(_recipe_text(args), encoding="utf-8")
+        for workers in (int(w) for w in args.workers.split(",")):
+            _end_to_end(path, Path(tmp) / f"out-{workers}", args.count, workers)
+        _stage_split(path, Path(tmp), args.count)
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS: driver {peak_self:.0f} MiB, largest worker {peak_children:.0f} MiB")

@@ -27,6 +27,8 @@ pyrender 0.1.45 is unmaintained and pinned, so overriding its two private hooks
 from __future__ import annotations
 
 import ctypes
+import time
+from collections import defaultdict
 
 import numpy as np
 import pyrender
@@ -48,6 +50,9 @@ class ReadbackRenderer(pyrender.Renderer):  # type: ignore[misc]
         self.depth: np.ndarray | None = None
         self.rgba: np.ndarray = np.zeros((0, 0, 4), np.uint8)  # or RGB, see read_alpha
         self.read_alpha = True  # whether the colour pass reads alpha (to composite with)
+        # CPU seconds spent reading back, per pass kind ("labels", "solo", "color"), for
+        # the benchmark's stage split; the generator's own timers include these
+        self.readback_seconds: defaultdict[str, float] = defaultdict(float)
 
     def render(
         self,
@@ -130,11 +135,18 @@ class ReadbackRenderer(pyrender.Renderer):  # type: ignore[misc]
         GL.glDepthRange(0.0, 1.0)
 
     def _read_main_framebuffer(self, scene: pyrender.Scene, flags: int) -> None:
+        # llvmpipe rasterises lazily, at the next flush: finish drawing first so that the
+        # read-back's time is the resolve and copy, not the pass's own fragment work
+        GL.glFinish()
+        started = time.process_time()
         GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)
         if flags & RenderFlags.SEG:
+            kind = "labels" if self.region is None else "solo"
             self._read_ids(scene)
         else:
+            kind = "color"
             self._read_color()
+        self.readback_seconds[kind] += time.process_time() - started
 
     def _read_ids(self, scene: pyrender.Scene) -> None:
         x, y, width, height = self._gl_rect()
