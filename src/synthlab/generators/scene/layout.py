@@ -205,6 +205,13 @@ def _fixtures(params: SceneParams, rng: np.random.Generator) -> tuple[PlacedObje
             drawn={"surface": material.describe()},
         )
     ]
+    if surface.markings or surface.walls is not None:  # fixtures_extra imports this module
+        from synthlab.generators.scene.fixtures_extra import lane_lines, walls
+
+        if surface.markings:
+            fixtures.append(lane_lines(surface.size, surface.spread, top, rng))
+        if surface.walls is not None:
+            fixtures.append(walls(surface.walls, 4.0, 0.0, rng))
     if surface.kind == "table" and top > 0:
         floor = _slab(40.0, 40.0)
         fixtures.append(

@@ -201,6 +201,13 @@ class SurfaceSpec(RecipeModel):
     spread: float = Field(default=3.0, gt=0, description="objects are placed within this radius")
     material: MaterialSpec = MaterialSpec(color=Const("#808080"), texture=Const("noise"))
 
+    markings: bool = Field(
+        default=False, description="yellow lane lines on the floor, just outside the spread"
+    )
+    walls: float | None = Field(
+        default=None, gt=0, description="walls this many metres from the centre (keep the "
+        "camera inside: more than its distance), 4 m tall; none: open",
+    )
 
 class BackgroundSpec(RecipeModel):
     color: str = Field(default="#87a9c8", description="flat colour (used when nothing else is)")
