@@ -73,6 +73,8 @@ class SceneDescription:
     # set when the background is one flat colour: the renderer then clears to it instead of
     # compositing the image over the background afterwards
     background_color: tuple[int, int, int] | None = None
+    # set by image-based light (environment_light.py): linear RGB ambient instead of grey
+    ambient_color: tuple[float, float, float] | None = None
 
     @property
     def labeled(self) -> tuple[PlacedObject, ...]:
@@ -357,6 +359,16 @@ def build_scene(
     background, background_color, background_drawn = _background(
         params, camera.width, camera.height, backgrounds, camera_rng
     )
+    ambient_color = None
+    environment_drawn: dict[str, object] = {}
+    if params.environment is not None:  # light estimated from the background image
+        from synthlab.generators.scene.environment_light import environment_lights
+
+        estimated, ambient_color, environment_drawn = environment_lights(
+            params.environment, background, float(camera_drawn["azimuth_deg"]), top
+        )
+        lights = (*(lights if params.environment.keep_lights else ()), *estimated)
+        ambient = float(max(ambient_color))
     drawn = {
         "objects": [o.drawn for o in objects],
         "dropped_for_space": dropped,
@@ -364,7 +376,9 @@ def build_scene(
         "ambient": ambient,
         "camera": camera_drawn,
         **background_drawn,
+        **environment_drawn,
     }
     return SceneDescription(
-        tuple(objects), fixtures, lights, ambient, camera, background, drawn, background_color
-    )
+        tuple(objects), fixtures, lights, ambient, camera, background, drawn, background_color,
+        ambient_color,
+    )  # fmt: skip

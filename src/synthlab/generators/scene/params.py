@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from synthlab.errors import did_you_mean
+from synthlab.generators.scene.environment_params import EnvironmentSpec
 from synthlab.generators.scene.human_params import HumanSpec, condition_errors
 from synthlab.generators.scene.paste_params import BUNDLED_PHOTOS, PasteSpec
 from synthlab.recipe.distributions import Const, FloatValue, IntValue, StrValue, Uniform, Value
@@ -466,6 +467,9 @@ class SceneParams(RecipeModel):
     lights: tuple[LightSpec, ...] = Field(default=(LightSpec(),), description="light sources")
     ambient: FloatValue = Field(default=_const(0.3), description="ambient light level")
     shadows: bool = Field(default=True, description="directional/spot shadow maps")
+    environment: EnvironmentSpec | None = Field(
+        default=None, description="light estimated from the background image (from_background)"
+    )
     camera: CameraSpec = CameraSpec()
     effects: EffectsSpec = EffectsSpec()
     conditions: dict[str, ConditionSpec] = Field(

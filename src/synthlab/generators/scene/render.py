@@ -104,7 +104,8 @@ class LoadedScene:
         flat = scene.background_color
         # a flat background is the clear colour; any other is composited in color()
         clear = (0.0, 0.0, 0.0, 0.0) if flat is None else (*(c / 255 for c in flat), 1.0)
-        self.scene = _FixedScene(bg_color=clear, ambient_light=(scene.ambient,) * 3)
+        ambient = scene.ambient_color or (scene.ambient,) * 3  # coloured: image-based light
+        self.scene = _FixedScene(bg_color=clear, ambient_light=ambient)
         pool = rasterizer.meshes
         pool.start_scene()
         self.object_nodes = [
