@@ -193,19 +193,19 @@ def _fixtures(params: SceneParams, rng: np.random.Generator) -> tuple[PlacedObje
     surface = params.surface
     material = draw_material(surface.material, rng)
     top = surface.height
-    slab, at = _slab(*surface.size), (0.0, 0.0, top)
+    slab = _slab(*surface.size)
+    pose = trimesh.transformations.translation_matrix((0.0, 0.0, top))
     if material.texture == "field":  # worn once across the whole surface: nothing repeats
         width, depth = surface.size
-        slab, at = _corner_slab(width, depth), (-width / 2, -depth / 2, top)
+        slab = _corner_slab(width, depth)
         material = dataclasses.replace(material, texture_scale=1.0 / max(width, depth))
+        # turned about its centre by quarter turns (half turns unless square), so images
+        # see different parts of one uploaded texture under the same objects
+        turns = int(rng.integers(0, 4 if width == depth else 2)) * (1 if width == depth else 2)
+        pose = pose @ trimesh.transformations.rotation_matrix(turns * math.pi / 2, (0, 0, 1))
+        pose = pose @ trimesh.transformations.translation_matrix((-width / 2, -depth / 2, 0))
     fixtures = [
-        PlacedObject(
-            0,
-            None,
-            ((slab, material),),
-            trimesh.transformations.translation_matrix(at),
-            drawn={"surface": material.describe()},
-        )
+        PlacedObject(0, None, ((slab, material),), pose, drawn={"surface": material.describe()})
     ]
     if surface.markings or surface.walls is not None:  # fixtures_extra imports this module
         from synthlab.generators.scene.fixtures_extra import lane_lines, walls

@@ -7,9 +7,9 @@ never show. The `field` texture instead is one large image of multi-octave value
 pixel-fine grain), so it has no period at all; the surface wears it once across its whole
 extent (layout.py maps the slab's top to [0, 1] in both texture axes).
 
-Images come from a small pool of fixed-seed variants, each built once per process and
-kept: uploading a 2048 x 2048 image per image rendered would cost more than the render.
-Which variant a surface wears, and its tint, are drawn from the sample's stream.
+Images come from a pool of fixed-seed variants (one at present), each built once per
+process and kept uploaded: uploading a 2048 x 2048 image per image rendered would cost
+more than the render. The tint, and the floor's turn (layout.py), are drawn per image.
 """
 
 from __future__ import annotations
@@ -22,7 +22,10 @@ from scipy import ndimage
 __all__ = ["FIELD_SIZE", "FIELD_VARIANTS", "field_image", "field_shade"]
 
 FIELD_SIZE = 2048  # pixels a side: 2 cm a pixel over a 40 m floor
-FIELD_VARIANTS = 4  # distinct images a run draws from (each ~12 MB once uploaded)
+# distinct images a run draws from. One: pyrender frees a texture as soon as a scene
+# lacks it, so with four, three images in four uploaded 12 MB and built its mipmaps again
+# (+60 ms an image on llvmpipe, measured); layout.py turns the floor instead
+FIELD_VARIANTS = 1
 _SEED = 0x7E47  # the variants' own seeds: fixed, so runs are reproducible across machines
 
 
