@@ -73,7 +73,7 @@ def test_bundled_recipes_declare_their_labels_in_recipe_order() -> None:
     assert pii.entities == ("EMAIL", "IBAN", "ORDER", "PASSPORT", "PERSON", "PHONE", "PRODUCT")
     assert pii.classes == ("complaint", "praise", "request")
     people = label_set_of(synthlab.load_recipe(RECIPES / "pedestrian-dusk.yaml"))
-    assert people.categories == ("traffic_cone", "person", "car")
+    assert people.categories == ("traffic_cone", "person", "car", "bicycle", "sign")
     person = people.keypoint_schema("person")
     assert person is not None and person.names[:3] == ("nose", "left_eye", "right_eye")
     assert len(person.names) == 17 and len(person.skeleton) == 19  # COCO's person
