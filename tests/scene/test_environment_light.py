@@ -121,3 +121,43 @@ def test_scene_lit_from_its_background_is_deterministic_and_takes_its_colour(
         return float(np.mean(ratios))
 
     assert crate_tint(warm) > 1.2 * crate_tint(cool)
+
+
+def _sky_recipe(tmp_path: Path, source: str) -> Path:
+    recipe = tmp_path / "sky.yaml"
+    recipe.write_text(
+        "version: 1\nname: sky\nseed: 1\ncount: 2\n"
+        "generator:\n  kind: scene\n  params:\n"
+        "    classes:\n      crate: {asset: crate, count: 2}\n"
+        "    surface: {spread: 1.5}\n"
+        f"    environment: {source}\n"
+        "    camera: {resolution: [48, 36], distance: 5}\n"
+        "output:\n  formats: [image]\n",
+        encoding="utf-8",
+    )
+    return recipe
+
+
+def test_an_environment_image_by_path_lights_the_scene_and_is_an_input_file(
+    tmp_path: Path,
+) -> None:
+    Image.fromarray(_panorama(35.0, 60.0)).save(tmp_path / "sky.png")
+    recipe = load_recipe(_sky_recipe(tmp_path, "sky.png"))
+    assert [p.name for p in recipe.generator.params.input_files(tmp_path)] == ["sky.png"]
+    out = tmp_path / "out"
+    synthlab.render(recipe, out, workers=1)
+    record = json.loads((out / "samples.jsonl").read_text().splitlines()[0])
+    found = json.dumps(record)
+    assert '"panorama": true' in found
+    estimate = estimate_environment(_panorama(35.0, 60.0)).describe()
+    assert json.dumps(estimate["lights"][0]["elevation_deg"]) in found
+
+
+@pytest.mark.parametrize("source", ["../sky.png", "/etc/sky.png", "sky.txt", "missing.png"])
+def test_an_environment_path_outside_the_recipe_or_missing_is_refused(
+    tmp_path: Path, source: str
+) -> None:
+    from synthlab.errors import RecipeError
+
+    with pytest.raises(RecipeError, match=r"sky.yaml:11:.*environment"):  # file, line, field
+        load_recipe(_sky_recipe(tmp_path, source))

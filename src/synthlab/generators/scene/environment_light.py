@@ -30,16 +30,25 @@ opposite. The results are deterministic functions of the image.
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from synthlab.generators.scene.camera import look_at_pose
 from synthlab.generators.scene.environment_params import EnvironmentSpec
 from synthlab.generators.scene.lights import Light
+from synthlab.recipe.files import RecipeFileError, read_recipe_bytes
 
-__all__ = ["EnvironmentLight", "environment_lights", "estimate_environment", "sh_basis"]
+__all__ = [
+    "EnvironmentLight",
+    "environment_lights",
+    "estimate_environment",
+    "load_environment_image",
+    "sh_basis",
+]
 
 PHOTO_HFOV = 60.0  # degrees of azimuth a background photo is taken to span
 PHOTO_TOP = 30.0  # degrees of elevation at a photo's top edge (and minus at its bottom)
@@ -231,3 +240,19 @@ def environment_lights(
                  "azimuth_deg": azimuth % 360.0, "from": "environment"}  # fmt: skip
         lights.append(Light("directional", light.intensity, light.color, pose, 30.0, drawn))
     return tuple(lights), estimate.ambient, {"environment": estimate.describe()}
+
+
+def load_environment_image(base_dir: Path, relpath: str) -> np.ndarray:
+    """The image a recipe names as its environment, read through synthlab.recipe.files
+    (contained in the recipe's folder), as RGB uint8. Raises RecipeFileError naming it."""
+    from PIL import Image, UnidentifiedImageError
+
+    data = read_recipe_bytes(base_dir, relpath, what="environment image", allow_assets=False)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            pixels: np.ndarray = np.asarray(image.convert("RGB"))
+    except (UnidentifiedImageError, OSError) as err:
+        raise RecipeFileError(
+            f"environment image {relpath!r} is not an image Pillow can read: {err}"
+        ) from None
+    return pixels

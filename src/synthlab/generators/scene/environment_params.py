@@ -10,11 +10,13 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from synthlab.recipe.files import check_relative_path
 from synthlab.recipe.model import RecipeModel
 
-__all__ = ["ENVIRONMENT_SOURCES", "EnvironmentSpec"]
+__all__ = ["ENVIRONMENT_SOURCES", "IMAGE_SUFFIXES", "EnvironmentSpec"]
 
 ENVIRONMENT_SOURCES = ("from_background",)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
 
 
 class EnvironmentSpec(RecipeModel):
@@ -22,7 +24,8 @@ class EnvironmentSpec(RecipeModel):
 
     source: str = Field(
         default="from_background",
-        description="from_background: each image's own background (photo, gradient or colour)",
+        description="from_background: each image's own background (photo, gradient or "
+        "colour); or an image file relative to the recipe (2:1: an equirectangular panorama)",
     )
     strength: float = Field(default=3.0, gt=0, le=50, description="key light for a clear sky")
     ambient: float = Field(default=0.35, ge=0, le=5, description="ambient for an overcast one")
@@ -37,10 +40,18 @@ class EnvironmentSpec(RecipeModel):
 
     @model_validator(mode="after")
     def _known(self) -> EnvironmentSpec:
-        if self.source not in ENVIRONMENT_SOURCES:
+        if self.source in ENVIRONMENT_SOURCES:
+            return self
+        if not self.source.lower().endswith(IMAGE_SUFFIXES):
             raise ValueError(
-                f"environment source {self.source!r} is not known; accepted: "
-                f"{', '.join(ENVIRONMENT_SOURCES)} (environment images by path are not "
-                "supported yet: put the image in a background folder instead)"
+                f"environment source {self.source!r} is neither "
+                f"{' nor '.join(ENVIRONMENT_SOURCES)} nor an image file "
+                f"({', '.join(IMAGE_SUFFIXES)}) relative to the recipe"
             )
+        check_relative_path(self.source, what="environment image", allow_assets=False)
         return self
+
+    @property
+    def image_path(self) -> str | None:
+        """The image file named, or None when each image's background is used."""
+        return None if self.source in ENVIRONMENT_SOURCES else self.source

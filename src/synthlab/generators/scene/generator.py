@@ -70,6 +70,19 @@ def _backgrounds(params: SceneParams, recipe_dir: Path) -> list[np.ndarray]:
     ]
 
 
+def _environment_image(params: SceneParams, recipe_dir: Path) -> np.ndarray | None:
+    """The image `environment:` names (None: none, or each image's own background)."""
+    relpath = params.environment.image_path if params.environment is not None else None
+    if relpath is None:
+        return None
+    from synthlab.generators.scene.environment_light import load_environment_image
+
+    try:
+        return load_environment_image(recipe_dir, relpath)
+    except RecipeFileError as err:
+        raise UsageError(str(err)) from None
+
+
 class SceneGenerator(Generator):
     params: SceneParams
 
@@ -82,10 +95,6 @@ class SceneGenerator(Generator):
         for kind in PRIMITIVES:
             shapes[f"distractor:{kind}"] = build_primitive(kind)
         self.shapes = shapes
-        # classes physics placement never moves: people (posed, not simulated) and those named
-        self.static_classes = frozenset(
-            name for name, spec in params.classes.items() if spec.asset == "human"
-        ) | frozenset(params.physics.static if params.physics is not None else ())
         self.rasterizer = PyrenderRasterizer()
         self.paster = None
         if params.background.paste_spec() is not None:  # objects go into the user's photos
@@ -95,6 +104,7 @@ class SceneGenerator(Generator):
                 params, shapes, context.recipe_dir, self.rasterizer, context.seed
             )
         self.backgrounds = [] if self.paster else _backgrounds(params, context.recipe_dir)
+        self.environment_image = _environment_image(params, context.recipe_dir)
         self.timings: dict[str, float] = defaultdict(float)  # seconds per stage (benchmarks)
 
     def _count_overrides(self, plan: SamplePlan) -> dict[str, int]:
@@ -176,15 +186,8 @@ class SceneGenerator(Generator):
             hide, cover = self._hide(plan) if attempt > 0 else (None, None)
             scene = build_scene(
                 params, self.shapes, scene_rng, image_rng, self.backgrounds, overrides, hide,
-                cover, poses,
+                cover, poses, self.environment_image,
             )  # fmt: skip
-            if params.physics is not None:  # settled poses replace the layout's
-                from synthlab.generators.scene.physics import settle_scene
-
-                settling = time.process_time()
-                scene = settle_scene(scene, params.physics, self.static_classes, scene_rng)
-                clock["physics"] += time.process_time() - settling
-                started += time.process_time() - settling  # not counted under "scene" too
             loaded = self.rasterizer.load(scene)
             lens = self._lens(scene.camera, image_rng)
             clock["scene"] += time.process_time() - started

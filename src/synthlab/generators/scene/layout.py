@@ -279,6 +279,7 @@ def build_scene(
     hide: str | None = None,
     cover: str | None = None,
     poses: Mapping[str, tuple[str | None, frozenset[str]]] | None = None,
+    environment_image: np.ndarray | None = None,
 ) -> SceneDescription:
     """One scene from `rng`, seen by a camera drawn from `camera_rng` (the same stream
     unless several cameras share a scene). `counts_override` pins class counts (quota plans:
@@ -286,7 +287,8 @@ def build_scene(
     another object as seen from the camera (used when redrawing for a partial-visibility
     quota, where chance alone rarely produces the wanted occlusion), behind an instance of
     class `cover` when given. `poses` pins people's poses per class: (the pose of its first
-    instance or None, poses none of its instances may take), for quotas on `pose`."""
+    instance or None, poses none of its instances may take), for quotas on `pose`.
+    `environment_image`: the image a recipe's `environment:` names, loaded by the caller."""
     surface = params.surface
     top = surface.height
     camera, camera_drawn = draw_camera(params.camera, camera_rng, top)
@@ -364,8 +366,10 @@ def build_scene(
     if params.environment is not None:  # light estimated from the background image
         from synthlab.generators.scene.environment_light import environment_lights
 
+        # the recipe's environment image when it names one, else this image's background
+        source = background if environment_image is None else environment_image
         estimated, ambient_color, environment_drawn = environment_lights(
-            params.environment, background, float(camera_drawn["azimuth_deg"]), top
+            params.environment, source, float(camera_drawn["azimuth_deg"]), top
         )
         lights = (*(lights if params.environment.keep_lights else ()), *estimated)
         ambient = float(max(ambient_color))

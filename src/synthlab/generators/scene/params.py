@@ -14,7 +14,6 @@ from synthlab.errors import did_you_mean
 from synthlab.generators.scene.environment_params import EnvironmentSpec
 from synthlab.generators.scene.human_params import HumanSpec, condition_errors
 from synthlab.generators.scene.paste_params import BUNDLED_PHOTOS, PasteSpec
-from synthlab.generators.scene.physics_params import PhysicsSpec
 from synthlab.recipe.distributions import Const, FloatValue, IntValue, StrValue, Uniform, Value
 from synthlab.recipe.files import (
     RecipeFileError,
@@ -471,9 +470,6 @@ class SceneParams(RecipeModel):
     environment: EnvironmentSpec | None = Field(
         default=None, description="light estimated from the background image (from_background)"
     )
-    physics: PhysicsSpec | None = Field(
-        default=None, description="drop and settle objects with pybullet (none: layout only)"
-    )
     camera: CameraSpec = CameraSpec()
     effects: EffectsSpec = EffectsSpec()
     conditions: dict[str, ConditionSpec] = Field(
@@ -502,12 +498,6 @@ class SceneParams(RecipeModel):
                 raise ValueError(f"condition {name!r} has the name of a class; rename it")
         for error in condition_errors(self):
             raise ValueError(error)
-        for name in self.physics.static if self.physics is not None else ():
-            if name not in self.classes:
-                raise ValueError(
-                    f"physics static names class {name!r}{did_you_mean(name, self.classes)}, "
-                    f"which is not under classes ({', '.join(self.classes)})"
-                )
         if self.background.paste_spec() is not None:  # the photo's pixels stay the photo's
             if self.effects != EffectsSpec() or self.camera.lens is not None:
                 raise ValueError(
@@ -516,9 +506,6 @@ class SceneParams(RecipeModel):
                 )
             if self.camera.per_scene != 1:
                 raise ValueError("camera.per_scene must be 1 when pasting into photos")
-            if self.physics is not None:
-                raise ValueError("physics settles objects on a rendered surface; pasting "
-                                 "into photos has none, so remove physics or paste")
         return self
 
     def quota_conditions(self) -> tuple[str, ...]:
@@ -542,6 +529,14 @@ class SceneParams(RecipeModel):
             except RecipeFileError as error:
                 problems.append((("background", "folder"), str(error)))
                 return problems
+        if self.environment is not None and self.environment.image_path is not None:
+            try:
+                resolve_recipe_file(
+                    base_dir, self.environment.image_path, what="environment image",
+                    allow_assets=False,
+                )
+            except RecipeFileError as error:
+                problems.append((("environment", "source"), str(error)))
         if self.conditions and importlib.util.find_spec("trimesh") is not None:
             # occluders too low for the share a condition asks them to hide (shapes needed)
             from synthlab.generators.scene.occluders import recipe_occlusion_problems
@@ -562,6 +557,13 @@ class SceneParams(RecipeModel):
         ]
         if self.background.folder is not None:
             files += background_images(self.background.folder, base_dir)
+        if self.environment is not None and self.environment.image_path is not None:
+            files.append(
+                resolve_recipe_file(
+                    base_dir, self.environment.image_path, what="environment image",
+                    allow_assets=False,
+                )
+            )  # fmt: skip
         if self.background.annotations is not None:  # bundled photos: the package's version
             files.append(
                 resolve_recipe_file(
