@@ -95,6 +95,10 @@ class SceneGenerator(Generator):
         for kind in PRIMITIVES:
             shapes[f"distractor:{kind}"] = build_primitive(kind)
         self.shapes = shapes
+        # classes physics placement never moves: people (posed, not simulated) and those named
+        self.static_classes = frozenset(
+            name for name, spec in params.classes.items() if spec.asset == "human"
+        ) | frozenset(params.physics.static if params.physics is not None else ())
         self.rasterizer = PyrenderRasterizer()
         self.paster = None
         if params.background.paste_spec() is not None:  # objects go into the user's photos
@@ -188,6 +192,13 @@ class SceneGenerator(Generator):
                 params, self.shapes, scene_rng, image_rng, self.backgrounds, overrides, hide,
                 cover, poses, self.environment_image,
             )  # fmt: skip
+            if params.physics is not None:  # settled poses replace the layout's
+                from synthlab.generators.scene.physics import settle_scene
+
+                settling = time.process_time()
+                scene = settle_scene(scene, params.physics, self.static_classes, scene_rng)
+                clock["physics"] += time.process_time() - settling
+                started += time.process_time() - settling  # not counted under "scene" too
             loaded = self.rasterizer.load(scene)
             lens = self._lens(scene.camera, image_rng)
             clock["scene"] += time.process_time() - started

@@ -14,6 +14,7 @@ from synthlab.errors import did_you_mean
 from synthlab.generators.scene.environment_params import EnvironmentSpec
 from synthlab.generators.scene.human_params import HumanSpec, condition_errors
 from synthlab.generators.scene.paste_params import BUNDLED_PHOTOS, PasteSpec
+from synthlab.generators.scene.physics_params import PhysicsSpec
 from synthlab.recipe.distributions import Const, FloatValue, IntValue, StrValue, Uniform, Value
 from synthlab.recipe.files import (
     RecipeFileError,
@@ -201,7 +202,6 @@ class SurfaceSpec(RecipeModel):
     height: float = Field(default=0.0, ge=0, description="table top height (metres)")
     spread: float = Field(default=3.0, gt=0, description="objects are placed within this radius")
     material: MaterialSpec = MaterialSpec(color=Const("#808080"), texture=Const("noise"))
-
     markings: bool = Field(
         default=False, description="yellow lane lines on the floor, just outside the spread"
     )
@@ -209,6 +209,7 @@ class SurfaceSpec(RecipeModel):
         default=None, gt=0, description="walls this many metres from the centre (keep the "
         "camera inside: more than its distance), 4 m tall; none: open",
     )
+
 
 class BackgroundSpec(RecipeModel):
     color: str = Field(default="#87a9c8", description="flat colour (used when nothing else is)")
@@ -470,6 +471,9 @@ class SceneParams(RecipeModel):
     environment: EnvironmentSpec | None = Field(
         default=None, description="light estimated from the background image (from_background)"
     )
+    physics: PhysicsSpec | None = Field(
+        default=None, description="drop and settle objects with pybullet (none: layout only)"
+    )
     camera: CameraSpec = CameraSpec()
     effects: EffectsSpec = EffectsSpec()
     conditions: dict[str, ConditionSpec] = Field(
@@ -498,6 +502,12 @@ class SceneParams(RecipeModel):
                 raise ValueError(f"condition {name!r} has the name of a class; rename it")
         for error in condition_errors(self):
             raise ValueError(error)
+        for name in self.physics.static if self.physics is not None else ():
+            if name not in self.classes:
+                raise ValueError(
+                    f"physics static names class {name!r}{did_you_mean(name, self.classes)}, "
+                    f"which is not under classes ({', '.join(self.classes)})"
+                )
         if self.background.paste_spec() is not None:  # the photo's pixels stay the photo's
             if self.effects != EffectsSpec() or self.camera.lens is not None:
                 raise ValueError(
@@ -506,6 +516,9 @@ class SceneParams(RecipeModel):
                 )
             if self.camera.per_scene != 1:
                 raise ValueError("camera.per_scene must be 1 when pasting into photos")
+            if self.physics is not None:
+                raise ValueError("physics settles objects on a rendered surface; pasting "
+                                 "into photos has none, so remove physics or paste")
         return self
 
     def quota_conditions(self) -> tuple[str, ...]:
