@@ -185,8 +185,8 @@ def bicycle() -> Shape:
         (seat, rear),
         (head_low, front),
     ]
-    for a, b in frame:
-        parts.append(Part(tube(a, b, 0.018, sections=8)))
+    for start, end in frame:
+        parts.append(Part(tube(start, end, 0.018, sections=8)))
     for sx in (-1, 1):  # cranks and pedals
         pedal = (sx * 0.09, 0.05 + sx * 0.12, 0.3 - sx * 0.1)
         parts.append(Part(tube((sx * 0.04, 0.05, 0.3), pedal, 0.01, sections=4), CHROME, 1.0, 0.3))

@@ -236,8 +236,11 @@ def environment_lights(
         direction = np.array([math.cos(el) * math.cos(az), math.cos(el) * math.sin(az),
                               math.sin(el)])  # fmt: skip
         pose = look_at_pose(target + 10.0 * direction, target)
-        drawn = {"intensity": light.intensity, "elevation_deg": light.elevation_deg,
-                 "azimuth_deg": azimuth % 360.0, "from": "environment"}  # fmt: skip
+        drawn = {
+            "intensity": light.intensity,
+            "elevation_deg": light.elevation_deg,
+            "azimuth_deg": azimuth % 360.0,
+        }
         lights.append(Light("directional", light.intensity, light.color, pose, 30.0, drawn))
     return tuple(lights), estimate.ambient, {"environment": estimate.describe()}
 

@@ -46,7 +46,8 @@ def _lines(length: float, gap: float) -> trimesh.Trimesh:
                 ),
             )
         )
-    mesh: trimesh.Trimesh = trimesh.util.concatenate(boxes)
+    mesh = trimesh.util.concatenate(boxes)
+    assert isinstance(mesh, trimesh.Trimesh)  # boxes concatenate to one mesh
     return mesh
 
 
@@ -80,7 +81,8 @@ def _wall_ring(distance: float, height: float) -> trimesh.Trimesh:
         )
         wall.apply_transform(trimesh.transformations.rotation_matrix(angle * math.pi, (0, 0, 1)))
         boxes.append(wall)
-    mesh: trimesh.Trimesh = trimesh.util.concatenate(boxes)
+    mesh = trimesh.util.concatenate(boxes)
+    assert isinstance(mesh, trimesh.Trimesh)  # boxes concatenate to one mesh
     return mesh
 
 

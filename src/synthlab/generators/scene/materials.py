@@ -83,6 +83,7 @@ def draw_material(spec: MaterialSpec, rng: np.random.Generator) -> Material:
     roughness = float(spec.roughness.sample(rng))
     texture = str(spec.texture.sample(rng))
     scale = float(spec.texture_scale.sample(rng))
+    image: np.ndarray | None = None
     if texture == "field":  # large and shared, from a pool (textures.py)
         from synthlab.generators.scene.textures import FIELD_VARIANTS, field_image
 

@@ -103,13 +103,16 @@ def _ground_point(camera: Camera, u: float, v: float) -> np.ndarray | None:
 
 
 def _parts(shape: Shape, material: Material) -> tuple[tuple[trimesh.Trimesh, Material], ...]:
-    fixed: dict[tuple[int, int, int], Material] = {}
+    fixed: dict[tuple[object, ...], Material] = {}  # by colour and finish (assets.Part)
     return tuple(
         (
             part.mesh,
             material
             if part.color is None
-            else fixed.setdefault(part.color, Material(part.color, 0.0, 0.8, "none", 1.0)),
+            else fixed.setdefault(
+                (part.color, part.metallic, part.roughness),
+                Material(part.color, part.metallic, part.roughness, "none", 1.0),
+            ),
         )
         for part in shape.parts
     )
