@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from synthlab.generators.scene.coco_person import COCO_KEYPOINTS, COCO_SKELETON
 from synthlab.samples.labels import KeypointSchema, LabelSet
 
 __all__ = ["ASSET_KEYPOINTS", "PRIMITIVE_KEYPOINTS", "SKELETONS", "scene_label_set"]
@@ -21,13 +22,6 @@ def _corners(prefix: str) -> tuple[str, ...]:
     return tuple(f"{prefix}_{y}_{x}" for y in ("front", "back") for x in ("left", "right"))
 
 
-_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
-# COCO's 17 person keypoints in COCO's order (human.COCO_KEYPOINTS builds them)
-_COCO_PERSON = (
-    "nose",
-    *(f"{side}_{part}" for part in ("eye", "ear") for side in ("left", "right")),
-    *(f"{side}_{joint}" for joint in _JOINTS for side in ("left", "right")),
-)
 # The keypoints `assets.build_asset(name)` gives each project asset, in its order.
 ASSET_KEYPOINTS: dict[str, tuple[str, ...]] = {
     "crate": (*_corners("top"), *_corners("bottom")),
@@ -35,7 +29,7 @@ ASSET_KEYPOINTS: dict[str, tuple[str, ...]] = {
     "loaded_pallet": (*_corners("deck"), *_corners("top")),
     "barrel": ("top_center", "bottom_center"),
     "traffic_cone": ("tip", *_corners("base")),
-    "human": _COCO_PERSON,
+    "human": COCO_KEYPOINTS,
     "vehicle": (
         "front_center",
         "rear_center",
@@ -65,31 +59,8 @@ ASSET_KEYPOINTS: dict[str, tuple[str, ...]] = {
 # every primitive (box, sphere, cylinder, capsule, cone, torus) marks its top and bottom
 PRIMITIVE_KEYPOINTS: tuple[str, ...] = ("top", "bottom")
 
-# Edges drawn between keypoints, by name, per project asset: COCO's person skeleton, its 19
-# edges in the dataset's order (human.COCO_SKELETON is the same list).
-SKELETONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "human": (
-        ("left_ankle", "left_knee"),
-        ("left_knee", "left_hip"),
-        ("right_ankle", "right_knee"),
-        ("right_knee", "right_hip"),
-        ("left_hip", "right_hip"),
-        ("left_shoulder", "left_hip"),
-        ("right_shoulder", "right_hip"),
-        ("left_shoulder", "right_shoulder"),
-        ("left_shoulder", "left_elbow"),
-        ("right_shoulder", "right_elbow"),
-        ("left_elbow", "left_wrist"),
-        ("right_elbow", "right_wrist"),
-        ("left_eye", "right_eye"),
-        ("nose", "left_eye"),
-        ("nose", "right_eye"),
-        ("left_eye", "left_ear"),
-        ("right_eye", "right_ear"),
-        ("left_ear", "left_shoulder"),
-        ("right_ear", "right_shoulder"),
-    ),
-}
+# Edges drawn between keypoints, by name, per project asset
+SKELETONS: dict[str, tuple[tuple[str, str], ...]] = {"human": COCO_SKELETON}
 
 
 def _schema(category: str, spec: Any) -> KeypointSchema | None:

@@ -38,6 +38,7 @@ import numpy as np
 import trimesh
 
 from synthlab.generators.scene.assets import Keypoint3D, Part, Shape
+from synthlab.generators.scene.coco_person import COCO_KEYPOINTS, COCO_SKELETON
 
 __all__ = [
     "COCO_KEYPOINTS",
@@ -54,48 +55,6 @@ __all__ = [
 POSES = ("standing", "walking", "running", "crouching", "sitting", "reaching", "lying")
 # what a person draws when the recipe names no pose: everything but lying on the floor
 DEFAULT_POSES = ("standing", "walking", "running", "crouching", "sitting", "reaching")
-
-COCO_KEYPOINTS = (
-    "nose",
-    "left_eye",
-    "right_eye",
-    "left_ear",
-    "right_ear",
-    "left_shoulder",
-    "right_shoulder",
-    "left_elbow",
-    "right_elbow",
-    "left_wrist",
-    "right_wrist",
-    "left_hip",
-    "right_hip",
-    "left_knee",
-    "right_knee",
-    "left_ankle",
-    "right_ankle",
-)
-# COCO's person skeleton, by name (the dataset's own 19 edges)
-COCO_SKELETON = (
-    ("left_ankle", "left_knee"),
-    ("left_knee", "left_hip"),
-    ("right_ankle", "right_knee"),
-    ("right_knee", "right_hip"),
-    ("left_hip", "right_hip"),
-    ("left_shoulder", "left_hip"),
-    ("right_shoulder", "right_hip"),
-    ("left_shoulder", "right_shoulder"),
-    ("left_shoulder", "left_elbow"),
-    ("right_shoulder", "right_elbow"),
-    ("left_elbow", "left_wrist"),
-    ("right_elbow", "right_wrist"),
-    ("left_eye", "right_eye"),
-    ("nose", "left_eye"),
-    ("nose", "right_eye"),
-    ("left_eye", "left_ear"),
-    ("right_eye", "right_ear"),
-    ("left_ear", "left_shoulder"),
-    ("right_ear", "right_shoulder"),
-)
 
 # degrees; flexion brings a limb forward (knee and elbow: bends it), abduction sideways
 LIMITS: dict[str, tuple[float, float]] = {
