@@ -1,4 +1,4 @@
-"""Small mesh builders shared by the project's procedural assets (assets_*.py): boxes,
+"""Small mesh builders shared by the project's procedural assets (assets*.py): boxes,
 cylinders and tubes between two points, tori, rounded wrapped hulls. All in metres."""
 
 from __future__ import annotations
@@ -16,6 +16,16 @@ def box(extents: tuple[float, float, float], at: tuple[float, float, float]) -> 
     return mesh
 
 
+def _placed(mesh: trimesh.Trimesh, axis: str, at: tuple[float, float, float]) -> trimesh.Trimesh:
+    """`mesh`, built about z, turned to lie along `axis` ("x", "y" or "z") and moved to `at`."""
+    if axis == "x":
+        mesh.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, (0, 1, 0)))
+    elif axis == "y":
+        mesh.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, (1, 0, 0)))
+    mesh.apply_translation(at)
+    return mesh
+
+
 def cylinder(
     radius: float,
     height: float,
@@ -26,12 +36,7 @@ def cylinder(
     mesh: trimesh.Trimesh = trimesh.creation.cylinder(
         radius=radius, height=height, sections=sections
     )
-    if axis == "x":
-        mesh.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, (0, 1, 0)))
-    elif axis == "y":
-        mesh.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, (1, 0, 0)))
-    mesh.apply_translation(at)
-    return mesh
+    return _placed(mesh, axis, at)
 
 
 def tube(
@@ -62,12 +67,7 @@ def torus(
         major_sections=sections[0],
         minor_sections=sections[1],
     )
-    if axis == "x":
-        mesh.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, (0, 1, 0)))
-    elif axis == "y":
-        mesh.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, (1, 0, 0)))
-    mesh.apply_translation(at)
-    return mesh
+    return _placed(mesh, axis, at)
 
 
 def rounded_block(

@@ -19,6 +19,7 @@ import numpy as np
 import trimesh
 import trimesh.resolvers
 
+from synthlab.generators.scene.asset_parts import box, cylinder, torus
 from synthlab.recipe.files import RecipeFileError, read_recipe_bytes
 
 __all__ = [
@@ -61,31 +62,6 @@ class Shape:
         return Shape(tuple(parts), tuple(keypoints), name, bounds)
 
 
-def _box(extents: tuple[float, float, float], at: tuple[float, float, float]) -> trimesh.Trimesh:
-    mesh: trimesh.Trimesh = trimesh.creation.box(
-        extents=extents, transform=trimesh.transformations.translation_matrix(at)
-    )
-    return mesh
-
-
-def _cylinder(
-    radius: float,
-    height: float,
-    at: tuple[float, float, float],
-    axis: str = "z",
-    sections: int = 24,
-) -> trimesh.Trimesh:
-    mesh: trimesh.Trimesh = trimesh.creation.cylinder(
-        radius=radius, height=height, sections=sections
-    )
-    if axis == "x":
-        mesh.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, (0, 1, 0)))
-    elif axis == "y":
-        mesh.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, (1, 0, 0)))
-    mesh.apply_translation(at)
-    return mesh
-
-
 def _capsule(
     radius: float, start: tuple[float, float, float], end: tuple[float, float, float]
 ) -> trimesh.Trimesh:
@@ -100,12 +76,12 @@ def _capsule(
 
 def _crate() -> Shape:
     s = 0.6
-    parts = [Part(_box((s, s, s), (0, 0, s / 2)))]
+    parts = [Part(box((s, s, s), (0, 0, s / 2)))]
     # edge battens a little proud of the faces, so the crate reads as a crate
     for x in (-1, 1):
         for y in (-1, 1):
             parts.append(
-                Part(_box((0.06, 0.06, s), (x * (s / 2 - 0.02), y * (s / 2 - 0.02), s / 2)))
+                Part(box((0.06, 0.06, s), (x * (s / 2 - 0.02), y * (s / 2 - 0.02), s / 2)))
             )
     corners = [
         Keypoint3D(f"{'top' if z else 'bottom'}_{fy}_{fx}", (x * s / 2, y * s / 2, z * s))
@@ -120,9 +96,9 @@ def _pallet() -> Shape:
     length, width = 1.2, 0.8
     parts = []
     for y in (-0.35, 0.0, 0.35):  # runners
-        parts.append(Part(_box((length, 0.1, 0.1), (0, y, 0.05))))
+        parts.append(Part(box((length, 0.1, 0.1), (0, y, 0.05))))
     for x in np.linspace(-0.55, 0.55, 5):  # deck boards
-        parts.append(Part(_box((0.1, width, 0.022), (float(x), 0, 0.111))))
+        parts.append(Part(box((0.1, width, 0.022), (float(x), 0, 0.111))))
     top = 0.122
     corners = [
         Keypoint3D(f"deck_{fy}_{fx}", (x * length / 2, y * width / 2, top))
@@ -134,13 +110,9 @@ def _pallet() -> Shape:
 
 def _barrel() -> Shape:
     radius, height = 0.3, 0.9
-    parts = [Part(_cylinder(radius, height, (0, 0, height / 2), sections=32))]
+    parts = [Part(cylinder(radius, height, (0, 0, height / 2), sections=32))]
     for z in (0.25, 0.65):  # rolling hoops
-        hoop = trimesh.creation.torus(
-            major_radius=radius, minor_radius=0.02, major_sections=32, minor_sections=8
-        )
-        hoop.apply_translation((0, 0, z))
-        parts.append(Part(hoop, (60, 60, 60)))
+        parts.append(Part(torus(radius, 0.02, (0, 0, z), sections=(32, 8)), (60, 60, 60)))
     points = [Keypoint3D("top_center", (0, 0, height)), Keypoint3D("bottom_center", (0, 0, 0))]
     return Shape.of("barrel", parts, points)
 
@@ -149,8 +121,8 @@ def _traffic_cone() -> Shape:
     base, height = 0.4, 0.7
     cone = trimesh.creation.cone(radius=0.16, height=height - 0.03, sections=32)
     cone.apply_translation((0, 0, 0.03))
-    parts = [Part(_box((base, base, 0.03), (0, 0, 0.015)), (30, 30, 30)), Part(cone)]
-    stripe = _cylinder(0.105, 0.08, (0, 0, 0.38), sections=32)
+    parts = [Part(box((base, base, 0.03), (0, 0, 0.015)), (30, 30, 30)), Part(cone)]
+    stripe = cylinder(0.105, 0.08, (0, 0, 0.38), sections=32)
     parts.append(Part(stripe, (235, 235, 235)))
     points = [Keypoint3D("tip", (0, 0, height))] + [
         Keypoint3D(f"base_{fy}_{fx}", (x * base / 2, y * base / 2, 0.03))
@@ -181,7 +153,7 @@ def _loaded_pallet() -> Shape:
             for j, y in enumerate((-0.2, 0.2)):
                 z = deck + carton[2] * (layer + 0.5)
                 size = (carton[0] - 0.01, carton[1] - 0.01, carton[2] - 0.004)
-                parts.append(Part(_box(size, (x, y, z)), shades[(i + j + layer) % 3]))
+                parts.append(Part(box(size, (x, y, z)), shades[(i + j + layer) % 3]))
     top = deck + 4 * carton[2]
     corners = list(bare.keypoints) + [
         Keypoint3D(f"top_{fy}_{fx}", (x * 0.6, y * 0.4, top))
@@ -195,14 +167,14 @@ def _vehicle() -> Shape:
     """A 4.2 m car facing -y."""
     length, width = 4.2, 1.8
     parts = [
-        Part(_box((width, length, 0.7), (0, 0, 0.65))),  # body
-        Part(_box((width * 0.9, length * 0.5, 0.55), (0, 0.25, 1.275))),  # cabin
-        Part(_box((width * 0.86, 0.05, 0.42), (0, -0.78, 1.25)), (40, 50, 60)),  # windscreen
+        Part(box((width, length, 0.7), (0, 0, 0.65))),  # body
+        Part(box((width * 0.9, length * 0.5, 0.55), (0, 0.25, 1.275))),  # cabin
+        Part(box((width * 0.86, 0.05, 0.42), (0, -0.78, 1.25)), (40, 50, 60)),  # windscreen
     ]
     wheels = []
     for y, fy in ((-1.35, "front"), (1.35, "rear")):
         for x, fx in ((-0.85, "left"), (0.85, "right")):
-            parts.append(Part(_cylinder(0.34, 0.22, (x, y, 0.34), axis="x"), (25, 25, 25)))
+            parts.append(Part(cylinder(0.34, 0.22, (x, y, 0.34), "x", sections=24), (25, 25, 25)))
             wheels.append(Keypoint3D(f"wheel_{fy}_{fx}", (x * 1.06, y, 0.34)))
     points = [
         Keypoint3D("front_center", (0, -length / 2, 0.65)),
