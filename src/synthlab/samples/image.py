@@ -17,7 +17,7 @@ import numpy as np
 
 from synthlab.samples.base import Sample
 
-__all__ = ["ImageSample", "Keypoint", "ObjectLabel"]
+__all__ = ["ImageSample", "Keypoint", "ObjectLabel", "tight_box"]
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,18 @@ class ImageSample(Sample):
     @property
     def width(self) -> int:
         return int(self.image.shape[1])
+
+
+def tight_box(mask: np.ndarray) -> tuple[float, float, float, float] | None:
+    """The tight box (x, y, width, height, pixel edges) of a boolean mask's True pixels;
+    None where it has none."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(mask.any(axis=0))
+    return (
+        float(cols[0]),
+        float(rows[0]),
+        float(cols[-1] + 1 - cols[0]),
+        float(rows[-1] + 1 - rows[0]),
+    )

@@ -16,22 +16,9 @@ from synthlab.exporters.base import Layout
 from synthlab.exporters.image.encode import DEPTH_SCALE, decode_png, object_from_json, sample_paths
 from synthlab.readers import DatasetView
 from synthlab.samples import Sample
-from synthlab.samples.image import ImageSample
+from synthlab.samples.image import ImageSample, tight_box
 
 __all__ = ["READER", "ImageReader", "check_image_sample"]
-
-
-def _tight(mask: np.ndarray) -> tuple[float, float, float, float] | None:
-    rows = np.flatnonzero(mask.any(axis=1))
-    if rows.size == 0:
-        return None
-    cols = np.flatnonzero(mask.any(axis=0))
-    return (
-        float(cols[0]),
-        float(rows[0]),
-        float(cols[-1] + 1 - cols[0]),
-        float(rows[-1] + 1 - rows[0]),
-    )
 
 
 def check_image_sample(sample: ImageSample) -> list[str]:
@@ -53,7 +40,7 @@ def check_image_sample(sample: ImageSample) -> list[str]:
                 )
         if masks is not None:
             mask = masks == label.instance_id
-            tight = _tight(mask)
+            tight = tight_box(mask)
             if label.bbox is not None and tight is None:
                 problems.append(f"{who}: has a box but no pixel in the instance mask")
             elif label.bbox is not None and tight is not None and tuple(label.bbox) != tight:

@@ -30,7 +30,7 @@ import numpy as np
 
 from synthlab.generators.scene.camera import project
 from synthlab.generators.scene.layout import PlacedObject, SceneDescription
-from synthlab.samples.image import Keypoint, ObjectLabel
+from synthlab.samples.image import Keypoint, ObjectLabel, tight_box
 
 if TYPE_CHECKING:  # the renderer imports OpenGL; labels need only its two result types
     from synthlab.generators.scene.lens import Lens
@@ -62,15 +62,6 @@ def _to_camera(world_to_camera: np.ndarray, placed: PlacedObject) -> _Projected:
     points = placed.world_vertices() @ world_to_camera[:3, :3].T + world_to_camera[:3, 3]
     near, far = float(points[:, 2].min()), float(points[:, 2].max())
     return _Projected(points, None, near, far)
-
-
-def _tight_box(mask: np.ndarray) -> tuple[float, float, float, float] | None:
-    rows = np.flatnonzero(mask.any(axis=1))
-    if rows.size == 0:
-        return None
-    cols = np.flatnonzero(mask.any(axis=0))
-    x0, y0 = int(cols[0]), int(rows[0])
-    return (float(x0), float(y0), float(cols[-1] + 1 - x0), float(rows[-1] + 1 - y0))
 
 
 def _overlaps(a: tuple[float, ...] | None, b: tuple[float, ...] | None) -> bool:
@@ -216,7 +207,7 @@ def compute_labels(
             ObjectLabel(
                 instance_id=placed.instance_id,
                 category=str(placed.category),
-                bbox=_tight_box(mask) if mask is not None else None,
+                bbox=tight_box(mask) if mask is not None else None,
                 amodal_bbox=amodal,
                 visible_fraction=(pinhole / alone) if alone else 0.0,
                 truncation=truncation,

@@ -51,7 +51,7 @@ from synthlab.generators.scene.photos import (
     photo_sources,
 )
 from synthlab.recipe.files import RecipeFileError
-from synthlab.samples.image import ImageSample, Keypoint, ObjectLabel
+from synthlab.samples.image import ImageSample, Keypoint, ObjectLabel, tight_box
 from synthlab.seeding import substream
 
 __all__ = ["PhotoPaster", "ground_camera", "real_object_labels"]
@@ -272,19 +272,6 @@ def _overlap_order(annotations: tuple[RealAnnotation, ...]) -> list[int]:
     )
 
 
-def _tight(mask: np.ndarray) -> tuple[float, float, float, float] | None:
-    rows = np.flatnonzero(mask.any(axis=1))
-    if rows.size == 0:
-        return None
-    cols = np.flatnonzero(mask.any(axis=0))
-    return (
-        float(cols[0]),
-        float(rows[0]),
-        float(cols[-1] + 1 - cols[0]),
-        float(rows[-1] + 1 - rows[0]),
-    )
-
-
 def _truncation(box: tuple[float, float, float, float], width: int, height: int) -> float:
     x, y, w, h = box
     area = max(w, 1e-12) * max(h, 1e-12)
@@ -330,8 +317,8 @@ def real_object_labels(
             ObjectLabel(
                 instance_id=ident,
                 category=annotation.category,
-                bbox=_tight(mask) if seen else None,
-                amodal_bbox=_tight(annotation.mask),
+                bbox=tight_box(mask) if seen else None,
+                amodal_bbox=tight_box(annotation.mask),
                 visible_fraction=seen / held if held else 0.0,
                 truncation=_truncation(annotation.bbox, width, height),
                 keypoints=tuple(points),
