@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from synthlab.generators.scene.occluders import mostly_hidden_by
 from synthlab.generators.scene.params import ConditionSpec
 from synthlab.samples.image import ObjectLabel
 
-__all__ = ["frame_conditions"]
+if TYPE_CHECKING:
+    from synthlab.generators.base import SamplePlan
+
+__all__ = ["frame_conditions", "meets_plan"]
 
 
 def _meets(label: ObjectLabel, spec: ConditionSpec, category_of: Mapping[int, str]) -> bool:
@@ -46,3 +50,9 @@ def frame_conditions(
             if o.category == spec.class_name and o.bbox is not None
         )
     return frozenset(carried), achieved
+
+
+def meets_plan(plan: SamplePlan, carried: frozenset[str]) -> bool:
+    """Whether a frame carrying `carried` has every condition the plan requires and none of
+    those it forbids."""
+    return plan.require <= carried and not plan.forbid & carried

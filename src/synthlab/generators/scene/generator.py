@@ -21,7 +21,7 @@ from synthlab.errors import RuntimeFailure, UsageError
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
 from synthlab.generators.scene.assets import Shape, build_asset, build_primitive, load_recipe_mesh
 from synthlab.generators.scene.camera import Camera
-from synthlab.generators.scene.conditions import frame_conditions
+from synthlab.generators.scene.conditions import frame_conditions, meets_plan
 from synthlab.generators.scene.effects import apply_effects
 from synthlab.generators.scene.labels import compute_labels
 from synthlab.generators.scene.layout import build_scene
@@ -211,7 +211,7 @@ class SceneGenerator(Generator):
             )
             clock["masks"] += time.process_time() - started
             carried, achieved = frame_conditions(frame.objects, self.class_names, params.conditions)
-            if plan.require <= carried and not plan.forbid & carried:
+            if meets_plan(plan, carried):
                 break
         else:
             raise RuntimeFailure(

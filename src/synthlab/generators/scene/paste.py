@@ -34,7 +34,7 @@ from synthlab.generators.base import SamplePlan
 from synthlab.generators.scene.appearance import composite
 from synthlab.generators.scene.assets import Keypoint3D, Shape
 from synthlab.generators.scene.camera import Camera, intrinsics, look_at_pose, project
-from synthlab.generators.scene.conditions import frame_conditions
+from synthlab.generators.scene.conditions import frame_conditions, meets_plan
 from synthlab.generators.scene.declared_labels import scene_label_set
 from synthlab.generators.scene.labels import compute_labels
 from synthlab.generators.scene.layout import PlacedObject, SceneDescription
@@ -520,7 +520,7 @@ class PhotoPaster:
                 scene, loaded, label_pass, self.class_names, params.keep_invisible, None
             )
             carried, achieved = frame_conditions(frame.objects, self.class_names, params.conditions)
-            if plan.require <= carried and not plan.forbid & carried:
+            if meets_plan(plan, carried):
                 break
         else:
             raise RuntimeFailure(
