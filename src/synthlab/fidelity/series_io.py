@@ -28,8 +28,13 @@ __all__ = [
     "Recording",
     "RecordingHandle",
     "SeriesSource",
+    "TableLayout",
     "is_series_path",
     "open_series",
+    "plain_files",
+    "read_table",
+    "table_layout",
+    "time_values",
 ]
 
 ACTIVITY_ROLE = "activity"  # labels that say what the body was doing (walking, sitting...)
@@ -75,7 +80,7 @@ class SeriesSource:
 def is_series_path(path: Path) -> bool:
     """True when `path` names plain series files (a file, a folder of them or a glob)."""
     try:
-        return bool(_plain_files(path))
+        return bool(plain_files(path))
     except UsageError:
         return False
 
@@ -145,9 +150,11 @@ def _open_dataset(path: Path, side: str) -> SeriesSource:
 
 
 # --- plain files -------------------------------------------------------------------------
+# (public: `synthlab fit` reads its REAL argument with these too, so both read it alike)
 
 
-def _plain_files(path: Path) -> list[Path]:
+def plain_files(path: Path) -> list[Path]:
+    """The series files (Parquet, CSV) a file, folder or glob names, sorted."""
     text = str(path)
     if any(mark in text for mark in "*?["):
         found = [Path(p) for p in sorted(glob.glob(text, recursive=True))]
@@ -166,7 +173,8 @@ def _plain_files(path: Path) -> list[Path]:
     return files
 
 
-def _read_table(path: Path) -> Any:
+def read_table(path: Path) -> Any:
+    """A Parquet or CSV file as a pyarrow Table (UsageError naming the file if unreadable)."""
     try:
         if path.name.lower().endswith(".parquet"):
             import pyarrow.parquet as pq
@@ -190,14 +198,17 @@ def _choose(names: list[str], wanted: str | None, preferred: tuple[str, ...]) ->
 
 
 @dataclass(frozen=True)
-class _Layout:
+class TableLayout:
+    """Which of a table's columns is the time, the label and the channels."""
+
     time: str
     label: str | None
     channels: tuple[str, ...]
     clock: bool  # the time column holds timestamps (so a rate in Hz is known)
 
 
-def _layout(path: Path, table: Any, options: FidelityOptions) -> _Layout:
+def table_layout(path: Path, table: Any, options: FidelityOptions) -> TableLayout:
+    """The table's columns found as the options name them, or by their names and types."""
     import pyarrow.types as pt
 
     names = list(table.column_names)
@@ -233,10 +244,11 @@ def _layout(path: Path, table: Any, options: FidelityOptions) -> _Layout:
     if not channels:
         raise UsageError(f"{path}: no numeric channel columns besides the time column {time!r}")
     time_type = table.schema.field(time).type
-    return _Layout(time, label, channels, pt.is_timestamp(time_type) or pt.is_date(time_type))
+    return TableLayout(time, label, channels, pt.is_timestamp(time_type) or pt.is_date(time_type))
 
 
-def _time_values(table: Any, column: str, clock: bool) -> np.ndarray:
+def time_values(table: Any, column: str, clock: bool) -> np.ndarray:
+    """The time column as float64 (nanoseconds since 1970 where `clock`)."""
     array = table.column(column)
     if clock:
         import pyarrow as pa
@@ -271,9 +283,9 @@ def _fill_gaps(values: np.ndarray) -> np.ndarray:
 
 
 def _load_plain(path: Path, options: FidelityOptions) -> tuple[Recording, float | None]:
-    table = _read_table(path)
-    layout = _layout(path, table, options)
-    time = _time_values(table, layout.time, layout.clock)
+    table = read_table(path)
+    layout = table_layout(path, table, options)
+    time = time_values(table, layout.time, layout.clock)
     order = np.argsort(time, kind="stable")
     values = np.column_stack(
         [
@@ -298,7 +310,7 @@ def _load_plain(path: Path, options: FidelityOptions) -> tuple[Recording, float 
 
 
 def _open_plain(path: Path, options: FidelityOptions, side: str) -> SeriesSource:
-    files = _plain_files(path)
+    files = plain_files(path)
     handles = []
     rates: list[float] = []
     channels: tuple[str, ...] | None = None

@@ -23,7 +23,7 @@ from synthlab.errors import UsageError, did_you_mean
 # The fidelity readers' file, table and column conventions, reused so that `fit` and
 # `fidelity` read the same REAL argument the same way.
 from synthlab.fidelity.options import FidelityOptions
-from synthlab.fidelity.series_io import _layout, _plain_files, _read_table, _time_values
+from synthlab.fidelity.series_io import plain_files, read_table, table_layout, time_values
 
 __all__ = ["MIN_POINTS", "RealData", "RealSeries", "read_real_series"]
 
@@ -186,14 +186,14 @@ def read_real_series(
     fill_missing: bool = False,
 ) -> RealData:
     """Every series under `path`, checked; `rate_hz` overrides the time column's rate."""
-    files = _plain_files(Path(path))
+    files = plain_files(Path(path))
     loaded: list[tuple[Path, np.ndarray, np.ndarray, int]] = []
     chosen: tuple[str, ...] | None = None
     clock = False
     time_name = ""
     steps: list[tuple[Path, float]] = []
     for file in files:
-        table = _read_table(file)
+        table = read_table(file)
         names = list(table.column_names)
         if time_column is not None and time_column not in names:
             raise UsageError(
@@ -201,7 +201,7 @@ def read_real_series(
                 f"{did_you_mean(time_column, names)}; columns are {', '.join(names)}"
             )
         wanted = _channel_columns(file, table, channels, time_column or "")
-        layout = _layout(file, table, FidelityOptions(time_column=time_column))
+        layout = table_layout(file, table, FidelityOptions(time_column=time_column))
         if wanted is None:
             wanted = chosen or layout.channels
         missing = [c for c in wanted if c not in names]
@@ -213,7 +213,7 @@ def read_real_series(
         _channel_columns(file, table, wanted, layout.time)
         chosen, clock, time_name = wanted, layout.clock, layout.time
         time = (
-            _time_values(table, layout.time, layout.clock)
+            time_values(table, layout.time, layout.clock)
             if not table.column(layout.time).null_count
             else np.full(table.num_rows, np.nan)
         )
