@@ -214,6 +214,18 @@ class DiffusionParams(RecipeModel):
         """In controlnet mode, the scene's conditions (its labels decide them); else none."""
         return self.controlnet.scene.quota_conditions() if self.controlnet is not None else ()
 
+    def _background_images(self, base_dir: Path) -> list[Path]:
+        """inpaint's background folder's images (contained; RecipeFileError if not)."""
+        assert self.inpaint is not None and self.inpaint.background.folder is not None
+        return list_recipe_folder(
+            base_dir,
+            self.inpaint.background.folder,
+            BACKGROUND_SUFFIXES,
+            what="background folder",
+            noun="images",
+            allow_assets=False,
+        )
+
     def file_problems(self, base_dir: Path) -> list[tuple[tuple[str | int, ...], str]]:
         """What is wrong with the files named here, found before any model loads: background
         and source-image folders and the COCO file (each image it lists included) are
@@ -223,14 +235,7 @@ class DiffusionParams(RecipeModel):
         problems: list[tuple[tuple[str | int, ...], str]] = []
         if self.inpaint is not None and self.inpaint.background.folder is not None:
             try:
-                list_recipe_folder(
-                    base_dir,
-                    self.inpaint.background.folder,
-                    BACKGROUND_SUFFIXES,
-                    what="background folder",
-                    noun="images",
-                    allow_assets=False,
-                )
+                self._background_images(base_dir)
             except RecipeFileError as error:
                 problems.append((("inpaint", "background", "folder"), str(error)))
         if self.img2img is not None:
@@ -248,14 +253,7 @@ class DiffusionParams(RecipeModel):
         (`model:` weights are not: they are recorded by the generator's provenance.)"""
         files: list[Path] = []
         if self.inpaint is not None and self.inpaint.background.folder is not None:
-            files += list_recipe_folder(
-                base_dir,
-                self.inpaint.background.folder,
-                BACKGROUND_SUFFIXES,
-                what="background folder",
-                noun="images",
-                allow_assets=False,
-            )
+            files += self._background_images(base_dir)
         if self.img2img is not None:
             variant = self.img2img
             files.append(resolve_recipe_file(base_dir, variant.annotations, allow_assets=False))
