@@ -10,7 +10,7 @@ to this one outside the windows.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,9 +21,9 @@ from synthlab.generators.timeseries.activity import lying_gravity
 from synthlab.generators.timeseries.fault_frequencies import FAULT_KINDS
 from synthlab.generators.timeseries.faults import draw_fault, fault_waveform
 from synthlab.generators.timeseries.params import EventParams, FaultParams, TimeseriesParams
-from synthlab.samples.timeseries import EventLabel, Segment
+from synthlab.samples.timeseries import EventLabel, Segment, kind_code
 
-__all__ = ["PlacedEvent", "apply_events", "place_events"]
+__all__ = ["PlacedEvent", "apply_events", "place_events", "point_labels"]
 
 _TRIES = 12  # draws from the recipe's position distribution before looking for a free gap
 _FALL_PRE = (0.3, 0.6)  # seconds of pre-fall (loss of balance, near free fall)
@@ -54,6 +54,21 @@ class PlacedEvent:
             EventLabel(start=lo, end=hi, phase=name, **common)  # type: ignore[arg-type]
             for name, lo, hi in self.phases
         ]
+
+
+def point_labels(
+    n: int, windows: Iterable[tuple[int, int, str, int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The per-point columns of `n` points from event windows (start, end, kind, event id):
+    anomaly (1 inside a window), label (the kind's code) and event_id (-1 outside)."""
+    anomaly = np.zeros(n, np.uint8)
+    label = np.zeros(n, np.int16)
+    event_id = np.full(n, -1, np.int32)
+    for start, end, kind, number in windows:
+        anomaly[start:end] = 1
+        label[start:end] = kind_code(kind)
+        event_id[start:end] = number
+    return anomaly, label, event_id
 
 
 def _how_many(spec: EventParams, plan: SamplePlan, rng: np.random.Generator) -> int:

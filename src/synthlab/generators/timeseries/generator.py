@@ -24,11 +24,11 @@ from synthlab.generators.timeseries.activity import (
     simulate_activity,
 )
 from synthlab.generators.timeseries.components import Timeline, channel_values, correlated_noise
-from synthlab.generators.timeseries.events import PlacedEvent, apply_events, place_events
+from synthlab.generators.timeseries.events import apply_events, place_events, point_labels
 from synthlab.generators.timeseries.memory import keep_freed_memory
 from synthlab.generators.timeseries.params import TimeseriesParams
 from synthlab.generators.timeseries.sampling import kept_points, sample_times
-from synthlab.samples.timeseries import Segment, TimeseriesSample, kind_code
+from synthlab.samples.timeseries import Segment, TimeseriesSample
 
 __all__ = ["TimeseriesGenerator", "make_series", "target_name"]
 
@@ -72,18 +72,6 @@ def _base(
     return base, motion
 
 
-def _point_labels(n: int, events: list[PlacedEvent]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    anomaly = np.zeros(n, np.uint8)
-    label = np.zeros(n, np.int16)
-    event_id = np.full(n, -1, np.int32)
-    for event in events:
-        window = slice(event.start, event.end)
-        anomaly[window] = 1
-        label[window] = kind_code(event.spec.kind)
-        event_id[window] = event.event_id
-    return anomaly, label, event_id
-
-
 def _nanoseconds(start_ns: int, seconds: np.ndarray) -> np.ndarray:
     scaled = seconds * 1e9
     np.rint(scaled, out=scaled)
@@ -111,7 +99,8 @@ def make_series(
         activities = params.activity.activity_names
         activity, segments = relabel_falls(motion.codes, motion.segments, placed, activities)
         sensor_output(params.activity, values, params.channel_names, motion, placed)
-    anomaly, label, event_id = _point_labels(n, placed)
+    windows = ((e.start, e.end, e.spec.kind, e.event_id) for e in placed)
+    anomaly, label, event_id = point_labels(n, windows)
     targets: dict[str, np.ndarray] = {}
     for horizon in params.targets:
         ahead = np.full(values.shape, np.nan)

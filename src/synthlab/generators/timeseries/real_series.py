@@ -22,7 +22,12 @@ from typing import Any
 import numpy as np
 
 from synthlab.generators.base import SamplePlan
-from synthlab.generators.timeseries.events import PlacedEvent, apply_events, place_events
+from synthlab.generators.timeseries.events import (
+    PlacedEvent,
+    apply_events,
+    place_events,
+    point_labels,
+)
 from synthlab.generators.timeseries.params import TimeseriesParams
 from synthlab.generators.timeseries.real_base import (
     RealSeries,
@@ -32,7 +37,7 @@ from synthlab.generators.timeseries.real_base import (
 )
 from synthlab.generators.timeseries.real_params import EXISTING_NAME
 from synthlab.recipe.files import RecipeFileError
-from synthlab.samples.timeseries import EventLabel, TimeseriesSample, kind_code
+from synthlab.samples.timeseries import EventLabel, TimeseriesSample
 
 __all__ = ["RealBaseSource", "label_runs", "make_real_series"]
 
@@ -112,18 +117,6 @@ def _existing_events(
     ]
 
 
-def _point_labels(n: int, events: list[EventLabel]) -> tuple[np.ndarray, ...]:
-    anomaly = np.zeros(n, np.uint8)
-    label = np.zeros(n, np.int16)
-    event_id = np.full(n, -1, np.int32)
-    for event in events:
-        window = slice(event.start, event.end)
-        anomaly[window] = 1
-        label[window] = kind_code(event.kind)
-        event_id[window] = event.event_id
-    return anomaly, label, event_id
-
-
 def make_real_series(
     params: TimeseriesParams,
     source: RealBaseSource,
@@ -160,13 +153,8 @@ def make_real_series(
     injected = [label for event in placed for label in event.labels()]
     existing = _existing_events(labels, placed, params.channel_names)
     events = tuple(injected + existing)
-    anomaly, label, event_id = _point_labels(n, list(events))
-    targets: dict[str, np.ndarray] = {}
-    for horizon in params.targets:
-        ahead = np.full(values.shape, np.nan)
-        ahead[:-horizon] = values[horizon:]
-        for column, channel in enumerate(params.channel_names):
-            targets[f"{channel}_ahead_{horizon}"] = ahead[:, column].astype(params.dtype)
+    windows = ((e.start, e.end, e.kind, e.event_id) for e in events)
+    anomaly, label, event_id = point_labels(n, windows)
     time_ns = series.time_ns[first : first + n].copy()
     return TimeseriesSample(
         index=index,
