@@ -156,6 +156,13 @@ class _Checker:
     def fail(self, where: str, what: str) -> RecipeFileError:
         return RecipeFileError(f"annotations file {self.label}: {where}: {what}")
 
+    def entry(self, section: str, i: int, entry: Any) -> str:
+        """`section[i] (id N)`, for messages about the entry, once it is an object with an
+        integer id."""
+        if not isinstance(entry, dict) or not _is_int(entry.get("id")):
+            raise self.fail(f"{section}[{i}]", "needs an integer id")
+        return f"{section}[{i}] (id {entry['id']})"
+
 
 def _load_json(path: Path, label: str) -> Any:
     text = path.read_bytes().decode("utf-8-sig", errors="strict")
@@ -223,22 +230,19 @@ def read_coco(path: Path, label: str, sources: list[PhotoSource]) -> CocoIndex:
     categories: dict[int, str] = {}
     schemas: dict[str, tuple[tuple[str, ...], tuple[tuple[int, int], ...]]] = {}
     for i, entry in enumerate(document["categories"]):
-        where = f"categories[{i}]"
-        if not isinstance(entry, dict) or not _is_int(entry.get("id")):
-            raise check.fail(where, "needs an integer id")
+        where = check.entry("categories", i, entry)
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise check.fail(f"{where} (id {entry['id']})", "needs a non-empty name")
+            raise check.fail(where, "needs a non-empty name")
         if entry["id"] in categories:
-            raise check.fail(f"{where} (id {entry['id']})", "id used twice")
+            raise check.fail(where, "id used twice")
         if name in categories.values():
-            raise check.fail(f"{where} (id {entry['id']})", f"name {name!r} used twice")
+            raise check.fail(where, f"name {name!r} used twice")
         categories[entry["id"]] = name
         points = entry.get("keypoints") or []
         if points:
-            at = f"{where} (id {entry['id']})"
             if not all(isinstance(n, str) and n for n in points) or len(set(points)) != len(points):
-                raise check.fail(at, "keypoints must be distinct non-empty names")
+                raise check.fail(where, "keypoints must be distinct non-empty names")
             edges = []
             for pair in entry.get("skeleton") or []:
                 if (
@@ -247,17 +251,15 @@ def read_coco(path: Path, label: str, sources: list[PhotoSource]) -> CocoIndex:
                     or not all(_is_int(k) and 1 <= k <= len(points) for k in pair)
                 ):
                     raise check.fail(
-                        at, f"skeleton edge {pair!r} must be two keypoint numbers 1..{len(points)}"
+                        where,
+                        f"skeleton edge {pair!r} must be two keypoint numbers 1..{len(points)}",
                     )
                 edges.append((pair[0] - 1, pair[1] - 1))
             schemas[name] = (tuple(points), tuple(edges))
     images: dict[int, tuple[str, tuple[int, int]]] = {}
     named: dict[str, str] = {}
     for i, entry in enumerate(document["images"]):
-        where = f"images[{i}]"
-        if not isinstance(entry, dict) or not _is_int(entry.get("id")):
-            raise check.fail(where, "needs an integer id")
-        where = f"images[{i}] (id {entry['id']})"
+        where = check.entry("images", i, entry)
         if entry["id"] in images:
             raise check.fail(where, "id used twice")
         file_name = entry.get("file_name")
@@ -299,10 +301,7 @@ def read_coco(path: Path, label: str, sources: list[PhotoSource]) -> CocoIndex:
     found: dict[str, list[CocoAnnotation]] = {name: [] for name, _ in images.values()}
     seen: set[int] = set()
     for i, entry in enumerate(document["annotations"]):
-        where = f"annotations[{i}]"
-        if not isinstance(entry, dict) or not _is_int(entry.get("id")):
-            raise check.fail(where, "needs an integer id")
-        where = f"annotations[{i}] (id {entry['id']})"
+        where = check.entry("annotations", i, entry)
         if entry["id"] in seen:
             raise check.fail(where, "id used twice")
         seen.add(entry["id"])
@@ -381,13 +380,17 @@ def coco_for(background: Any, base_dir: Path) -> CocoIndex | None:
     return read_coco(path, repr(background.annotations), photo_sources(background, base_dir))
 
 
-def coco_categories(background: Any, base_dir: Path) -> tuple[str, ...]:
-    """The COCO file's category names, for the label set; () when it cannot be read (the
-    recipe check reports why)."""
+def _readable_coco(background: Any, base_dir: Path) -> CocoIndex | None:
+    """`coco_for`, or None when the file cannot be read (the recipe check reports why)."""
     try:
-        index = coco_for(background, base_dir)
+        return coco_for(background, base_dir)
     except (RecipeFileError, OSError, UnicodeDecodeError):
-        return ()
+        return None
+
+
+def coco_categories(background: Any, base_dir: Path) -> tuple[str, ...]:
+    """The COCO file's category names, for the label set; () when it cannot be read."""
+    index = _readable_coco(background, base_dir)
     return index.categories if index is not None else ()
 
 
@@ -395,10 +398,7 @@ def coco_keypoint_schemas(
     background: Any, base_dir: Path
 ) -> dict[str, tuple[tuple[str, ...], tuple[tuple[int, int], ...]]]:
     """The COCO file's keypoint names and skeletons by category; {} when unreadable."""
-    try:
-        index = coco_for(background, base_dir)
-    except (RecipeFileError, OSError, UnicodeDecodeError):
-        return {}
+    index = _readable_coco(background, base_dir)
     return dict(index.keypoints) if index is not None else {}
 
 
