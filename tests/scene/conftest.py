@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 TINY = """
@@ -36,3 +37,16 @@ def tiny_recipe(tmp_path: Path):
         return path
 
     return write
+
+
+def _mask_box(mask: np.ndarray) -> tuple[float, float, float, float]:
+    """The tight box (x, y, width, height; pixel edges) of a mask's pixels, written out here
+    apart from the library's own, to check its boxes against."""
+    rows, cols = np.nonzero(mask)
+    x, y = int(cols.min()), int(rows.min())
+    return (float(x), float(y), float(cols.max() + 1 - x), float(rows.max() + 1 - y))
+
+
+@pytest.fixture(scope="session")
+def mask_box():
+    return _mask_box

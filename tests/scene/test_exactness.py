@@ -70,17 +70,11 @@ def test_unit_cube_box_matches_projected_corners_within_one_pixel():
     assert label.truncation == 0.0
 
 
-def test_box_is_tight_bound_of_mask_and_depth_matches_geometry():
+def test_box_is_tight_bound_of_mask_and_depth_matches_geometry(mask_box):
     _scene, frame = _labels([_box(1, (0.0, 0.0, 0.0))])
     (label,) = frame.objects
     mask = frame.instance_mask == 1
-    rows, cols = np.nonzero(mask)
-    assert label.bbox == (
-        cols.min(),
-        rows.min(),
-        cols.max() + 1 - cols.min(),
-        rows.max() + 1 - rows.min(),
-    )
+    assert label.bbox == mask_box(mask)
     # the camera sits at the cube's mid-height, so it sees only the front face, 4.5 m away
     assert np.allclose(frame.depth[mask], 4.5, atol=2e-3)
     assert np.all(frame.depth[~mask] == 0)  # nothing else in this scene

@@ -151,7 +151,9 @@ def _distort(uv: np.ndarray, camera: dict) -> np.ndarray:
 
 
 @pytest.mark.parametrize("lens", ["", "lens: {k1: -0.15, k2: 0.05}"])
-def test_people_labels_are_exact_and_keypoints_are_the_recorded_joints_projected(tmp_path, lens):
+def test_people_labels_are_exact_and_keypoints_are_the_recorded_joints_projected(
+    tmp_path, lens, mask_box
+):
     recipe = load_recipe(_recipe(tmp_path, count=6, lens=lens))
     generator = SPEC.create()
     generator.setup(recipe.generator.params, GeneratorContext(tmp_path, 4, 6))
@@ -165,14 +167,8 @@ def test_people_labels_are_exact_and_keypoints_are_the_recorded_joints_projected
             K = np.asarray(sample.camera["distortion"]["render_K"] if lens else sample.camera["K"])
             for label in sample.objects:
                 mask = sample.instance_mask == label.instance_id
-                rows, cols = np.nonzero(mask)
                 # the box is the tight bound of the mask; the amodal box contains it
-                assert label.bbox == (
-                    cols.min(),
-                    rows.min(),
-                    cols.max() + 1 - cols.min(),
-                    rows.max() + 1 - rows.min(),
-                )
+                assert label.bbox == mask_box(mask)
                 ax, ay, aw, ah = label.amodal_bbox
                 x, y, w, h = label.bbox
                 # a pixel is the object's when its centre is: edges within half a pixel (a

@@ -135,12 +135,6 @@ def box_pixels(x: float, y: float, w: float, h: float) -> np.ndarray:
     return ((rows >= y) & (rows < y + h))[:, None] & ((cols >= x) & (cols < x + w))[None, :]
 
 
-def tight(mask: np.ndarray) -> list[float]:
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    return [float(cols[0]), float(rows[0]), float(cols[-1] + 1 - cols[0]),
-            float(rows[-1] + 1 - rows[0])]  # fmt: skip
-
-
 def original_masks(coco_path: Path) -> dict[int, np.ndarray]:
     """Each input annotation's pixels, by pycocotools (box-only: the box rule), with the
     documented overlap rule applied (a box-only annotation stands behind segmented ones)."""
@@ -202,7 +196,7 @@ def test_only_the_pasted_objects_pixels_change(pasted):
 
 
 @pytest.mark.scene
-def test_the_photos_annotations_are_occluded_exactly(pasted):
+def test_the_photos_annotations_are_occluded_exactly(pasted, mask_box):
     root, _, _, out = pasted
     before = original_masks(root / "photos" / "coco.json")
     exported = COCO(str(out / "coco.json"))  # loads in pycocotools
@@ -242,11 +236,11 @@ def test_the_photos_annotations_are_occluded_exactly(pasted):
                 continue
             partly += 0 < new.sum() < old.sum()
             assert attrs["fully_occluded"] is False
-            assert label["bbox"] == tight(new)
+            assert label["bbox"] == list(mask_box(new))
             entry = by_instance[label["instance_id"]]
             assert np.array_equal(exported.annToMask(entry).astype(bool), new)
             assert entry["area"] == float(new.sum())
-            assert entry["bbox"] == tight(new)
+            assert entry["bbox"] == list(mask_box(new))
             assert names[entry["category_id"] - 1] == label["category"]
             if label["category"] == "cat":  # a visible point a paste covers becomes hidden
                 wanted_points = []
@@ -264,7 +258,7 @@ def test_the_photos_annotations_are_occluded_exactly(pasted):
                 entry = by_instance[label["instance_id"]]
                 own = instance == label["instance_id"]
                 assert np.array_equal(exported.annToMask(entry).astype(bool), own)
-                assert entry["area"] == float(own.sum()) and entry["bbox"] == tight(own)
+                assert entry["area"] == float(own.sum()) and entry["bbox"] == list(mask_box(own))
     assert partly > 0, "no annotation was partly covered: the check above proved nothing"
     assert hidden > 0, "no keypoint was covered: the keypoint check proved only the copy"
     assert fully + partly > 0

@@ -133,7 +133,7 @@ def test_leaning_objects_end_tilted_against_their_partner(tmp_path):
     assert leaning >= 1
 
 
-def test_labels_are_exact_and_poses_are_the_settled_ones(tmp_path):
+def test_labels_are_exact_and_poses_are_the_settled_ones(tmp_path, mask_box):
     generator = _generator(PARAMS, tmp_path)
     try:
         for index in range(3):
@@ -143,9 +143,7 @@ def test_labels_are_exact_and_poses_are_the_settled_ones(tmp_path):
             assert sample.objects
             for label in sample.objects:
                 mask = sample.instance_mask == label.instance_id
-                rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-                x, y = cols[0], rows[0]
-                assert label.bbox == (x, y, cols[-1] + 1 - x, rows[-1] + 1 - y)
+                assert label.bbox == mask_box(mask)
                 record = drawn[label.instance_id - 1]
                 world = np.eye(4)
                 if record["physics"]["start"] == "static":
