@@ -70,9 +70,7 @@ def _settled_scenes(tmp_path: Path, seeds, params=PARAMS):
         for seed in seeds:
             rng = np.random.default_rng(seed)
             layout = build_scene(generator.params, generator.shapes, rng, rng, [], {})
-            settled = settle_scene(
-                layout, generator.params.physics, generator.static_classes, rng
-            )
+            settled = settle_scene(layout, generator.params.physics, generator.static_classes, rng)
             yield layout, settled
     finally:
         generator.close()
@@ -157,8 +155,9 @@ def test_labels_are_exact_and_poses_are_the_settled_ones(tmp_path, mask_box):
 
 def test_equal_seeds_give_identical_bytes_with_one_or_two_workers(tmp_path):
     def files(root: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-                if p.is_file() and ".synthlab" not in p.parts and p.name != "manifest.json"}  # fmt: skip
+        kept = [p for p in sorted(root.rglob("*")) if p.is_file()
+                and ".synthlab" not in p.parts and p.name != "manifest.json"]  # fmt: skip
+        return {str(p.relative_to(root)): p.read_bytes() for p in kept}
 
     recipe = tmp_path / "physics.yaml"
     recipe.write_text(RECIPE.format(seed=3), encoding="utf-8")
@@ -174,9 +173,7 @@ def test_equal_seeds_give_identical_bytes_with_one_or_two_workers(tmp_path):
     assert files(tmp_path / "three")["images/000000.png"] != one["images/000000.png"]
 
 
-def test_missing_pybullet_is_named_and_layout_only_scenes_do_not_need_it(
-    tmp_path, monkeypatch
-):
+def test_missing_pybullet_is_named_and_layout_only_scenes_do_not_need_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pybullet", None)  # import pybullet now fails
     generator = _generator(PARAMS, tmp_path)
     try:

@@ -57,10 +57,11 @@ def _pybullet() -> ModuleType:
         import pybullet
     except ImportError:
         raise UsageError(
-            'physics placement (physics: in the recipe) needs pybullet, which is not '
+            "physics placement (physics: in the recipe) needs pybullet, which is not "
             'installed: pip install "synthlab[scene]" (or pip install pybullet)'
         ) from None
-    return pybullet
+    module: ModuleType = pybullet
+    return module
 
 
 # unscaled hull per tuple of meshes: vertices, centre of mass, volume. Keyed by the
@@ -232,8 +233,11 @@ def _arrange(
         stack, lean = float(rng.random()), float(rng.random())
         if body.supports:
             continue
+        upright = body.world_hull(body.placed.pose)
+        # a ball has no face to stand on: set on a box top or tipped it would roll off
+        flat_bottom = _flat(upright, upright, top=False)
         others = [b for b in bodies if b is not body and b.index not in people]
-        if stack < spec.stack:
+        if stack < spec.stack and flat_bottom:
             bases = [b for b in others if b.start != "leaning" and b.partner != body.index
                      and _carries(b, body)]  # fmt: skip
             if bases:
@@ -241,8 +245,7 @@ def _arrange(
                 _stack(body, base, rng)
                 base.supports += 1
                 continue
-        if lean < spec.lean and _flat(body.world_hull(body.placed.pose), body.world_hull(
-                body.placed.pose), top=False):  # a ball has no edge to stand on
+        if lean < spec.lean and flat_bottom:
             height = float(np.ptp(body.world_hull()[:, 2]))
             here = body.placed.pose[:2, 3]
             tall = [b for b in others if b.start != "stacked" and b.partner != body.index
@@ -290,7 +293,9 @@ def _add_body(p: ModuleType, client: int, body: _Body, spec: PhysicsSpec) -> Non
     )  # fmt: skip
 
 
-def _add_fixtures(p: ModuleType, client: int, scene: SceneDescription, spec: PhysicsSpec) -> set[int]:
+def _add_fixtures(
+    p: ModuleType, client: int, scene: SceneDescription, spec: PhysicsSpec
+) -> set[int]:
     """The surface (and the floor under a table) as static bodies: the lowest one as an
     endless plane, so nothing falls for ever; the others as boxes of their own size."""
     boxes = []
@@ -429,7 +434,9 @@ def _settle(
         record: dict[str, object] = {"start": body.start}
         pose = body.placed.pose
         if not body.static:
-            position, orientation = p.getBasePositionAndOrientation(body.uid, physicsClientId=client)
+            position, orientation = p.getBasePositionAndOrientation(
+                body.uid, physicsClientId=client
+            )
             frame = _pose_from(p, position, orientation)
             pose = frame @ trimesh.transformations.translation_matrix(-body.centre)
             carried, touching = _contacts(p, client, body, by_uid, fixtures)
