@@ -149,6 +149,21 @@ def test_labels_equal_the_windows_and_existing_labels_are_merged(
     assert carried >= 3  # the windows do cover the labelled stretches in some samples
 
 
+def test_forecast_targets_on_a_real_base_are_the_series_ahead(
+    sun_folder: Path, tmp_path: Path
+) -> None:
+    recipe = _recipe(sun_folder, SUN_BASE, EVENTS, count=4)
+    recipe.write_text(recipe.read_text().replace("    base:", "    targets: [2]\n    base:"))
+    out = tmp_path / "out"
+    synthlab.render(recipe, out, workers=1)
+    for _record, sample in _samples(out):
+        assert set(sample.targets) == {"SUNACTIVITY_ahead_2"}
+        ahead = sample.targets["SUNACTIVITY_ahead_2"]
+        # the injected series two rows on (events included), NaN where the window ends
+        assert ahead[:-2].tobytes() == sample.values[2:, 0].tobytes()
+        assert np.isnan(ahead[-2:]).all()
+
+
 def test_allow_overlap_lets_events_cover_labelled_stretches(tmp_path: Path) -> None:
     """With most of the input labelled, injected events must land on labels; where they do,
     the point's label is the injected kind and the labelled run keeps the rest."""

@@ -28,13 +28,10 @@ from synthlab.generators.timeseries.events import apply_events, place_events, po
 from synthlab.generators.timeseries.memory import keep_freed_memory
 from synthlab.generators.timeseries.params import TimeseriesParams
 from synthlab.generators.timeseries.sampling import kept_points, sample_times
+from synthlab.generators.timeseries.targets import forecast_targets, target_name
 from synthlab.samples.timeseries import Segment, TimeseriesSample
 
 __all__ = ["TimeseriesGenerator", "make_series", "target_name"]
-
-
-def target_name(channel: str, horizon: int) -> str:
-    return f"{channel}_ahead_{horizon}"
 
 
 def _length(params: TimeseriesParams, rng: np.random.Generator) -> int:
@@ -101,12 +98,7 @@ def make_series(
         sensor_output(params.activity, values, params.channel_names, motion, placed)
     windows = ((e.start, e.end, e.spec.kind, e.event_id) for e in placed)
     anomaly, label, event_id = point_labels(n, windows)
-    targets: dict[str, np.ndarray] = {}
-    for horizon in params.targets:
-        ahead = np.full(values.shape, np.nan)
-        ahead[:-horizon] = values[horizon:]
-        for column, channel in enumerate(params.channel_names):
-            targets[target_name(channel, horizon)] = ahead[keep, column].astype(params.dtype)
+    targets = forecast_targets(values, params.targets, params.channel_names, params.dtype, keep)
     events = tuple(label for event in placed for label in event.labels())
     every = keep.shape[0] == n  # skip fancy-indexing copies when nothing was dropped
     return TimeseriesSample(

@@ -36,6 +36,7 @@ from synthlab.generators.timeseries.real_base import (
     describe_bundled,
 )
 from synthlab.generators.timeseries.real_params import EXISTING_NAME
+from synthlab.generators.timeseries.targets import forecast_targets
 from synthlab.recipe.files import RecipeFileError
 from synthlab.samples.timeseries import EventLabel, TimeseriesSample
 
@@ -178,4 +179,5 @@ def make_real_series(
         label=label,
         event_id=event_id,
         events=events,
+        targets=forecast_targets(values, params.targets, params.channel_names, params.dtype),
     )
