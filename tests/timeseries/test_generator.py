@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
+from synthlab.exporters.timeseries.reader import label_violations
 from synthlab.generators.timeseries.components import colored_noise
 from synthlab.generators.timeseries.params import TimeseriesParams
-from synthlab.exporters.timeseries.reader import label_violations
 
 
 def test_same_seed_same_values_and_different_seed_different(

@@ -28,13 +28,15 @@ _WHITE = 6500.0  # kelvin of the neutral illuminant the renderer's colours assum
 def srgb_to_linear(values: np.ndarray) -> np.ndarray:
     """0..255 sRGB -> 0..1 linear (IEC 61966-2-1)."""
     v = values / 255.0
-    return np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+    linear: np.ndarray = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+    return linear
 
 
 def linear_to_srgb(values: np.ndarray) -> np.ndarray:
     """0..1 linear -> 0..255 sRGB (unrounded)."""
     v = np.clip(values, 0.0, 1.0)
-    return 255.0 * np.where(v <= 0.0031308, v * 12.92, 1.055 * v ** (1 / 2.4) - 0.055)
+    srgb: np.ndarray = 255.0 * np.where(v <= 0.0031308, v * 12.92, 1.055 * v ** (1 / 2.4) - 0.055)
+    return srgb
 
 
 def _streak(length: float, angle_deg: float) -> np.ndarray:
@@ -50,7 +52,8 @@ def _streak(length: float, angle_deg: float) -> np.ndarray:
         kernel[r0, c0 + 1] += fx * (1 - fy)
         kernel[r0 + 1, c0] += (1 - fx) * fy
         kernel[r0 + 1, c0 + 1] += fx * fy
-    return kernel / kernel.sum()
+    normalised: np.ndarray = kernel / kernel.sum()
+    return normalised
 
 
 def _disc(radius: float) -> np.ndarray:
@@ -65,7 +68,8 @@ def _disc(radius: float) -> np.ndarray:
             cover += (rows + dy) ** 2 + (cols + dx) ** 2 <= radius**2
     if cover.sum() == 0:
         cover[half, half] = 1
-    return cover / cover.sum()
+    disc: np.ndarray = cover / cover.sum()
+    return disc
 
 
 def _convolve(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:

@@ -106,7 +106,8 @@ class Lens:
             return array[r, c]
         coords = np.stack([rows, cols])
         if array.ndim == 2:
-            return ndimage.map_coordinates(array, coords, order=1, mode="nearest")
+            sampled: np.ndarray = ndimage.map_coordinates(array, coords, order=1, mode="nearest")
+            return sampled
         channels = [
             ndimage.map_coordinates(array[..., i], coords, order=1, mode="nearest")
             for i in range(array.shape[2])

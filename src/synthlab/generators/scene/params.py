@@ -206,7 +206,9 @@ class SurfaceSpec(RecipeModel):
         default=False, description="yellow lane lines on the floor, just outside the spread"
     )
     walls: float | None = Field(
-        default=None, gt=0, description="walls this many metres from the centre (keep the "
+        default=None,
+        gt=0,
+        description="walls this many metres from the centre (keep the "
         "camera inside: more than its distance), 4 m tall; none: open",
     )
 
@@ -517,8 +519,10 @@ class SceneParams(RecipeModel):
             if self.camera.per_scene != 1:
                 raise ValueError("camera.per_scene must be 1 when pasting into photos")
             if self.physics is not None:
-                raise ValueError("physics settles objects on a rendered surface; pasting "
-                                 "into photos has none, so remove physics or paste")
+                raise ValueError(
+                    "physics settles objects on a rendered surface; pasting "
+                    "into photos has none, so remove physics or paste"
+                )
         return self
 
     def quota_conditions(self) -> tuple[str, ...]:
@@ -545,7 +549,9 @@ class SceneParams(RecipeModel):
         if self.environment is not None and self.environment.image_path is not None:
             try:
                 resolve_recipe_file(
-                    base_dir, self.environment.image_path, what="environment image",
+                    base_dir,
+                    self.environment.image_path,
+                    what="environment image",
                     allow_assets=False,
                 )
             except RecipeFileError as error:

@@ -10,9 +10,10 @@ render of a text recipe measures how much they do:
   memory and time bounded and makes the figures comparable between renders of different
   sizes (distinct-n falls as a corpus grows).
 - **frames**: distinct texts (as word sequences) with every entity replaced by its label,
-  over the same samples: the contexts a model sees around entities; and **context distinct-1/2**, the
-  same ratios over the frames. Entity values (names, e-mails, numbers) are mostly unique,
-  so they dominate the plain distinct-n; the context figures measure the wording alone.
+  over the same samples: the contexts a model sees around entities; and **context
+  distinct-1/2**, the same ratios over the frames. Entity values (names, e-mails, numbers)
+  are mostly unique, so they dominate the plain distinct-n; the context figures measure the
+  wording alone.
 - **template coverage**: templates used / templates in the recipe, over every sample.
 
 The engine keeps one `DiversitySummary` per shard (`add` for every sample made), stores

@@ -1,8 +1,8 @@
 """The user's files a text recipe reads, for the manifest's provenance (`input_files`).
 
 Labelled sentence files, word lists (`{file: ...}`), CSV columns (`{csv: ...}`), template
-files, synonym files and a `tokenizer: hf` folder's files, each resolved and contained in the recipe's
-folder exactly as a run reads it.
+files, synonym files and a `tokenizer: hf` folder's files, each resolved and contained in
+the recipe's folder exactly as a run reads it.
 Synthlab's own `asset:` files are left out: they are versioned with synthlab itself.
 """
 

@@ -266,9 +266,10 @@ class _Model:
             torch.set_num_threads(threads)
         if not self.seq2seq:
             ids = ids[inputs["input_ids"].shape[1] :]
-        text = self.tokenizer.decode(
+        decoded = self.tokenizer.decode(
             ids, skip_special_tokens=False, clean_up_tokenization_spaces=False
         )
+        text = str(decoded)
         for token in self.drop:
             text = text.replace(token, " ")
         return text.split("\n")[0] if not self.seq2seq else text

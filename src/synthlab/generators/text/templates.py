@@ -212,7 +212,8 @@ class _Parser:
                 f"unknown synonym set {name!r}: this recipe declares no synonyms", start
             )
         self.pos = reference.end()
-        return self.synonyms.group(name, optional, self.template_id, self.text, start)
+        group: Group = self.synonyms.group(name, optional, self.template_id, self.text, start)
+        return group
 
 
 def _sequence(parts: list[Node]) -> Sequence:

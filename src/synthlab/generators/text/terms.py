@@ -45,7 +45,8 @@ def terms() -> dict[str, Any]:
 
 def term_list(kind: str) -> tuple[str, ...] | None:
     """The entries of a list kind (None for a composed one)."""
-    return terms()["lists"].get(kind)
+    entries: tuple[str, ...] | None = terms()["lists"].get(kind)
+    return entries
 
 
 def _pick(rng: Uniforms, options: tuple[str, ...]) -> str:

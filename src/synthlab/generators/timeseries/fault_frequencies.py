@@ -48,7 +48,9 @@ def bearing_frequencies(geometry: Any, shaft_hz: float) -> dict[str, float]:
         "bpfo": balls * shaft_hz / 2 * (1 - ratio),
         "bpfi": balls * shaft_hz / 2 * (1 + ratio),
         "ftf": shaft_hz / 2 * (1 - ratio),
-        "bsf": geometry.pitch_diameter_mm / (2 * geometry.ball_diameter_mm) * shaft_hz
+        "bsf": geometry.pitch_diameter_mm
+        / (2 * geometry.ball_diameter_mm)
+        * shaft_hz
         * (1 - ratio**2),
     }
 

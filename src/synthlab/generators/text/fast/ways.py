@@ -93,12 +93,12 @@ def take_way(
     """The way a sample with uniforms `row` takes, and its fills (None: an empty value)."""
     node = root
     while type(node) is Branch:
-        if node.skip is not None and not row[node.position] < optional_probability:  # type: ignore[union-attr]
-            node = node.skip  # type: ignore[union-attr]
+        if node.skip is not None and not row[node.position] < optional_probability:
+            node = node.skip
         else:
-            options = node.options  # type: ignore[union-attr]
+            options = node.options
             # u * n rounded up to n raises IndexError, as the step walk does
-            node = options[int(row[node.position + 1] * len(options))]  # type: ignore[union-attr]
+            node = options[int(row[node.position + 1] * len(options))]
     way: Way = node  # type: ignore[assignment]
     fills: list[Fill | None] = []
     for entries, position, table in way.by_locale.get(locale) or way.reads_for(locale):
