@@ -118,7 +118,9 @@ def test_an_entity_spacy_cannot_cut_out_is_refused_naming_the_template(kit, monk
 LEARN = {
     "support-tickets-pii": {"count": 500, "quotas": {"IBAN": 40, "PASSPORT": 40}},
     "intent-rare": {"count": 400},
-    "auth-log-bruteforce": {"count": 400, "quotas": {"bruteforce": 30}},
+    # ATTACKER_IP is told from IP by its line's wording alone, and one burst line is worded
+    # as a lone failure: 30 bursts (82 spans) left its F between 0.0 and 0.44 over seeds
+    "auth-log-bruteforce": {"count": 400, "quotas": {"bruteforce": 60}},
     "support-sentences-substitution": {"count": 500, "quotas": {"IBAN": 40}},
     # documents of 4-16 lines (trained line by line): 100 hold about 700 log lines
     "log-sessions": {"count": 100, "quotas": {"brute_force": 14}},
@@ -158,6 +160,9 @@ def _train_and_score(train: list[Any], test: list[Any], steps: int) -> dict[str,
 
     from spacy.training import Example
 
+    # thinc draws the initial weights from its global generator: fixed, so a run does not
+    # depend on what earlier tests drew (over seeds 0-5 every type stays above F = 0.7)
+    spacy.util.fix_random_seed(0)
     nlp = spacy.blank("xx")
     ner = nlp.add_pipe("ner")
     examples = [Example(nlp.make_doc(doc.text), doc) for doc in train]
