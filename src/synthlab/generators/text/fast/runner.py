@@ -109,6 +109,12 @@ class TemplateRunner:
             table = self._tables[key] = TableFills(step.name, *found, labelled)
         return kind(table, step.label)
 
+    def take(self, ways: Node, row: list[float], locale: str) -> CompiledSample:
+        """`run` for a template laid out as `ways`, straight from the sample's row (its first
+        two uniforms already read), for a caller that reads nothing after it: no `Draws`."""
+        way, taken = take_way(ways, row, locale, self.optional_probability, self.fills)
+        return way.shape, tuple(taken), _may_cross(way.shape, taken)
+
     def run(self, template: PreparedTemplate, rng: Draws, locale: str) -> CompiledSample:
         ways = template.ways
         if ways is not None and rng.position == FIRST:
