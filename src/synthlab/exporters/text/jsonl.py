@@ -112,10 +112,13 @@ class TextJsonlExporter(Exporter):
 
     def write_sample(self, sample: Sample, sink: SampleSink, layout: Layout) -> None:
         text = text_sample(sample)
-        # a sample written as pieces is spelled from them (same bytes, half the time)
-        line = self.spelling.line(text) if type(text) is PiecedTextSample else jsonl_line(text)
-        if isinstance(text, DocumentTextSample):  # several lines: their labels too
+        if type(text) is PiecedTextSample:
+            # a sample written as pieces is spelled from them (same bytes, half the time)
+            line = self.spelling.line(text)
+        elif isinstance(text, DocumentTextSample):  # several lines: their labels too
             line = document_line(text)
+        else:
+            line = jsonl_line(text)
         sink.record(f"{FOLDER}{text.split}.jsonl", line)
 
     def owns_stream(self, stream: str) -> bool:
