@@ -112,15 +112,17 @@ class TemplateRunner:
     def take(self, ways: Node, row: list[float], locale: str) -> CompiledSample:
         """`run` for a template laid out as `ways`, straight from the sample's row (its first
         two uniforms already read), for a caller that reads nothing after it: no `Draws`."""
-        way, taken = take_way(ways, row, locale, self.optional_probability, self.fills)
-        return way.shape, tuple(taken), _may_cross(way.shape, taken)
+        way, taken, crossing = take_way(ways, row, locale, self.optional_probability, self.fills)
+        return way.shape, tuple(taken), crossing
 
     def run(self, template: PreparedTemplate, rng: Draws, locale: str) -> CompiledSample:
         ways = template.ways
         if ways is not None and rng.position == FIRST:
-            way, taken = take_way(ways, rng.row, locale, self.optional_probability, self.fills)
+            way, taken, crossing = take_way(
+                ways, rng.row, locale, self.optional_probability, self.fills
+            )
             rng.position = way.end
-            return way.shape, tuple(taken), _may_cross(way.shape, taken)
+            return way.shape, tuple(taken), crossing
         fills: list[Fill | None] = []
         path: list[int] = []
         self._walk(template.drawing, rng, locale, {}, fills, path)

@@ -42,6 +42,12 @@ class Read(NamedTuple):
     position: int
 
 
+# One read of a way for one locale: the table's fills for the locale, the uniform's
+# position, the table, and the edge of the slot it fills (`Shape.edges`: the tail class
+# before the slot or AFTER_FILL, and whether a token may cross into the literal after it).
+LocaleRead = tuple[list[Fill | None], int, TableFills, int, tuple[bool, ...] | None]
+
+
 class Way:
     """A leaf: the shape of one way through the template, and its table reads in order."""
 
@@ -51,14 +57,17 @@ class Way:
         self.shape = shape
         self.reads = reads
         self.end = end  # the number of the first uniform the way leaves unread
-        # per locale: (the table's fills for the locale, position, table) for each read
-        self.by_locale: dict[str, tuple[tuple[list[Fill | None], int, TableFills], ...]] = {}
+        self.by_locale: dict[str, tuple[LocaleRead, ...]] = {}
 
-    def reads_for(self, locale: str) -> tuple[tuple[list[Fill | None], int, TableFills], ...]:
+    def reads_for(self, locale: str) -> tuple[LocaleRead, ...]:
         found = self.by_locale.get(locale)
         if found is None:
+            # one read per slot, in the slots' order: each read fills the slot of its edge
             found = self.by_locale[locale] = tuple(
-                [(read.table.fills(locale), read.position, read.table) for read in self.reads]
+                [
+                    (read.table.fills(locale), read.position, read.table, before, into)
+                    for read, (before, into) in zip(self.reads, self.shape.edges, strict=True)
+                ]
             )
         return found
 
@@ -89,8 +98,10 @@ def lay_out_ways(drawing: Steps, shape_of: Callable[[tuple[int, ...]], Shape]) -
 
 def take_way(
     root: Node, row: list[float], locale: str, optional_probability: float, cache: FillCache
-) -> tuple[Way, list[Fill | None]]:
-    """The way a sample with uniforms `row` takes, and its fills (None: an empty value)."""
+) -> tuple[Way, list[Fill | None], bool]:
+    """The way a sample with uniforms `row` takes, its fills (None: an empty value), and
+    whether a token may cross a piece boundary (`runner._may_cross`, checked fill by fill
+    as they are read rather than in a second loop: a sentence's cheapest few microseconds)."""
     node = root
     while type(node) is Branch:
         if node.skip is not None and not row[node.position] < optional_probability:
@@ -101,10 +112,24 @@ def take_way(
             node = options[int(row[node.position + 1] * len(options))]
     way: Way = node  # type: ignore[assignment]
     fills: list[Fill | None] = []
-    for entries, position, table in way.by_locale.get(locale) or way.reads_for(locale):
+    crossing = way.shape.crossing
+    tail = 0  # the text's start is like whitespace
+    for entries, position, table, before, into in way.by_locale.get(locale) or way.reads_for(
+        locale
+    ):
         at = int(row[position] * len(entries))
-        fills.append(entries[at] or table.fill(cache, locale, at))
-    return way, fills
+        fill = entries[at] or table.fill(cache, locale, at)
+        fills.append(fill)
+        if not crossing:
+            if (
+                fill is None  # an empty value: the literals around it meet
+                or fill.crosses_after[tail if before < 0 else before]
+                or (into is not None and into[fill.tail])
+            ):
+                crossing = True
+            else:
+                tail = fill.tail
+    return way, fills, crossing
 
 
 def _count_ways(steps: Steps) -> int | None:
