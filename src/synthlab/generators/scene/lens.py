@@ -41,12 +41,35 @@ def _distort(x: np.ndarray, y: np.ndarray, k: tuple[float, float, float, float])
 
 def _undistort(xd: np.ndarray, yd: np.ndarray, k: tuple[float, float, float, float]):  # type: ignore[no-untyped-def]
     k1, k2, p1, p2 = k
+    if p1 == 0 and p2 == 0:
+        return _undistort_radial(xd, yd, k1, k2)
     x, y = xd.copy(), yd.copy()
     for _ in range(_ITERATIONS):
         r2 = x * x + y * y
         radial = 1 + k1 * r2 + k2 * r2 * r2
         x = (xd - (2 * p1 * x * y + p2 * (r2 + 2 * x * x))) / radial
         y = (yd - (p1 * (r2 + 2 * y * y) + 2 * p2 * x * y)) / radial
+    return x, y
+
+
+def _undistort_radial(xd: np.ndarray, yd: np.ndarray, k1: float, k2: float):  # type: ignore[no-untyped-def]
+    """`_undistort` for a lens without tangential terms (p1 = p2 = 0, every bundled recipe):
+    those terms are exactly +0.0 there, so `xd - (...)` is `xd` bit for bit and the same
+    steps without them, in place, give the same bits in a third of the time (the per-image
+    map is most of a distorted image's label cost; tests/scene/test_lens_radial.py)."""
+    x, y = xd.copy(), yd.copy()
+    r2, radial, scratch = np.empty_like(x), np.empty_like(x), np.empty_like(x)
+    for _ in range(_ITERATIONS):
+        np.multiply(x, x, out=r2)
+        np.multiply(y, y, out=scratch)
+        r2 += scratch  # x * x + y * y
+        np.multiply(r2, k1, out=radial)
+        radial += 1  # 1 + k1 * r2
+        np.multiply(r2, k2, out=scratch)
+        scratch *= r2
+        radial += scratch  # 1 + k1 * r2 + k2 * r2 * r2, added in that order
+        np.divide(xd, radial, out=x)
+        np.divide(yd, radial, out=y)
     return x, y
 
 
@@ -89,12 +112,54 @@ class Lens:
 
     def _map(self) -> tuple[np.ndarray, np.ndarray]:
         if self._source is None:
+            if self._mirrored():
+                x, y = self._ideal_by_quadrant()
+                K = self.K
+                # the last steps of `source_pixels`, then to array index coordinates
+                self._source = (y * K[1, 1] + K[1, 2] - 0.5, x * K[0, 0] + K[0, 2] - 0.5)
+                return self._source
             rows, cols = np.mgrid[0 : self.height, 0 : self.width]
             centres = np.stack([cols.ravel() + 0.5, rows.ravel() + 0.5], axis=1)
             source = self.source_pixels(centres) - 0.5  # to array index coordinates
             shape = (self.height, self.width)
             self._source = (source[:, 1].reshape(shape), source[:, 0].reshape(shape))
         return self._source
+
+    def _mirrored(self) -> bool:
+        """Is the inverse map mirror-symmetric bit for bit? With no tangential terms and the
+        principal point at the frame's centre, the normalised coordinates of mirrored pixel
+        centres are exact negatives, and so are the points the iteration finds for them."""
+        _, _, p1, p2 = self.coefficients
+        return (
+            p1 == 0
+            and p2 == 0
+            and self.K_out[0, 2] * 2 == self.width
+            and self.K_out[1, 2] * 2 == self.height
+        )
+
+    def _ideal_by_quadrant(self) -> tuple[np.ndarray, np.ndarray]:
+        """The normalised ideal point (x, y) of every output pixel centre, solved for the
+        top-left quadrant (a middle row and column included) and mirrored: a quarter of the
+        iteration's work, the same bits as solving every pixel."""
+        height, width, Ko = self.height, self.width, self.K_out
+        rows_q, cols_q = (height + 1) // 2, (width + 1) // 2
+        cols = np.arange(cols_q) + 0.5
+        rows = np.arange(rows_q) + 0.5
+        xd = np.broadcast_to((cols - Ko[0, 2]) / Ko[0, 0], (rows_q, cols_q)).copy()
+        yd = np.broadcast_to(((rows - Ko[1, 2]) / Ko[1, 1])[:, None], (rows_q, cols_q)).copy()
+        x_q, y_q = _undistort_radial(xd, yd, self.coefficients[0], self.coefficients[1])
+        x, y = np.empty((height, width)), np.empty((height, width))
+        # mirrored parts first, then the solved quadrant, so a middle column or row keeps
+        # its own +0.0 rather than the mirror's -0.0 (which the affine step maps alike)
+        x[:rows_q, width - cols_q :] = -x_q[:, ::-1]
+        x[:rows_q, :cols_q] = x_q
+        y[:rows_q, width - cols_q :] = y_q[:, ::-1]
+        y[:rows_q, :cols_q] = y_q
+        x[height - rows_q :] = x[:rows_q][::-1]
+        y_top = y[:rows_q].copy()
+        y[height - rows_q :] = -y_top[::-1]
+        y[:rows_q] = y_top
+        return x, y
 
     def warp(self, array: np.ndarray, nearest: bool) -> np.ndarray:
         """Resample an HxW or HxWxC ideal-frame array into the output frame. `nearest` keeps
