@@ -184,7 +184,8 @@ def _drawing(steps: Steps) -> Steps:
 
 
 def _may_cross(shape: Shape, fills: list[Fill | None]) -> bool:
-    """Can a token cross from one piece into the next (see `pieces`)?"""
+    """Can a token cross from one piece into the next (see `pieces`)? `ways.take_way` applies
+    the same rule inline for laid-out templates; change both together."""
     if shape.crossing:
         return True
     tail = 0  # the text's start is like whitespace

@@ -100,8 +100,9 @@ def take_way(
     root: Node, row: list[float], locale: str, optional_probability: float, cache: FillCache
 ) -> tuple[Way, list[Fill | None], bool]:
     """The way a sample with uniforms `row` takes, its fills (None: an empty value), and
-    whether a token may cross a piece boundary (`runner._may_cross`, checked fill by fill
-    as they are read rather than in a second loop: a sentence's cheapest few microseconds)."""
+    whether a token may cross a piece boundary: `runner._may_cross`'s rule, checked fill by
+    fill as the reads are taken rather than in a second loop over them (the benchmark's
+    hot path; tests/text/test_ways.py checks both give the same answer)."""
     node = root
     while type(node) is Branch:
         if node.skip is not None and not row[node.position] < optional_probability:
