@@ -108,6 +108,7 @@ class ProgramCache:
 
     def __init__(self) -> None:
         self._programs: dict[tuple[object, ...], Program] = {}
+        self._answers: dict[tuple[object, ...], Program] = {}  # request -> program
         # directional, point and spot lights in the scene being drawn: the colour shader
         # unrolls its light loops over these (the renderer sets them before each pass)
         self.light_counts = (0, 0, 0)
@@ -118,6 +119,30 @@ class ProgramCache:
         fragment_shader: str,
         geometry_shader: str | None = None,
         defines: dict[str, object] | None = None,
+    ) -> Program:
+        # pyrender asks for a program for every primitive of every pass, with a fresh
+        # dict of defines: remember each request's answer (the path joins and define
+        # filtering below cost more than drawing a small part on llvmpipe)
+        request = (
+            vertex_shader,
+            fragment_shader,
+            geometry_shader,
+            tuple(sorted((defines or {}).items())),
+            self.light_counts if fragment_shader in REPLACED else None,
+        )
+        known = self._answers.get(request)
+        if known is not None:
+            return known
+        program = self._program_for(vertex_shader, fragment_shader, geometry_shader, defines)
+        self._answers[request] = program
+        return program
+
+    def _program_for(
+        self,
+        vertex_shader: str,
+        fragment_shader: str,
+        geometry_shader: str | None,
+        defines: dict[str, object] | None,
     ) -> Program:
         defines = dict(defines or {})
         if fragment_shader in REPLACED:
@@ -141,3 +166,4 @@ class ProgramCache:
         for program in self._programs.values():
             program.delete()
         self._programs.clear()
+        self._answers.clear()

@@ -45,6 +45,8 @@ class ReadbackRenderer(pyrender.Renderer):  # type: ignore[misc]
     def __init__(self, width: int, height: int) -> None:
         super().__init__(width, height)
         self._program_cache = ProgramCache()  # our colour shader, cached uniform locations
+        self._light_limits: dict[int, list[int]] = {}  # shadow flags -> lights per kind
+        self._light_matrices: dict[pyrender.Node, tuple[np.ndarray, np.ndarray]] = {}
         self.region: tuple[int, int, int, int] | None = None  # x0 y0 x1 y1, image rows
         self.ids: np.ndarray = np.zeros((0, 0), np.uint16)
         self.depth: np.ndarray | None = None
@@ -68,7 +70,30 @@ class ReadbackRenderer(pyrender.Renderer):  # type: ignore[misc]
             min(len(scene.spot_light_nodes), most[1]),
         )
         self._lit: set[object] = set()
+        self._light_matrices: dict[pyrender.Node, tuple[np.ndarray, np.ndarray]] = {}
         return super().render(scene, flags, seg_node_map)
+
+    # pyrender asks these two for every primitive it draws (hundreds of times an image);
+    # their answers hold for a whole context (the light limits: they ask OpenGL for its
+    # texture-unit count each time) or a whole render (a light's view of the scene: an
+    # inverse of its pose and the scene's bounds each time). Same values, asked once.
+    def _compute_max_n_lights(self, flags: int) -> list[int]:
+        kinds = flags & (
+            RenderFlags.SHADOWS_DIRECTIONAL | RenderFlags.SHADOWS_SPOT | RenderFlags.SHADOWS_POINT
+        )
+        limits = self._light_limits.get(kinds)
+        if limits is None:
+            limits = self._light_limits[kinds] = list(super()._compute_max_n_lights(flags))
+        return limits
+
+    def _get_light_cam_matrices(
+        self, scene: pyrender.Scene, light_node: pyrender.Node, flags: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        matrices = self._light_matrices.get(light_node)
+        if matrices is None:
+            matrices = super()._get_light_cam_matrices(scene, light_node, flags)
+            self._light_matrices[light_node] = matrices
+        return matrices
 
     def _bind_lighting(
         self, scene: pyrender.Scene, program: object, node: pyrender.Node, flags: int
@@ -90,7 +115,34 @@ class ReadbackRenderer(pyrender.Renderer):  # type: ignore[misc]
             self._lit.add(program)
         super()._bind_lighting(scene, program, node, flags)
 
+    def _lend_shadow_maps(self, scene: pyrender.Scene) -> None:
+        """Give this scene's directional and spot lights the shadow maps already on the GPU.
+
+        Every scene has new light objects, and pyrender gives each new light a new 2048 x
+        2048 depth texture and deletes the last scene's (~10 ms a colour pass on
+        llvmpipe, allocating and freeing 16 MB); its label passes, which take no shadows,
+        delete them too. The maps are all alike and each shadow pass clears its map
+        before drawing, so lending the old ones changes no pixel. Done in every pass, so
+        that the label passes keep the maps alive for the colour pass."""
+        spare = list(self._shadow_textures)  # in the context since the last pass
+        needing = []
+        held: set[object] = set()
+        for light in scene.lights:
+            if not isinstance(light, (pyrender.DirectionalLight, pyrender.SpotLight)):
+                continue  # pyrender has no shadow maps for point lights
+            texture = light._shadow_texture
+            if texture is not None and texture not in held:
+                held.add(texture)
+            else:
+                needing.append(light)
+        spare = [texture for texture in spare if texture not in held]
+        for light in needing:
+            if not spare:
+                break  # pyrender makes the rest when a pass takes shadows
+            light._shadow_texture = spare.pop()  # not the setter: it deletes the old map
+
     def _update_context(self, scene: pyrender.Scene, flags: int) -> None:
+        self._lend_shadow_maps(scene)
         meshes = scene.meshes
         for mesh in meshes:
             for primitive in mesh.primitives:
