@@ -36,12 +36,13 @@ from OpenGL import GL
 from OpenGL.raw.GL.VERSION.GL_1_0 import glReadPixels as _raw_read_pixels
 from pyrender.constants import RenderFlags
 
+from synthlab.generators.scene.plain_passes import PlainPasses
 from synthlab.generators.scene.programs import ProgramCache
 
 __all__ = ["ReadbackRenderer"]
 
 
-class ReadbackRenderer(pyrender.Renderer):  # type: ignore[misc]
+class ReadbackRenderer(PlainPasses):
     def __init__(self, width: int, height: int) -> None:
         super().__init__(width, height)
         self._program_cache = ProgramCache()  # our colour shader, cached uniform locations
