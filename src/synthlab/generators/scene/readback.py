@@ -41,12 +41,16 @@ from synthlab.generators.scene.programs import ProgramCache
 
 __all__ = ["ReadbackRenderer"]
 
+_SHADOW_KINDS = RenderFlags.SHADOWS_DIRECTIONAL | RenderFlags.SHADOWS_SPOT | RenderFlags.SHADOWS_POINT
+
 
 class ReadbackRenderer(PlainPasses):
     def __init__(self, width: int, height: int) -> None:
         super().__init__(width, height)
         self._program_cache = ProgramCache()  # our colour shader, cached uniform locations
         self._light_limits: dict[int, list[int]] = {}  # shadow flags -> lights per kind
+        # (scene, its change count) last synced to the context, and the shadow kinds made
+        self._synced: tuple[tuple[object, object], int] = ((None, None), 0)
         self._light_matrices: dict[pyrender.Node, tuple[np.ndarray, np.ndarray]] = {}
         self.region: tuple[int, int, int, int] | None = None  # x0 y0 x1 y1, image rows
         self.ids: np.ndarray = np.zeros((0, 0), np.uint16)
@@ -79,9 +83,7 @@ class ReadbackRenderer(PlainPasses):
     # texture-unit count each time) or a whole render (a light's view of the scene: an
     # inverse of its pose and the scene's bounds each time). Same values, asked once.
     def _compute_max_n_lights(self, flags: int) -> list[int]:
-        kinds = flags & (
-            RenderFlags.SHADOWS_DIRECTIONAL | RenderFlags.SHADOWS_SPOT | RenderFlags.SHADOWS_POINT
-        )
+        kinds = flags & _SHADOW_KINDS
         limits = self._light_limits.get(kinds)
         if limits is None:
             limits = self._light_limits[kinds] = list(super()._compute_max_n_lights(flags))
@@ -143,6 +145,19 @@ class ReadbackRenderer(PlainPasses):
             light._shadow_texture = spare.pop()  # not the setter: it deletes the old map
 
     def _update_context(self, scene: pyrender.Scene, flags: int) -> None:
+        # An image draws the same scene four to six times (label, solo, shadow and colour
+        # passes); walking every primitive's material for textures each time cost a few
+        # ms. A scene that counts its changes (render.py's) is synced once, and again only
+        # when it changed or a pass needs shadow maps the last sync did not make.
+        kinds = flags & _SHADOW_KINDS
+        state = (scene, getattr(scene, "changes", None))
+        if state[1] is not None and state == self._synced[0] and not kinds & ~self._synced[1]:
+            return
+        self._sync_context(scene, flags)
+        done = self._synced[1] if state == self._synced[0] else 0
+        self._synced = (state, done | kinds)
+
+    def _sync_context(self, scene: pyrender.Scene, flags: int) -> None:
         self._lend_shadow_maps(scene)
         meshes = scene.meshes
         for mesh in meshes:

@@ -72,17 +72,21 @@ class _FixedScene(pyrender.Scene):  # type: ignore[misc]
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._poses: dict[pyrender.Node, np.ndarray] = {}
+        self.changes = 0  # the renderer syncs its context again when this moves
 
     def add_node(self, node: pyrender.Node, parent_node: pyrender.Node | None = None) -> None:
         self._poses.clear()
+        self.changes += 1
         super().add_node(node, parent_node)
 
     def remove_node(self, node: pyrender.Node) -> None:
         self._poses.clear()
+        self.changes += 1
         super().remove_node(node)
 
     def set_pose(self, node: pyrender.Node, pose: np.ndarray) -> None:
         self._poses.clear()
+        self.changes += 1
         super().set_pose(node, pose)
 
     def get_pose(self, node: pyrender.Node) -> np.ndarray:
