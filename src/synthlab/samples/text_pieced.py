@@ -157,9 +157,15 @@ class TextFill:
         `comma_outside`."""
         found = self.comma_tags_of.get(label)
         if found is None:
-            items = [piece.json_outside for piece in self.pieces]
-            items[self.core] = self.pieces[self.core].json_tags(label)
-            found = self.comma_tags_of[label] = comma_items(items)
+            pieces = self.pieces
+            if len(pieces) == 1:  # the usual value (made once per distinct value)
+                found = pieces[0].json_tags(label)
+                found = "," + found if found else ""
+            else:
+                items = [piece.json_outside for piece in pieces]
+                items[self.core] = pieces[self.core].json_tags(label)
+                found = comma_items(items)
+            self.comma_tags_of[label] = found
         return found
 
 

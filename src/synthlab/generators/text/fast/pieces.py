@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate, chain
 from json.encoder import encode_basestring as _quote  # json.dumps' own, ensure_ascii=False
 from operator import sub
@@ -38,6 +38,9 @@ _WORD_CHAR = re.compile(rf"[\w{_MARKS}]")
 _LETTER = re.compile(r"[^\W_]")
 
 
+# A piece's edge characters repeat across pieces (letters, digits, a few marks): their
+# classes are kept rather than matched by a pattern for every new piece.
+@lru_cache(maxsize=4096)
 def _head_class(char: str) -> int:
     """The class of a piece's first character, as the token before it sees it."""
     if char.isspace():
@@ -49,6 +52,7 @@ def _head_class(char: str) -> int:
     return _INNER if char in _INNER_PUNCT else _OTHER
 
 
+@lru_cache(maxsize=4096)
 def _tail_class(char: str) -> int:
     """The class of a piece's last character, as a token that could go on sees it (a mark
     ends words; a variation selector or skin tone ends an emoji, which nothing extends)."""
@@ -94,7 +98,6 @@ class Piece:
     the classes of its edge characters, and its tags per entity label."""
 
     __slots__ = (
-        "_json_tags",
         "head",
         "json_outside",
         "json_text",
@@ -103,7 +106,6 @@ class Piece:
         "outside",
         "scheme",
         "second",
-        "tags_of",
         "tail",
         "text",
         "tokens",
@@ -124,38 +126,43 @@ class Piece:
         self.head = _head_class(text[0])
         self.tail = _tail_class(text[-1])
         self.second = text[1] if len(text) > 1 else ""  # the character after `head`
-        self.tags_of: dict[str, tuple[str, ...]] = {}  # entity label -> the piece's tags
-        self.outside = ("O",) * len(words)  # the tags of a piece that is not an entity
         # The piece spelled for JSON: its text escaped as inside a JSON string, its token
         # texts and its "O" tags as JSON list items. JSON escapes character by character,
         # so a sentence's spelling is the join of its pieces' (as the JSONL exporter
         # writes every sentence).
         self.json_text = _quote(text)[1:-1]
         self.json_tokens = ",".join(map(_quote, words))
-        self.json_outside = ",".join(['"O"'] * len(words))
-        self._json_tags: dict[str, str] = {}
+        # the tags of a piece that is not an entity, "O" per token, and their JSON
+        self.outside, self.json_outside = _outside_tags(len(words))
 
     def json_tags(self, label: str) -> str:
-        """`tags(label)` as JSON list items, made on first use."""
-        found = self._json_tags.get(label)
-        if found is None:
-            found = self._json_tags[label] = ",".join(map(_quote, self.tags(label)))
-        return found
+        """`tags(label)` as JSON list items."""
+        return _entity_tags(self.scheme, label, len(self.tokens))[1]
 
     def tags(self, label: str) -> tuple[str, ...]:
         """The tags of the piece as one whole entity `label`."""
-        found = self.tags_of.get(label)
-        if found is None:
-            n = len(self.tokens)
-            scheme = self.scheme
-            if scheme == "BILOU" and n == 1:
-                found = (f"U-{label}",)
-            elif scheme == "BILOU":
-                found = (f"B-{label}", *[f"I-{label}"] * (n - 2), f"L-{label}")
-            else:
-                found = (f"B-{label}", *[f"I-{label}"] * (n - 1))
-            self.tags_of[label] = found
-        return found
+        return _entity_tags(self.scheme, label, len(self.tokens))[0]
+
+
+# Tags depend only on a piece's number of tokens (and the label and scheme), so they are
+# made once per count and shared: a value's piece is made tens of thousands of times per
+# run (once per distinct value), and its tags and their JSON were a fifth of that.
+@cache
+def _outside_tags(tokens: int) -> tuple[tuple[str, ...], str]:
+    """The tags of `tokens` tokens outside any entity, and their JSON list items."""
+    return ("O",) * tokens, ",".join(['"O"'] * tokens)
+
+
+@lru_cache(maxsize=4096)
+def _entity_tags(scheme: str, label: str, tokens: int) -> tuple[tuple[str, ...], str]:
+    """The tags of `tokens` tokens that are one whole entity `label`, and their JSON."""
+    if scheme == "BILOU" and tokens == 1:
+        tags: tuple[str, ...] = (f"U-{label}",)
+    elif scheme == "BILOU":
+        tags = (f"B-{label}", *[f"I-{label}"] * (tokens - 2), f"L-{label}")
+    else:
+        tags = (f"B-{label}", *[f"I-{label}"] * (tokens - 1))
+    return tags, ",".join(map(_quote, tags))
 
 
 class PieceTokens:
