@@ -73,3 +73,38 @@ def test_plain_passes_draw_what_pyrenders_loops_draw(tmp_path, monkeypatch):
     assert len({o.category for s in lean for o in s.objects}) >= 3
     assert solo_passes > 0
     assert lean[0].image.tobytes() != lean[1].image.tobytes()
+
+
+def test_shadow_maps_lent_between_scenes_change_no_pixel(tmp_path):
+    # readback.py hands one scene's shadow maps (a directional and a spot light here) to
+    # the next scene's new lights instead of allocating fresh ones: images made one after
+    # another in one generator must equal the same images each made first, in a new one
+    from synthlab.generators.base import GeneratorContext, SamplePlan
+    from synthlab.generators.scene import SPEC
+    from synthlab.recipe import load_recipe
+    from synthlab.seeding import sample_rng
+
+    path = tmp_path / "plain.yaml"
+    path.write_text(RECIPE.format(seed=5), encoding="utf-8")
+    recipe = load_recipe(path)
+    generator = SPEC.create()
+    generator.setup(recipe.generator.params, GeneratorContext(tmp_path, 5, 3))
+    maps = []
+    try:
+        in_turn = []
+        for i in range(3):
+            in_turn.append(generator.generate(i, sample_rng(5, i), SamplePlan(i)))
+            maps.append(set(generator.rasterizer._renderer._shadow_textures))
+    finally:
+        generator.close()
+    assert len(maps[0]) == 2  # one map per shadowed light ...
+    assert maps[0] == maps[1] == maps[2]  # ... and the same two textures for every image
+    for i in (1, 2):
+        alone = SPEC.create()
+        alone.setup(recipe.generator.params, GeneratorContext(tmp_path, 5, 3))
+        try:
+            first = alone.generate(i, sample_rng(5, i), SamplePlan(i))
+        finally:
+            alone.close()
+        assert first.image.tobytes() == in_turn[i].image.tobytes()
+    assert in_turn[1].image.tobytes() != in_turn[2].image.tobytes()
