@@ -108,8 +108,9 @@ class PlainPasses(pyrender.Renderer):  # type: ignore[misc]
 def _unit_color(color: object) -> np.ndarray:
     """A segmentation colour as pyrender hands it to the shader: three values in [0, 1]."""
     if not isinstance(color, (list, tuple, np.ndarray)):
-        return np.repeat(color, 3) / 255.0
-    return np.asanyarray(color) / 255.0
+        color = [color] * 3  # one grey level (what pyrender's np.repeat(color, 3) makes)
+    unit: np.ndarray = np.asanyarray(color) / 255.0
+    return unit
 
 
 def _draw(primitive: pyrender.Primitive, point_size: float) -> None:
@@ -121,7 +122,11 @@ def _draw(primitive: pyrender.Primitive, point_size: float) -> None:
     instances = 1 if primitive.poses is None else len(primitive.poses)
     if primitive.indices is not None:
         GL.glDrawElementsInstanced(
-            primitive.mode, primitive.indices.size, GL.GL_UNSIGNED_INT, ctypes.c_void_p(0), instances
+            primitive.mode,
+            primitive.indices.size,
+            GL.GL_UNSIGNED_INT,
+            ctypes.c_void_p(0),
+            instances,
         )
     else:
         GL.glDrawArraysInstanced(primitive.mode, 0, len(primitive.positions), instances)

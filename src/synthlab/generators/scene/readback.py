@@ -41,7 +41,9 @@ from synthlab.generators.scene.programs import ProgramCache
 
 __all__ = ["ReadbackRenderer"]
 
-_SHADOW_KINDS = RenderFlags.SHADOWS_DIRECTIONAL | RenderFlags.SHADOWS_SPOT | RenderFlags.SHADOWS_POINT
+_SHADOW_KINDS = (
+    RenderFlags.SHADOWS_DIRECTIONAL | RenderFlags.SHADOWS_SPOT | RenderFlags.SHADOWS_POINT
+)
 
 
 class ReadbackRenderer(PlainPasses):
@@ -75,7 +77,7 @@ class ReadbackRenderer(PlainPasses):
             min(len(scene.spot_light_nodes), most[1]),
         )
         self._lit: set[object] = set()
-        self._light_matrices: dict[pyrender.Node, tuple[np.ndarray, np.ndarray]] = {}
+        self._light_matrices = {}  # a light's view of this scene, for this render only
         return super().render(scene, flags, seg_node_map)
 
     # pyrender asks these two for every primitive it draws (hundreds of times an image);
