@@ -19,9 +19,15 @@ label passes. Here:
   them; pyrender would delete every mesh the next scene lacks), and textured primitives get
   their texture-coordinate scale as a uniform.
 
-pyrender 0.1.45 is unmaintained and pinned, so overriding its two private hooks
+* shadow maps are lent from one scene's lights to the next's (pyrender made and freed a
+  2048 x 2048 depth texture per light per image), the context is synced once per scene,
+  and answers pyrender asks for per primitive (light limits, light views) once per render;
+  passes without materials are drawn by plain_passes.py.
+
+pyrender 0.1.45 is unmaintained and pinned, so overriding its private hooks
 (`_configure_forward_pass_viewport`, `_read_main_framebuffer`, `_update_context`,
-`_bind_and_draw_primitive`) is a stable contract.
+`_bind_and_draw_primitive`, `_compute_max_n_lights`, `_get_light_cam_matrices`, and in
+plain_passes.py `_forward_pass` and `_shadow_mapping_pass`) is a stable contract.
 """
 
 from __future__ import annotations

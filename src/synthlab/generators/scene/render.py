@@ -1,4 +1,6 @@
-"""The rasterizer: with readback.py, the only modules that import pyrender (and OpenGL).
+"""The rasterizer. pyrender (and OpenGL) are imported here, which sets the platform first,
+and in the renderer parts imported through here (readback.py, plain_passes.py,
+programs.py, gpu_meshes.py); paste.py takes pyrender's flags after this module loaded.
 
 Everything else talks to the narrow `Rasterizer` interface (labels pass, solo pass, colour
 pass), so another rasterizer can be added later without touching labels or layout.
