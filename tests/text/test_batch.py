@@ -190,6 +190,9 @@ def test_pools_inherited_from_the_driver_or_built_in_each_worker_give_the_same_b
         bank = shard._worker.maker.generator.bank  # type: ignore[union-attr]
         pools = [*bank._pools.values(), *bank._identities.values()]
         assert len(pools) == 12 and all(pool.made() == 3 for pool in pools)  # before the fork
+        # and the fills of the compiled walks' tables (3 entries x 6 locales <= 40 samples)
+        tables = shard._worker.maker.generator.runner._tables.values()  # type: ignore[union-attr]
+        assert tables and all(None not in fills for t in tables for fills in t.of_locale.values())
 
     monkeypatch.setattr(local, "prepare_in_driver", counted)
     kit.render(data, tmp_path / "inherited", workers=2, shard_size=7)
@@ -251,3 +254,31 @@ def test_pools_filled_by_several_processes_hold_the_same_entries(kit, batch_para
     assert pools_module._filling == ()  # the helpers' view let go
     for maker in makers:
         maker.close()
+
+
+def test_fills_made_in_advance_equal_those_made_on_draw_and_skip_empty_entities():
+    """`TableFills.make_all` (the driver's fills before workers fork) makes the fill a draw
+    would make, and leaves an empty value where an entity goes to its draw, which refuses it
+    (a run that never draws it must not fail)."""
+    from synthlab.generators.text.fast.fills import FillCache, TableFills
+    from synthlab.generators.text.fast.pieces import PieceTokens
+
+    values = ["Ana Lima", "  ", " Bo Li ", "x@y.org"]
+    entity = TableFills("name", len(values), lambda locale, k: values[k], True)
+    entity.make_all(FillCache(PieceTokens("BIO")), "en_US")
+    made = entity.of_locale["en_US"]
+    assert made[1] is None and all(made[k] is not None for k in (0, 2, 3))
+    drawn = FillCache(PieceTokens("BIO"))
+    for k in (0, 2, 3):
+        fill = drawn.of(values[k], "name", True)
+        assert fill is not None and made[k] is not None
+        assert (made[k].json_text, made[k].lead, made[k].comma_tokens) == (
+            fill.json_text,
+            fill.lead,
+            fill.comma_tokens,
+        )
+    with pytest.raises(RuntimeError, match="came out empty"):
+        entity.fill(FillCache(PieceTokens("BIO")), "en_US", 1)
+    context = TableFills("word", len(values), lambda locale, k: values[k], False)
+    context.make_all(FillCache(PieceTokens("BIO")), "en_US")
+    assert all(fill is not None for fill in context.of_locale["en_US"])

@@ -130,10 +130,13 @@ class TextGenerator(Generator):
     def prepare_shared(self, processes: int = 1) -> None:
         """Value pools filled once in the driver when the run is long enough to use most of
         their entries, by `processes` processes together; forked workers inherit them (a
-        second of Faker calls per worker otherwise). A shorter run leaves each entry to the
-        first sample that draws it."""
+        second of Faker calls per worker otherwise), with each entry's fill for the compiled
+        walks (`TemplateRunner.make_fills`). A shorter run leaves each entry to the first
+        sample that draws it."""
         if self.count >= self.bank.pool_entries():
             self.bank.build_pools(processes)
+            if self.runner is not None:  # and the pooled values' fills, once for all workers
+                self.runner.make_fills(self.locales, self.count)
 
     def _locale(self, u: float) -> str:
         total = self.locale_cumulative[-1]

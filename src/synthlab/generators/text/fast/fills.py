@@ -110,3 +110,11 @@ class TableFills:
         fill = cache.of(self.entry(locale, position), self.name, self.labelled)
         self.of_locale[locale][position] = fill
         return fill
+
+    def make_all(self, cache: FillCache, locale: str) -> None:
+        """Every entry's fill for `locale`, now, but for an empty value where an entity goes:
+        that one is left to its first draw, which refuses it (it may never be drawn)."""
+        fills = self.fills(locale)
+        for position, made in enumerate(fills):
+            if made is None and (not self.labelled or self.entry(locale, position).strip()):
+                self.fill(cache, locale, position)
