@@ -86,7 +86,8 @@ def main() -> None:
                     workers = []
                     for child in driver.children(recursive=True):
                         with contextlib.suppress(psutil.Error):  # a worker that just ended
-                            workers.append(child.memory_info().rss / MIB)
+                            if child.status() != psutil.STATUS_ZOMBIE:  # ended: RSS reads 0
+                                workers.append(child.memory_info().rss / MIB)
                     rss = driver.memory_info().rss / MIB
                     steps.append((target, rss, max(workers, default=0.0), len(workers)))
                     target += args.every

@@ -9,9 +9,9 @@
 --recipe takes a recipe file (its count is replaced by --count) or `warehouse`, the bundled
 recipes/warehouse-rare-person.yaml (quotas, lens, camera effects, people, gradient
 background). The stage split (one process, CPU ms per image) separates layout (scene build
-and upload), the label pass, masks and solo passes, the colour pass (shadow maps included),
-the read-backs of each (resolve and copy, after glFinish), camera effects, PNG encoding and
-the rest of the export (RLE, JSON, COCO).
+and upload), physics settling (with --physics), the label pass, masks and solo passes, the
+colour pass (shadow maps included), the read-backs of each (resolve and copy, after
+glFinish), camera effects, PNG encoding and the rest of the export (RLE, JSON, COCO).
 
 Each worker pays a start-up of about 1.5 CPU-seconds (importing trimesh and pyrender,
 opening EGL, llvmpipe compiling shaders on first draw), so short runs show a lower rate:
@@ -136,6 +136,10 @@ def _stage_split(recipe_path: Path, tmp: Path, count: int) -> None:
     layout = Layout(count, labels=label_set_of(recipe))
     n = min(count, 20)
     generator.generate(n, sample_rng(recipe.seed, n), SamplePlan(n))  # warm: context, shaders
+    from OpenGL import GL  # after the renderer opened its context (render.py sets EGL first)
+
+    # which rasteriser drew: llvmpipe on a CPU, the NVIDIA driver on a GPU machine
+    print("OpenGL renderer:", GL.glGetString(GL.GL_RENDERER).decode())
     generator.timings.clear()
     readback = generator.rasterizer._renderer.readback_seconds
     readback.clear()
@@ -164,6 +168,7 @@ def _stage_split(recipe_path: Path, tmp: Path, count: int) -> None:
     back = {k: v / n * 1000 for k, v in readback.items()}
     stages = {
         "layout (scene build + upload)": ms["scene"],
+        "physics (settling)": ms["physics"],
         "render labels (draw)": ms["render_labels"] - back.get("labels", 0.0),
         "masks + solo passes (draw, NumPy)": ms["masks"] - back.get("solo", 0.0),
         "render colour (shadow maps + draw)": ms["render_color"] - back.get("color", 0.0),
