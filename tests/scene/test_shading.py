@@ -22,9 +22,10 @@ W, H = 160, 120
 GREY = Material((180, 180, 180), 0.0, 0.9, "none", 1.0)
 
 
-def _ground() -> PlacedObject:
+def _ground(size: float = 20.0) -> PlacedObject:
     slab = trimesh.creation.box(
-        extents=(20, 20, 0.05), transform=trimesh.transformations.translation_matrix((0, 0, -0.025))
+        extents=(size, size, 0.05),
+        transform=trimesh.transformations.translation_matrix((0, 0, -0.025)),
     )
     return PlacedObject(0, None, ((slab, GREY),), np.eye(4))
 
@@ -39,11 +40,16 @@ def _light(kind: str, position: np.ndarray, target: np.ndarray, intensity: float
     return Light(kind, intensity, (1.0, 1.0, 1.0), look_at_pose(position, target), 30.0, {})
 
 
-def _scene(lights: tuple[Light, ...], objects: tuple[PlacedObject, ...]) -> SceneDescription:
-    eye = np.array([0.0, -7.0, 6.0])
-    camera = Camera(intrinsics(W, H, 60.0), W, H, look_at_pose(eye, np.array([0.0, 1.0, 0.0])))
+def _scene(
+    lights: tuple[Light, ...],
+    objects: tuple[PlacedObject, ...],
+    eye: tuple[float, float, float] = (0.0, -7.0, 6.0),
+    target: tuple[float, float, float] = (0.0, 1.0, 0.0),
+    ground: float = 20.0,
+) -> SceneDescription:
+    camera = Camera(intrinsics(W, H, 60.0), W, H, look_at_pose(np.array(eye), np.array(target)))
     background = np.zeros((H, W, 3), np.uint8)
-    return SceneDescription(objects, (_ground(),), lights, 0.05, camera, background, {})
+    return SceneDescription(objects, (_ground(ground),), lights, 0.05, camera, background, {})
 
 
 def _ground_points(scene: SceneDescription, depth: np.ndarray) -> np.ndarray:
@@ -101,6 +107,34 @@ def test_directional_shadow_falls_where_the_box_blocks_the_sun():
     assert shaded[in_shadow].mean() < 0.5 * unshaded[in_shadow].mean()
     # outside it, shadows change nothing
     assert np.abs(shaded[lit] - unshaded[lit]).max() <= 1.0
+
+
+def test_a_thin_thing_just_above_the_floor_casts_its_shadow():
+    # A bar 10 cm wide and 2 cm thick, 5 cm above a 40 m floor (a forklift's fork, a
+    # pallet's deck board), a sun 30 degrees up: the floor beside it, under its shadow, must
+    # darken. A map over the whole floor (pyrender's: 5.5 cm a texel, a depth bias of 11 cm)
+    # lit it all, bar or not; the map fitted to the casters has millimetre texels and a
+    # bias of about a centimetre.
+    sun_from = np.array([math.cos(math.pi / 6), 0.0, math.sin(math.pi / 6)])  # from +x
+    bar = trimesh.creation.box(extents=(0.1, 1.0, 0.02))
+    pose = trimesh.transformations.translation_matrix((0.0, 0.0, 0.06))
+    raised = PlacedObject(1, "bar", ((bar, GREY),), pose, (), bar.bounds)
+    scene = _scene(
+        (_light("directional", sun_from * 10, np.zeros(3), 3.0),),
+        (raised,),
+        eye=(-1.0, -0.3, 1.5),
+        target=(-0.1, 0.0, 0.0),
+        ground=40.0,
+    )
+    labels, shaded = _render(scene, shadows=True)
+    _, unshaded = _render(scene, shadows=False)
+    points = _ground_points(scene, labels.depth)
+    ground = (labels.instance == 0) & (labels.depth > 0) & (np.abs(points[..., 2]) < 1e-3)
+    # where the ray towards the sun crosses the bar's underside 1 cm or more inside its edges
+    under = points + sun_from * (0.05 / sun_from[2])
+    shadow = ground & (np.abs(under[..., 0]) < 0.04) & (np.abs(under[..., 1]) < 0.45)
+    assert shadow.sum() > 150
+    assert (shaded[shadow] < 0.6 * unshaded[shadow]).all()
 
 
 def test_spot_light_lights_its_cone_and_not_beyond():

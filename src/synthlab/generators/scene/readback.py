@@ -22,11 +22,15 @@ label passes. Here:
 * shadow maps are lent from one scene's lights to the next's (pyrender made and freed a
   2048 x 2048 depth texture per light per image), the context is synced once per scene,
   and answers pyrender asks for per primitive (light limits, light views) once per render;
-  passes without materials are drawn by plain_passes.py.
+  passes without materials are drawn by plain_passes.py;
+* a directional light's shadow map is 1024 x 1024 and fitted to what casts shadows
+  (shadow_fit.py) instead of pyrender's square over the whole scene; spot lights keep
+  pyrender's maps.
 
 pyrender 0.1.45 is unmaintained and pinned, so overriding its private hooks
 (`_configure_forward_pass_viewport`, `_read_main_framebuffer`, `_update_context`,
-`_bind_and_draw_primitive`, `_compute_max_n_lights`, `_get_light_cam_matrices`, and in
+`_bind_and_draw_primitive`, `_compute_max_n_lights`, `_get_light_cam_matrices`,
+`_configure_shadow_mapping_viewport`, and in
 plain_passes.py `_forward_pass` and `_shadow_mapping_pass`) is a stable contract.
 """
 
@@ -40,10 +44,11 @@ import numpy as np
 import pyrender
 from OpenGL import GL
 from OpenGL.raw.GL.VERSION.GL_1_0 import glReadPixels as _raw_read_pixels
-from pyrender.constants import RenderFlags
+from pyrender.constants import SHADOW_TEX_SZ, RenderFlags
 
 from synthlab.generators.scene.plain_passes import PlainPasses
 from synthlab.generators.scene.programs import ProgramCache
+from synthlab.generators.scene.shadow_fit import DIRECTIONAL_MAP_SIZE, fitted_directional_view
 
 __all__ = ["ReadbackRenderer"]
 
@@ -102,9 +107,19 @@ class ReadbackRenderer(PlainPasses):
     ) -> tuple[np.ndarray, np.ndarray]:
         matrices = self._light_matrices.get(light_node)
         if matrices is None:
-            matrices = super()._get_light_cam_matrices(scene, light_node, flags)
+            fitted = None
+            if isinstance(light_node.light, pyrender.DirectionalLight):
+                fitted = fitted_directional_view(
+                    scene.get_pose(light_node), _world_corners(scene), DIRECTIONAL_MAP_SIZE
+                )
+            matrices = fitted or super()._get_light_cam_matrices(scene, light_node, flags)
             self._light_matrices[light_node] = matrices
         return matrices
+
+    def _configure_shadow_mapping_viewport(self, light: pyrender.Light, flags: int) -> None:
+        super()._configure_shadow_mapping_viewport(light, flags)
+        texture = light.shadow_texture  # pyrender sets a 2048 viewport whatever the map
+        GL.glViewport(0, 0, texture.width, texture.height)
 
     def _bind_lighting(
         self, scene: pyrender.Scene, program: object, node: pyrender.Node, flags: int
@@ -148,9 +163,12 @@ class ReadbackRenderer(PlainPasses):
                 needing.append(light)
         spare = [texture for texture in spare if texture not in held]
         for light in needing:
-            if not spare:
-                break  # pyrender makes the rest when a pass takes shadows
-            light._shadow_texture = spare.pop()  # not the setter: it deletes the old map
+            size = _map_size(light)
+            texture = next((t for t in spare if t.width == size), None)
+            if texture is None:
+                continue  # made below when a pass takes shadows
+            spare.remove(texture)
+            light._shadow_texture = texture  # not the setter: it deletes the old map
 
     def _update_context(self, scene: pyrender.Scene, flags: int) -> None:
         # An image draws the same scene four to six times (label, solo, shadow and colour
@@ -167,6 +185,10 @@ class ReadbackRenderer(PlainPasses):
 
     def _sync_context(self, scene: pyrender.Scene, flags: int) -> None:
         self._lend_shadow_maps(scene)
+        if flags & RenderFlags.SHADOWS_DIRECTIONAL:  # pyrender would make 2048 x 2048 ones
+            for light in scene.directional_light_nodes:
+                if light.light.shadow_texture is None:
+                    light.light._generate_shadow_texture(size=DIRECTIONAL_MAP_SIZE)
         meshes = scene.meshes
         for mesh in meshes:
             for primitive in mesh.primitives:
@@ -248,6 +270,26 @@ class ReadbackRenderer(PlainPasses):
         else:  # three bytes per pixel straight from OpenGL: no copy to drop the alpha
             pixels = _read(0, 0, width, height, GL.GL_RGB, GL.GL_UNSIGNED_BYTE, np.uint8, 3)
             self.rgba = pixels.reshape(height, width, 3)
+
+
+def _map_size(light: pyrender.Light) -> int:
+    """Texels a side of the shadow map this renderer gives `light`."""
+    if isinstance(light, pyrender.DirectionalLight):
+        return DIRECTIONAL_MAP_SIZE  # fitted to the casters (shadow_fit.py)
+    return int(SHADOW_TEX_SZ)  # pyrender's own, for spot lights
+
+
+def _world_corners(scene: pyrender.Scene) -> list[np.ndarray]:
+    """The world-space corners of every visible mesh's bounding box, an (8, 3) array each."""
+    corners = []
+    for node in scene.mesh_nodes:
+        if not node.mesh.is_visible:
+            continue
+        low, high = node.mesh.bounds
+        box = np.array([[x, y, z, 1.0] for x in (low[0], high[0]) for y in (low[1], high[1])
+                        for z in (low[2], high[2])])  # fmt: skip
+        corners.append((box @ scene.get_pose(node).T)[:, :3])
+    return corners
 
 
 def _read(

@@ -108,7 +108,10 @@ vec3 shade(vec3 n, vec3 v, vec3 l, vec3 radiance, vec3 diffuse, vec3 f0, float a
 // The point is looked up moved off its surface along the normal by about a shadow-map texel
 // (more at grazing light): a depth bias alone leaves "acne" (moire rings) on large surfaces
 // seen from a spot light at a distance, where one texel covers centimetres.
-float unshadowed(sampler2D depth_map, mat4 light_matrix, vec3 normal, float cos_in)
+// With `fitted`, the map covers only what can cast a shadow (a directional light's, see
+// shadow_fit.py), so a point outside it is lit.
+float unshadowed(sampler2D depth_map, mat4 light_matrix, vec3 normal, float cos_in,
+                 bool fitted)
 {
     vec2 texel = 1.0 / vec2(textureSize(depth_map, 0));
     vec4 centre = light_matrix * vec4(world_position, 1.0);
@@ -119,6 +122,9 @@ float unshadowed(sampler2D depth_map, mat4 light_matrix, vec3 normal, float cos_
     vec3 lifted = world_position + normal * (texel_metres * (0.5 + 1.5 * sine));
     vec4 clip = light_matrix * vec4(lifted, 1.0);
     vec3 at = clip.xyz / clip.w * 0.5 + 0.5;
+    if (fitted && (any(lessThan(at.xy, vec2(0.0))) || any(greaterThan(at.xy, vec2(1.0))))) {
+        return 1.0;  // outside every caster's footprint
+    }
     if (at.z >= 1.0) {
         return 1.0;  // beyond the light's far plane: nothing recorded there
     }
@@ -163,7 +169,7 @@ void main()
                            diffuse, specular, alpha2, k);
 #ifdef DIRECTIONAL_LIGHT_SHADOWS
         light *= unshadowed(directional_lights[i].shadow_map,
-                            directional_lights[i].light_matrix, n, dot(n, l));
+                            directional_lights[i].light_matrix, n, dot(n, l), true);
 #endif
         color += light;
     }
@@ -189,7 +195,8 @@ void main()
                         * (cone * cone * spot_lights[i].intensity / distance2);
         vec3 light = shade(n, v, l, radiance, diffuse, specular, alpha2, k);
 #ifdef SPOT_LIGHT_SHADOWS
-        light *= unshadowed(spot_lights[i].shadow_map, spot_lights[i].light_matrix, n, dot(n, l));
+        light *= unshadowed(spot_lights[i].shadow_map, spot_lights[i].light_matrix, n, dot(n, l),
+                            false);
 #endif
         color += light;
     }
