@@ -1,6 +1,7 @@
 """A directional light's shadow map fitted to the casters (shadow_fit.py): the map covers
-every caster's footprint seen from the light and every mesh's depth, leaves the ground out
-of the footprint, and gives way to pyrender's map where the fit does not apply."""
+every caster's footprint seen from the light and every mesh's depth, leaves the ground (the
+lowest fixtures) out of the footprint, and gives way to pyrender's map where the fit does
+not apply."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def _clip(view: np.ndarray, projection: np.ndarray, points: np.ndarray) -> np.nd
 @pytest.mark.parametrize(("elevation", "azimuth"), [(70, 30), (35, 200), (12, 300), (89, 0)])
 def test_the_map_covers_every_caster_and_every_depth(elevation, azimuth):
     pose = _sun(elevation, azimuth)
-    fitted = fitted_directional_view(pose, [FLOOR, TAPE, CRATE, RACK])
+    fitted = fitted_directional_view(pose, [FLOOR, TAPE, CRATE, RACK], [True, True, False, False])
     assert fitted is not None
     view, projection = fitted
     for caster in (CRATE, RACK):
@@ -60,25 +61,44 @@ def test_the_map_covers_every_caster_and_every_depth(elevation, azimuth):
 
 def test_the_ground_and_marks_on_it_are_left_out_of_the_footprint():
     pose = _sun(60, 45)
-    view, projection = fitted_directional_view(pose, [FLOOR, TAPE, CRATE])  # type: ignore[misc]
+    fitted = fitted_directional_view(pose, [FLOOR, TAPE, CRATE], [True, True, False])
+    assert fitted is not None
+    view, projection = fitted
     xy = _clip(view, projection, FLOOR)[:, :2]
     assert np.abs(xy).max() > 10  # the 40 m floor reaches far outside the map
     texel_metres = 2.0 / projection[0, 0] / DIRECTIONAL_MAP_SIZE
     assert texel_metres < 0.003  # a crate's footprint over 1,024 texels: millimetres
 
 
+def test_only_fixtures_can_be_ground():
+    # a flat labelled thing on the floor still casts, and with no fixtures named (a scene
+    # not built by render.py) nothing is ground: the map covers the floor too
+    mat = _box((-0.3, -0.3, 0.0), (0.3, 0.3, 0.005))
+    fitted = fitted_directional_view(_sun(60, 45), [FLOOR, mat], [True, False])
+    assert fitted is not None
+    xy = _clip(*fitted, mat)[:, :2]
+    assert np.abs(xy).max() < 1.0
+    fitted = fitted_directional_view(_sun(60, 45), [FLOOR, CRATE], [False, False])
+    assert fitted is not None
+    assert np.abs(_clip(*fitted, FLOOR)[:, :2]).max() < 1.0
+
+
 def test_pyrender_map_kept_where_the_fit_does_not_apply():
     below = look_at_pose(np.array([0.0, 0.0, -10.0]), np.zeros(3))
     level = look_at_pose(np.array([10.0, 0.0, 0.0]), np.zeros(3))
-    assert fitted_directional_view(below, [FLOOR, CRATE]) is None
-    assert fitted_directional_view(level, [FLOOR, CRATE]) is None
-    assert fitted_directional_view(_sun(60, 0), [FLOOR, TAPE]) is None  # nothing stands up
-    assert fitted_directional_view(_sun(60, 0), []) is None
+    assert fitted_directional_view(below, [FLOOR, CRATE], [True, False]) is None
+    assert fitted_directional_view(level, [FLOOR, CRATE], [True, False]) is None
+    # nothing stands above the ground
+    assert fitted_directional_view(_sun(60, 0), [FLOOR, TAPE], [True, True]) is None
+    assert fitted_directional_view(_sun(60, 0), [], []) is None
 
 
 def test_the_same_scene_gives_the_same_matrices():
     pose = _sun(45, 120)
-    first = fitted_directional_view(pose, [FLOOR, CRATE, RACK])
-    again = fitted_directional_view(pose.copy(), [FLOOR.copy(), CRATE.copy(), RACK.copy()])
+    fixtures = [True, False, False]
+    first = fitted_directional_view(pose, [FLOOR, CRATE, RACK], fixtures)
+    again = fitted_directional_view(
+        pose.copy(), [FLOOR.copy(), CRATE.copy(), RACK.copy()], list(fixtures)
+    )
     assert first is not None and again is not None
     assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))

@@ -109,8 +109,9 @@ class ReadbackRenderer(PlainPasses):
         if matrices is None:
             fitted = None
             if isinstance(light_node.light, pyrender.DirectionalLight):
+                corners, fixtures = _world_corners(scene)
                 fitted = fitted_directional_view(
-                    scene.get_pose(light_node), _world_corners(scene), DIRECTIONAL_MAP_SIZE
+                    scene.get_pose(light_node), corners, fixtures, DIRECTIONAL_MAP_SIZE
                 )
             matrices = fitted or super()._get_light_cam_matrices(scene, light_node, flags)
             self._light_matrices[light_node] = matrices
@@ -279,9 +280,12 @@ def _map_size(light: pyrender.Light) -> int:
     return int(SHADOW_TEX_SZ)  # pyrender's own, for spot lights
 
 
-def _world_corners(scene: pyrender.Scene) -> list[np.ndarray]:
-    """The world-space corners of every visible mesh's bounding box, an (8, 3) array each."""
-    corners = []
+def _world_corners(scene: pyrender.Scene) -> tuple[list[np.ndarray], list[bool]]:
+    """The world-space corners of every visible mesh's bounding box, an (8, 3) array each,
+    and whether each is one of the scene's fixtures (render.py's scenes name them; in any
+    other scene nothing counts as ground and the map covers everything)."""
+    fixtures: frozenset[pyrender.Node] = getattr(scene, "fixture_nodes", frozenset())
+    corners, is_fixture = [], []
     for node in scene.mesh_nodes:
         if not node.mesh.is_visible:
             continue
@@ -289,7 +293,8 @@ def _world_corners(scene: pyrender.Scene) -> list[np.ndarray]:
         box = np.array([[x, y, z, 1.0] for x in (low[0], high[0]) for y in (low[1], high[1])
                         for z in (low[2], high[2])])  # fmt: skip
         corners.append((box @ scene.get_pose(node).T)[:, :3])
-    return corners
+        is_fixture.append(node in fixtures)
+    return corners, is_fixture
 
 
 def _read(

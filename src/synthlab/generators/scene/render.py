@@ -75,6 +75,8 @@ class _FixedScene(pyrender.Scene):  # type: ignore[misc]
         super().__init__(**kwargs)
         self._poses: dict[pyrender.Node, np.ndarray] = {}
         self.changes = 0  # the renderer syncs its context again when this moves
+        # floor, walls, lane lines: the only nodes a shadow map may take for ground
+        self.fixture_nodes: frozenset[pyrender.Node] = frozenset()
 
     def add_node(self, node: pyrender.Node, parent_node: pyrender.Node | None = None) -> None:
         self._poses.clear()
@@ -120,6 +122,7 @@ class LoadedScene:
         self.fixture_nodes = [
             self.scene.add(pool.mesh(f), pose=f.drawn_pose()) for f in scene.fixtures
         ]
+        self.scene.fixture_nodes = frozenset(self.fixture_nodes)
         for light in scene.lights:
             self.scene.add(_light(light), pose=light.pose)
         K = camera.K

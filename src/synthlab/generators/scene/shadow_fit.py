@@ -11,11 +11,12 @@ map needs to cover only the casters' footprint seen from the light, and the shad
 every point outside it as lit. Fitted, the bundled warehouse recipe's maps span 8-10 m
 (texels of 0.8-1.0 cm, a bias of 2-6 mm), the tabletop's 1.2 m (1 mm texels).
 
-What counts as a caster: everything except the ground, i.e. except things whose top is
-within GROUND_TOLERANCE of the lowest top in the scene (the floor, and lane lines or other
-flat marks lying on it). The floor shadows nothing when the light comes from above, and a
-mark a few millimetres high casts a shadow a few millimetres long. The map's depth range
-covers every mesh (casters and receivers alike), so no visible point falls beyond it.
+What counts as a caster: everything except the ground, i.e. except fixtures (the floor,
+lane lines, walls: never labelled objects) whose top is within GROUND_TOLERANCE of the
+lowest fixture top. The floor shadows nothing when the light comes from above, and a mark a
+few millimetres high casts a shadow a few millimetres long. Labelled objects and
+distractors always count, however flat. The map's depth range covers every mesh (casters
+and receivers alike), so no visible point falls beyond it.
 """
 
 from __future__ import annotations
@@ -32,22 +33,31 @@ MARGIN_TEXELS = 3  # kept round the casters: the shader's taps and its normal of
 
 
 def fitted_directional_view(
-    light_pose: np.ndarray, corners: list[np.ndarray], size: int = DIRECTIONAL_MAP_SIZE
+    light_pose: np.ndarray,
+    corners: list[np.ndarray],
+    fixtures: list[bool],
+    size: int = DIRECTIONAL_MAP_SIZE,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """View and orthographic projection matrices (world -> light clip space) for a
     directional light with `light_pose` (it shines along its -z axis) over meshes given by
-    their world bounding-box corners (an (8, 3) array each; world z is up). None when the
-    fit does not apply: the light does not come from above, or nothing stands above the
-    ground (the caller then keeps pyrender's whole-scene map)."""
+    their world bounding-box corners (an (8, 3) array each; world z is up), with whether
+    each is a fixture (the only things that can be ground). None when the fit does not
+    apply: the light does not come from above, or nothing stands above the ground (the
+    caller then keeps pyrender's whole-scene map)."""
     if not corners:
         return None
     rotation = np.asarray(light_pose, float)[:3, :3]
     direction = -rotation[:, 2]
     if direction[2] >= -1e-6:  # level with or below the horizon: the ground may cast
         return None
-    tops = np.array([c[:, 2].max() for c in corners])
-    ground = tops.min() + GROUND_TOLERANCE
-    casters = [c for c, top in zip(corners, tops, strict=True) if top > ground]
+    tops = [float(c[:, 2].max()) for c in corners]
+    fixture_tops = [top for top, fixture in zip(tops, fixtures, strict=True) if fixture]
+    ground = min(fixture_tops) + GROUND_TOLERANCE if fixture_tops else -np.inf
+    casters = [
+        c
+        for c, top, fixture in zip(corners, tops, fixtures, strict=True)
+        if not fixture or top > ground
+    ]
     if not casters:
         return None
     to_light = rotation.T  # world -> light axes; the light's origin is the world's
