@@ -23,7 +23,7 @@ label passes. Here:
   2048 x 2048 depth texture per light per image), the context is synced once per scene,
   and answers pyrender asks for per primitive (light limits, light views) once per render;
   passes without materials are drawn by plain_passes.py;
-* a directional light's shadow map is 1024 x 1024 and fitted to what casts shadows
+* a directional light's shadow map is 512 x 512 and fitted to what casts shadows
   (shadow_fit.py) instead of pyrender's square over the whole scene; spot lights keep
   pyrender's maps.
 

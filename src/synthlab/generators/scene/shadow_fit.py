@@ -9,7 +9,7 @@ boards, a forklift's forks, a foot) cast no shadow at all. A point's shadow depe
 what lies on the ray from it towards the light, i.e. at the same light-space x and y; so a
 map needs to cover only the casters' footprint seen from the light, and the shader treats
 every point outside it as lit. Fitted, the bundled warehouse recipe's maps span 8-10 m
-(texels of 0.8-1.0 cm, a bias of 2-6 mm), the tabletop's 1.2 m (1 mm texels).
+(texels of 1.5-1.9 cm, a bias of 2-6 mm), the tabletop's 1.2 m (2 mm texels).
 
 What counts as a caster: everything except the ground, i.e. except fixtures (the floor,
 lane lines, walls: never labelled objects) whose top is within GROUND_TOLERANCE of the
@@ -26,8 +26,11 @@ import numpy as np
 __all__ = ["DIRECTIONAL_MAP_SIZE", "GROUND_TOLERANCE", "fitted_directional_view"]
 
 # texels a side of a directional light's map: a fitted 10 m footprint (a warehouse scene
-# with racking) comes to about 1 cm a texel, against 5.5 cm for pyrender's 2,048 over 113 m
-DIRECTIONAL_MAP_SIZE = 1024
+# with racking) comes to about 2 cm a texel, against 5.5 cm for pyrender's 2,048 over 113 m.
+# The map's own draw grows with its size once casters fill it: 1,024 gave texels of 1 cm
+# for about 6 ms more an image on llvmpipe, sharper than a sun's penumbra (about 1 cm per
+# metre of height) needs.
+DIRECTIONAL_MAP_SIZE = 512
 GROUND_TOLERANCE = 0.01  # metres above the lowest top that still count as ground
 MARGIN_TEXELS = 3  # kept round the casters: the shader's taps and its normal offset reach 2
 
