@@ -19,6 +19,7 @@ from PIL import Image
 
 from synthlab.errors import RuntimeFailure, UsageError
 from synthlab.generators.base import Generator, GeneratorContext, SamplePlan
+from synthlab.generators.scene.ambient_occlusion import ambient_occlusion
 from synthlab.generators.scene.assets import Shape, build_asset, build_primitive, load_recipe_mesh
 from synthlab.generators.scene.camera import Camera
 from synthlab.generators.scene.conditions import frame_conditions, meets_plan
@@ -222,7 +223,14 @@ class SceneGenerator(Generator):
                 "widen the condition's ranges, raise max_attempts or lower the quota"
             )
         started = time.process_time()
-        color = loaded.color(params.shadows)
+        # from the label pass's depth, which the colour pass's camera shares (before the
+        # lens: the image is warped afterwards)
+        occlusion = (
+            ambient_occlusion(label_pass.depth, scene.camera.K)
+            if params.ambient_occlusion
+            else None
+        )
+        color = loaded.color(params.shadows, occlusion)
         if lens is not None:
             color = np.round(lens.warp(color.astype(np.float32), nearest=False))
             color = np.clip(color, 0, 255).astype(np.uint8)

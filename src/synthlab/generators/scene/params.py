@@ -470,6 +470,10 @@ class SceneParams(RecipeModel):
     lights: tuple[LightSpec, ...] = Field(default=(LightSpec(),), description="light sources")
     ambient: FloatValue = Field(default=_const(0.3), description="ambient light level")
     shadows: bool = Field(default=True, description="directional/spot shadow maps")
+    ambient_occlusion: bool = Field(
+        default=True,
+        description="less ambient light where nearby geometry blocks it (contacts, crevices)",
+    )
     environment: EnvironmentSpec | None = Field(
         default=None, description="light estimated from the background image (from_background)"
     )

@@ -46,6 +46,7 @@ from OpenGL import GL
 from OpenGL.raw.GL.VERSION.GL_1_0 import glReadPixels as _raw_read_pixels
 from pyrender.constants import SHADOW_TEX_SZ, RenderFlags
 
+from synthlab.generators.scene.occlusion_texture import OcclusionTexture
 from synthlab.generators.scene.plain_passes import PlainPasses
 from synthlab.generators.scene.programs import ProgramCache
 from synthlab.generators.scene.shadow_fit import DIRECTIONAL_MAP_SIZE, fitted_directional_view
@@ -70,6 +71,10 @@ class ReadbackRenderer(PlainPasses):
         self.depth: np.ndarray | None = None
         self.rgba: np.ndarray = np.zeros((0, 0, 4), np.uint8)  # or RGB, see read_alpha
         self.read_alpha = True  # whether the colour pass reads alpha (to composite with)
+        # the next colour pass's ambient-occlusion map (ambient_occlusion.py), or None
+        self.occlusion: np.ndarray | None = None
+        self._occlusion_texture: OcclusionTexture | None = None  # made with the context
+        self._occlusion_bound: set[object] = set()  # programs told where it is, this render
         # CPU seconds spent reading back, per pass kind ("labels", "solo", "color"), for
         # the benchmark's stage split; the generator's own timers include these
         self.readback_seconds: defaultdict[str, float] = defaultdict(float)
@@ -89,7 +94,18 @@ class ReadbackRenderer(PlainPasses):
         )
         self._lit: set[object] = set()
         self._light_matrices = {}  # a light's view of this scene, for this render only
+        if not flags & (RenderFlags.SEG | RenderFlags.DEPTH_ONLY):  # a colour pass
+            if self._occlusion_texture is None:
+                self._occlusion_texture = OcclusionTexture()
+            self._occlusion_texture.load(self.occlusion)
+            self._occlusion_bound = set()
         return super().render(scene, flags, seg_node_map)
+
+    def delete(self) -> None:
+        if self._occlusion_texture is not None:
+            self._occlusion_texture.delete()
+            self._occlusion_texture = None
+        super().delete()
 
     # pyrender asks these two for every primitive it draws (hundreds of times an image);
     # their answers hold for a whole context (the light limits: they ask OpenGL for its
@@ -205,6 +221,11 @@ class ReadbackRenderer(PlainPasses):
         self, primitive: pyrender.Primitive, pose: np.ndarray, program: object, flags: int
     ) -> None:
         program.set_uniform("uv_scale", float(getattr(primitive, "uv_scale", 1.0)))  # type: ignore[attr-defined]
+        if program not in self._occlusion_bound and self._occlusion_texture is not None:
+            self._occlusion_bound.add(program)
+            size = np.array([self.viewport_width, self.viewport_height], np.float32)
+            program.set_uniform("ambient_occlusion_map", self._occlusion_texture.unit)  # type: ignore[attr-defined]
+            program.set_uniform("viewport_size", size)  # type: ignore[attr-defined]
         super()._bind_and_draw_primitive(primitive, pose, program, flags)
 
     def _gl_rect(self) -> tuple[int, int, int, int]:

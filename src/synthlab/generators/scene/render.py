@@ -215,12 +215,15 @@ class LoadedScene:
                 counts[position] = (count, hidden)
         return counts
 
-    def color(self, shadows: bool) -> np.ndarray:
+    def color(self, shadows: bool, occlusion: np.ndarray | None = None) -> np.ndarray:
+        """The image; `occlusion` is the ambient-occlusion map for its ambient light."""
         flags = pyrender.RenderFlags.RGBA
         if shadows:
             flags |= pyrender.RenderFlags.SHADOWS_DIRECTIONAL | pyrender.RenderFlags.SHADOWS_SPOT
         flat = self.description.background_color is not None
-        rgba = self.rasterizer.draw_color(self.scene, flags, self.size, alpha=not flat)
+        rgba = self.rasterizer.draw_color(
+            self.scene, flags, self.size, alpha=not flat, occlusion=occlusion
+        )
         if flat:
             return rgba  # RGB, drawn over the background already
         # The clear colour is transparent black, so edges come out premultiplied: add the
@@ -284,12 +287,22 @@ class PyrenderRasterizer:
         return renderer.ids, renderer.depth
 
     def draw_color(
-        self, scene: pyrender.Scene, flags: int, size: tuple[int, int], alpha: bool = True
+        self,
+        scene: pyrender.Scene,
+        flags: int,
+        size: tuple[int, int],
+        alpha: bool = True,
+        occlusion: np.ndarray | None = None,
     ) -> np.ndarray:
-        """RGBA (uint8), or RGB without `alpha`."""
+        """RGBA (uint8), or RGB without `alpha`; ambient light times `occlusion` (a map
+        over the image, any resolution) where given."""
         renderer = self._open(size)
         renderer.read_alpha = alpha
-        renderer.render(scene, flags | pyrender.RenderFlags.OFFSCREEN)
+        renderer.occlusion = occlusion
+        try:
+            renderer.render(scene, flags | pyrender.RenderFlags.OFFSCREEN)
+        finally:
+            renderer.occlusion = None
         return renderer.rgba
 
     def close(self) -> None:

@@ -5,7 +5,8 @@
 //
 // Model, per light: Lambert diffuse plus a microfacet highlight (the textbook GGX /
 // Schlick / Schlick-Smith terms) from the material's base colour, metallic and roughness;
-// plus ambient fill, shadow maps when the recipe asks for them, and gamma 2.2 encoding.
+// plus ambient fill (less where nearby geometry blocks it), shadow maps when the recipe
+// asks for them, and gamma 2.2 encoding.
 // No emissive, occlusion or normal maps: our materials have none.
 //
 // Uniform names and struct fields are the ones pyrender's renderer binds. The number of
@@ -64,6 +65,10 @@ uniform SpotLight spot_lights[N_SPOT_LIGHTS];
 #endif
 uniform vec3 ambient_light;
 uniform vec3 cam_pos;
+// the share of ambient light each pixel's surface receives (ambient_occlusion.py), a
+// screen-space map; 1 x 1 and white when the recipe turns it off
+uniform sampler2D ambient_occlusion_map;
+uniform vec2 viewport_size;
 
 in vec3 world_position;
 #ifdef NORMAL_LOC
@@ -161,7 +166,8 @@ void main()
 #endif
     vec3 v = normalize(cam_pos - world_position);
 
-    vec3 color = base.rgb * ambient_light;
+    float sky = texture(ambient_occlusion_map, gl_FragCoord.xy / viewport_size).r;
+    vec3 color = base.rgb * ambient_light * sky;
 #if N_DIRECTIONAL_LIGHTS > 0
     for (int i = 0; i < N_DIRECTIONAL_LIGHTS; i++) {
         vec3 l = -normalize(directional_lights[i].direction);
