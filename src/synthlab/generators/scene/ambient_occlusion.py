@@ -49,12 +49,12 @@ def _disc() -> np.ndarray:
 def _view_points(depth: np.ndarray, K: np.ndarray) -> np.ndarray:
     """View-space point (x right, y down, z forward, metres) of each low-resolution pixel,
     from the depth at the centre of its SCALE x SCALE block."""
-    low = depth[SCALE // 2 :: SCALE, SCALE // 2 :: SCALE].astype(np.float64)
+    low = depth[SCALE // 2 :: SCALE, SCALE // 2 :: SCALE].astype(np.float32)
     rows, cols = low.shape
-    u = np.arange(cols) * SCALE + SCALE // 2 + 0.5
-    v = np.arange(rows) * SCALE + SCALE // 2 + 0.5
-    x = (u[None, :] - K[0, 2]) / K[0, 0] * low
-    y = (v[:, None] - K[1, 2]) / K[1, 1] * low
+    u = ((np.arange(cols) * SCALE + SCALE // 2 + 0.5 - K[0, 2]) / K[0, 0]).astype(np.float32)
+    v = ((np.arange(rows) * SCALE + SCALE // 2 + 0.5 - K[1, 2]) / K[1, 1]).astype(np.float32)
+    x = u[None, :] * low
+    y = v[:, None] * low
     return np.stack([x, y, low], axis=-1)
 
 
@@ -86,18 +86,19 @@ def ambient_occlusion(depth: np.ndarray, K: np.ndarray) -> np.ndarray:
     hit = points[..., 2] > 0
     normal = _normals(points)
     # disc radius on screen, in low-resolution pixels, for RADIUS metres at each depth
-    step = np.zeros((rows, cols))
+    step = np.zeros((rows, cols), np.float32)
     step[hit] = np.clip(RADIUS * K[0, 0] / SCALE / points[..., 2][hit], 1.0, MAX_STEP)
     # the disc turned by one of 16 angles, in a 4 x 4 pattern over the pixels
     turn = (np.arange(rows)[:, None] % 4 * 4 + np.arange(cols)[None, :] % 4) * (np.pi / 8)
-    cos_t, sin_t = np.cos(turn), np.sin(turn)
+    cos_t, sin_t = np.cos(turn).astype(np.float32), np.sin(turn).astype(np.float32)
     # flat index of each pixel, and the points as three flat planes (gathers on 1-d arrays)
     flat = np.arange(rows * cols).reshape(rows, cols)
     px, py, pz = (points[..., k].ravel() for k in range(3))
     nx, ny, nz = normal[..., 0], normal[..., 1], normal[..., 2]
     row_index, col_index = np.indices((rows, cols))
-    occluded = np.zeros((rows, cols))
-    for dx, dy in _disc():
+    occluded = np.zeros((rows, cols), np.float32)
+    radius2 = np.float32(RADIUS * RADIUS)
+    for dx, dy in _disc().astype(np.float32):
         ox = (dx * cos_t - dy * sin_t) * step
         oy = (dx * sin_t + dy * cos_t) * step
         r = np.clip(np.rint(row_index + oy).astype(np.intp), 0, rows - 1)
@@ -106,13 +107,13 @@ def ambient_occlusion(depth: np.ndarray, K: np.ndarray) -> np.ndarray:
         sz = pz[at]
         ex, ey, ez = px[at] - points[..., 0], py[at] - points[..., 1], sz - points[..., 2]
         distance2 = ex * ex + ey * ey + ez * ez
-        near = hit & (sz > 0) & (distance2 > 1e-12) & (distance2 < RADIUS * RADIUS)
+        near = hit & (sz > 0) & (distance2 > 1e-12) & (distance2 < radius2)
         # cosine of the sample's elevation over the tangent plane, less the bias, faded
         along = ex * nx + ey * ny + ez * nz
-        term = along / np.sqrt(np.where(near, distance2, 1.0)) - BIAS
-        term *= 1.0 - distance2 / (RADIUS * RADIUS)
-        occluded += np.where(near & (term > 0), term, 0.0)
-    occluded = uniform_filter(occluded / SAMPLES, size=4, mode="nearest")
-    visible: np.ndarray = np.clip(1.0 - STRENGTH * occluded, 0.0, 1.0).astype(np.float32)
+        term = along / np.sqrt(np.where(near, distance2, np.float32(1.0))) - np.float32(BIAS)
+        term *= 1 - distance2 / radius2
+        occluded += np.where(near & (term > 0), term, np.float32(0.0))
+    occluded = uniform_filter(occluded / np.float32(SAMPLES), size=4, mode="nearest")
+    visible: np.ndarray = np.clip(1 - np.float32(STRENGTH) * occluded, 0, 1).astype(np.float32)
     visible[~hit] = 1.0
     return visible
