@@ -8,8 +8,9 @@ Real side: random 320x240 crops of the photographs scikit-image ships with its p
 (astronaut, coffee, chelsea, rocket, the left stereo motorcycle), written to a temporary
 folder (nothing is copied into the repository and nothing is downloaded). Synthetic side:
 the bundled tabletop and warehouse recipes at 320x240, "after" as they are, "before"
-with the camera model stripped, shadows off and their earlier effects. Both go through
-`synthlab fidelity`; the AUC and the image metrics it reports are printed as a table.
+with the camera model stripped, shadows and ambient occlusion off and their earlier
+effects. Both go through `synthlab fidelity`; the AUC and the image metrics it reports are
+printed as a table.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def _variant(name: str, after: bool, size: tuple[int, int], count: int, folder: 
     if not after:
         params["camera"].pop("lens", None)
         params["shadows"] = False
+        params["ambient_occlusion"] = False  # added later than the rest: also "before"
         effects = {
             key: value
             for key, value in params.get("effects", {}).items()
