@@ -4,8 +4,9 @@ screen position (`ambient_occlusion_map`), bound to a texture unit pyrender neve
 Import it through `render.py`, which sets PYOPENGL_PLATFORM before OpenGL first loads.
 
 pyrender hands out texture units from 0 for each primitive (its material's textures, then
-shadow maps) and starts again at 0 for the next, so the last unit the fragment stage has
-stays ours. Without a map the texture is a single white texel: the shader multiplies its
+shadow maps) and starts again at 0 for the next; it reserves 6 for materials and binds at
+most 4 lights of each kind, so it never reaches the last of llvmpipe's 32 (or any driver's
+16 or more) units, which stays ours. Without a map the texture is a single white texel: the shader multiplies its
 ambient term by exactly 1.0, so images come out as they did before there was a map.
 """
 
