@@ -5,9 +5,9 @@ Import it through `render.py`, which sets PYOPENGL_PLATFORM before OpenGL first 
 
 pyrender hands out texture units from 0 for each primitive (its material's textures, then
 shadow maps) and starts again at 0 for the next; it reserves 6 for materials and binds at
-most 4 lights of each kind, so it never reaches the last of llvmpipe's 32 (or any driver's
-16 or more) units, which stays ours. Without a map the texture is a single white texel: the shader multiplies its
-ambient term by exactly 1.0, so images come out as they did before there was a map.
+most 4 lights of each kind, at most 18 in all, so of 32 units (llvmpipe's, NVIDIA's) the
+last stays ours. Without a map the texture is a single white texel: the shader multiplies
+its ambient term by exactly 1.0, so images come out as they did before there was a map.
 """
 
 from __future__ import annotations
