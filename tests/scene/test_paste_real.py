@@ -552,6 +552,40 @@ def test_contact_shadows_only_darken_the_photos_ground(tmp_path):
     assert shaded > 0, "no shadow fell on the photo: the checks above proved nothing"
 
 
+@pytest.mark.scene
+def test_ambient_occlusion_darkens_the_photos_ground_round_pasted_objects(tmp_path):
+    # contact shadows on in both runs: what differs is the ambient light the objects take
+    # from the ground round their feet, which only ambient_occlusion counts
+    write_photos(tmp_path / "photos")
+    text = write_recipe(tmp_path).read_text().replace("count: 6", "count: 3")
+    text = text.replace("quotas:\n  cone: 2\n", "").replace(
+        "pixel_height:", "match: {shadow: 0.8}\n        pixel_height:"
+    )
+    images, masks = {}, {}
+    for switch in ("true", "false"):
+        recipe = tmp_path / f"occlusion-{switch}.yaml"
+        recipe.write_text(
+            text.replace("  params:\n", f"  params:\n    ambient_occlusion: {switch}\n", 1)
+        )
+        assert synthlab.load_recipe(recipe).generator.params.ambient_occlusion is (switch == "true")
+        out = tmp_path / f"out-{switch}"
+        synthlab.render(synthlab.load_recipe(recipe), out, workers=1)
+        samples = [sample_files(out, index) for index in range(3)]
+        images[switch] = [image for image, _, _ in samples]
+        masks[switch] = [
+            (instance, pasted_mask(instance, labels)) for _, instance, labels in samples
+        ]
+    darker = 0
+    for on, off, (instance, pasted), (instance_off, _) in zip(
+        images["true"], images["false"], masks["true"], masks["false"], strict=True
+    ):
+        assert np.array_equal(instance, instance_off)  # labels never move
+        ground = ~pasted
+        assert (on[ground] <= off[ground]).all()  # the photo only ever darkens
+        darker += int(((on != off).any(axis=-1) & ground).sum())
+    assert darker > 0, "no pixel of the photo darkened: the check above proved nothing"
+
+
 def test_photo_keypoints_of_a_recipe_class_are_carried_only_under_the_same_names(tmp_path):
     from synthlab.generators.base import label_set_of
     from synthlab.generators.scene.declared_labels import ASSET_KEYPOINTS

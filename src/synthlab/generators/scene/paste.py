@@ -31,6 +31,7 @@ import trimesh
 
 from synthlab.errors import RuntimeFailure, UsageError
 from synthlab.generators.base import SamplePlan
+from synthlab.generators.scene.ambient_occlusion import ambient_occlusion
 from synthlab.generators.scene.appearance import composite
 from synthlab.generators.scene.assets import Keypoint3D, Shape
 from synthlab.generators.scene.camera import Camera, intrinsics, look_at_pose, project
@@ -237,12 +238,18 @@ def _ground_slab() -> trimesh.Trimesh:
 
 
 def shadow_factor(
-    rasterizer: Any, scene: SceneDescription, strength: float, keep: np.ndarray
+    rasterizer: Any,
+    scene: SceneDescription,
+    strength: float,
+    keep: np.ndarray,
+    occlusion: bool = False,
 ) -> np.ndarray:
     """Per pixel, what the objects' shadows leave of the light on the ground (1: none):
     the ground drawn with the objects over the ground drawn alone, from the same lights and
     camera, weakened by `strength`; 1 on `keep` (the objects' own pixels) and wherever the
-    ground is not seen. Loads two scenes: the caller's loaded scene is invalid afterwards."""
+    ground is not seen. With `occlusion`, the objects also take ambient light from the
+    ground round their feet (ambient_occlusion.py; the ground alone keeps all of it). Loads
+    two scenes: the caller's loaded scene is invalid afterwards."""
     ground = PlacedObject(
         0, None, ((_ground_slab(), Material((200, 200, 200), 0.0, 1.0, "none", 1.0)),), np.eye(4)
     )
@@ -252,7 +259,12 @@ def shadow_factor(
             objects, (ground,), scene.lights, scene.ambient, scene.camera,
             scene.background, {}, (0, 0, 0),
         )  # fmt: skip
-        rgb = rasterizer.load(alone).color(True).astype(np.float64)
+        loaded = rasterizer.load(alone)
+        sky = None
+        if occlusion and objects:  # a bare flat ground's map is all ones: nothing to draw
+            depth = loaded.labels().depth
+            sky = ambient_occlusion(depth, scene.camera.K)
+        rgb = loaded.color(True, sky).astype(np.float64)
         lit.append(rgb @ np.array([0.299, 0.587, 0.114]))
     with_objects, without = lit
     ratio = np.ones_like(without)
@@ -533,7 +545,12 @@ class PhotoPaster:
         if params.shadows:
             flags |= pyrender.RenderFlags.SHADOWS_DIRECTIONAL | pyrender.RenderFlags.SHADOWS_SPOT
         if objects:
-            rgba = self.rasterizer.draw_color(loaded.scene, flags, loaded.size, alpha=True)
+            occlusion = (
+                ambient_occlusion(label_pass.depth, camera.K) if params.ambient_occlusion else None
+            )
+            rgba = self.rasterizer.draw_color(
+                loaded.scene, flags, loaded.size, alpha=True, occlusion=occlusion
+            )
         else:  # pyrender cannot size a shadow map for an empty scene; nothing to draw anyway
             rgba = np.zeros((height, width, 4), np.uint8)
         pasted = label_pass.depth > 0
@@ -541,7 +558,9 @@ class PhotoPaster:
         background = photo.pixels
         shadowed = 0
         if match.shadow > 0 and objects:  # last: it loads other scenes into the rasterizer
-            factor = shadow_factor(self.rasterizer, scene, match.shadow, pasted)
+            factor = shadow_factor(
+                self.rasterizer, scene, match.shadow, pasted, params.ambient_occlusion
+            )
             darker = np.rint(photo.pixels * factor[..., None]).astype(np.uint8)
             shadowed = int(((darker != photo.pixels).any(axis=-1) & ~pasted).sum())
             background = darker
